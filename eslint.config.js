@@ -1,0 +1,69 @@
+// Type-aware lint. The domain must stay pure: no Azure SDKs, no I/O, no outer layers.
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", ".data/**", "coverage/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_" },
+      ],
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/no-floating-promises": "error",
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "MemberExpression[object.name='process'][property.name='env']",
+          message: "Read settings through shared/config.ts.",
+        },
+      ],
+    },
+  },
+  {
+    files: ["shared/domain/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-explicit-any": "error",
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            { group: ["@azure/*"], message: "The domain imports nothing from @azure/*." },
+            { group: ["node:*", "fs", "http", "https", "net"], message: "The domain does no I/O." },
+            {
+              group: ["../*", "!../domain/*"],
+              message: "Dependencies point inward: the domain imports only itself.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: [
+      "shared/config.ts",
+      "dev/**/*.ts",
+      "test/**/*.ts",
+      "scripts/**/*.ts",
+      "bench/**/*.ts",
+      "**/*.test.ts",
+    ],
+    rules: { "no-restricted-syntax": "off" },
+  },
+  {
+    files: ["**/*.test.ts", "test/**/*.ts"],
+    rules: {
+      "@typescript-eslint/no-unsafe-assignment": "off",
+      "@typescript-eslint/no-unsafe-member-access": "off",
+      "@typescript-eslint/no-unsafe-argument": "off",
+      "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },
+);

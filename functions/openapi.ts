@@ -1,0 +1,26 @@
+import { buildOpenApiDocument } from "../shared/http/openapi.js";
+import {
+  httpFunction,
+  json,
+  registeredFunctions,
+  type HttpFunctionDefinition,
+} from "../shared/registry.js";
+
+let document: unknown;
+
+export const openapi = httpFunction({
+  name: "openapi",
+  route: "openapi.json",
+  methods: ["GET"],
+  access: "anonymous",
+  summary: "This API's OpenAPI 3.1 document",
+  tags: ["Service"],
+  responses: [{ status: 200, description: "The OpenAPI document" }],
+  handler: () => {
+    // Built on first request, not at start-up: cold starts do not pay for it.
+    document ??= buildOpenApiDocument(
+      registeredFunctions().filter((f): f is HttpFunctionDefinition => f.kind === "http"),
+    );
+    return Promise.resolve(json(200, document));
+  },
+});

@@ -1,0 +1,96 @@
+// Every setting the service reads, parsed once by one schema. A missing or bad setting stops
+// start-up with a message naming it; nothing else in the code reads process.env.
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false"], { message: 'must be "true" or "false"' })
+  .transform((v) => v === "true");
+
+const csv = z
+  .string()
+  .transform((v) =>
+    v
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => s.length > 0),
+  )
+  .pipe(z.array(z.string()).min(1, "must list at least one value"));
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** The settings schema. Keys are exactly the app-setting names (Bicep writes the same names). */
+export const settingsSchema = z.object({
+  /** Cosmos DB account endpoint; identity-based (managed identity) unless COSMOS_KEY is set. */
+  COSMOS__accountEndpoint: z.url(),
+  /** Local emulator key only. Azure deployments disable key auth on Cosmos. */
+  COSMOS_KEY: z.string().min(1).optional(),
+  COSMOS_DATABASE: z.string().min(1).default("evaluation-sessions"),
+  /** Local stand-in only: cosmosdb-server serves a self-signed certificate. */
+  COSMOS_ALLOW_SELF_SIGNED_CERT: bool.default(false),
+
+  /** Blob service of the data account (media, exports); identity-based. */
+  DATA_STORAGE__blobServiceUri: z.url(),
+  /** Local emulator only (Azurite's well-known account); Azure disables shared keys. */
+  DATA_STORAGE_ACCOUNT_NAME: z.string().min(1).optional(),
+  DATA_STORAGE_ACCOUNT_KEY: z.string().min(1).optional(),
+
+  /** Service Bus namespace for the completion topic; identity-based (same setting as the triggers). */
+  ServiceBusConnection__fullyQualifiedNamespace: z.string().min(1).optional(),
+  EVENTS_TOPIC: z.string().min(1).default("evaluation-sessions"),
+
+  /** Accepted token issuers (comma-separated), the API audience and the JWKS the keys come from. */
+  AUTH_ISSUERS: csv,
+  AUTH_AUDIENCE: z.string().min(1),
+  AUTH_JWKS_URI: z.url(),
+  /** Tenants (`tid`) this deployment serves, comma-separated, or `*` for any tenant of the accepted issuers. */
+  AUTH_ALLOWED_TENANTS: csv.default(["*"]),
+
+  /** "Default scores to 100%": off unless the deployment turns it on (Azure deployments do). */
+  FEATURE_DEFAULT_SCORES: bool.default(false),
+  /** The tenant's export password (a Key Vault reference in Azure). Never logged. */
+  EXPORT_PASSWORD: z.string().min(8).max(128).optional(),
+
+  /** Retries of a throttled (429) or unavailable (503) dependency before answering 503. */
+  DEPENDENCY_MAX_RETRIES: int(0, 20).default(5),
+  DEPENDENCY_RETRY_AFTER_SECONDS: int(1, 300).default(5),
+});
+
+export type Config = Readonly<z.output<typeof settingsSchema>>;
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`Invalid settings:\n${issues.map((i) => `  - ${i}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Parses settings from an environment-like record (only the keys the schema names are read). */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const input: Record<string, string> = {};
+  for (const key of Object.keys(settingsSchema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== "") input[key] = value;
+  }
+  const parsed = settingsSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map(
+        (issue) => `${issue.path.join(".") || "(settings)"}: ${issue.message}`,
+      ),
+    );
+  }
+  return Object.freeze(parsed.data);
+}
+
+let current: Config | undefined;
+
+/** The process's settings, parsed on first use from the environment. */
+export function getConfig(): Config {
+  current ??= parseConfig(process.env);
+  return current;
+}
+
+/** For hosts and tests that build the settings themselves before any function runs. */
+export function setConfig(config: Config): void {
+  current = config;
+}

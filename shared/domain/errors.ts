@@ -1,0 +1,62 @@
+// One error taxonomy: every refusal carries a stable code; shared/http/problem.ts maps codes to
+// HTTP statuses. The domain never speaks HTTP.
+
+export const errorCodes = [
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "FEATURE_DISABLED",
+  "NOT_FOUND",
+  "MEDIA_NOT_FOUND",
+  "METHOD_NOT_ALLOWED",
+  "VALIDATION_FAILED",
+  "EXPORT_PASSWORD_REQUIRED",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_MEDIA_TYPE",
+  "PRECONDITION_REQUIRED",
+  "PRECONDITION_FAILED",
+  "ALREADY_ASSIGNED",
+  "ALREADY_COMPLETED",
+  "NOT_ASSIGNED",
+  "SESSION_ARCHIVED",
+  "SESSION_COMPLETED",
+  "DUE_DATE_PASSED",
+  "CALIBRATION_DUPLICATE",
+  "NO_MATCHING_INTERACTION",
+  "INTERACTION_ALREADY_EVALUATED",
+  "INTERACTION_IN_USE",
+  "REPLACE_NOT_ALLOWED",
+  "ACTION_ITEM_CLOSED",
+  "CONFLICT",
+  "REQUIRED_QUESTIONS_UNANSWERED",
+  "INTERACTION_NOT_ELIGIBLE",
+  "DEPENDENCY_UNAVAILABLE",
+  "INTERNAL",
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+/** One bad input location: a dotted path (`groups.0.weight`) and what is wrong with it. */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+/** A refusal the caller can act on. `detail` is safe to show; it never carries secrets. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    readonly detail: string,
+    readonly errors?: readonly FieldError[],
+  ) {
+    super(`${code}: ${detail}`);
+    this.name = "AppError";
+  }
+}
+
+export const notFound = (what: string): AppError =>
+  new AppError("NOT_FOUND", `${what} was not found.`);
+
+export const validationFailed = (
+  errors: readonly FieldError[],
+  detail = "The request is not valid.",
+): AppError => new AppError("VALIDATION_FAILED", detail, errors);

@@ -1,0 +1,218 @@
+// The shapes of the service's data, as zod schemas: what the API accepts and returns and what
+// the stores keep. Stored documents are parsed with these on the way back in (cheap shape
+// checks only; full form validation runs once, when a form is written).
+import { z } from "zod";
+import { idSchema } from "./ids.js";
+
+export const isoDateTime = z.iso.datetime({ offset: true });
+
+// ---------- forms ----------
+
+export const questionTypes = ["yesNo", "singleChoice", "multiChoice", "text"] as const;
+export type QuestionType = (typeof questionTypes)[number];
+
+export const answerOptionSchema = z.object({
+  id: idSchema,
+  label: z.string().min(1).max(500),
+  score: z.number().min(0).max(100),
+  autofail: z.boolean().optional(),
+});
+
+export const questionSchema = z.object({
+  id: idSchema,
+  text: z.string().min(1).max(2000),
+  type: z.enum(questionTypes),
+  required: z.boolean(),
+  weight: z.number().min(0).max(100),
+  naAllowed: z.boolean().default(false),
+  answers: z.array(answerOptionSchema).max(50).default([]),
+});
+
+export const groupSchema = z.object({
+  id: idSchema,
+  name: z.string().min(1).max(500),
+  weight: z.number().min(0).max(100),
+  questions: z.array(questionSchema).min(1).max(200),
+});
+
+/** The body of POST/PUT /forms: shape only; domain/forms.ts adds the cross-field rules. */
+export const formInputSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  groups: z.array(groupSchema).min(1).max(50),
+});
+
+export type AnswerOption = z.output<typeof answerOptionSchema>;
+export type Question = z.output<typeof questionSchema>;
+export type Group = z.output<typeof groupSchema>;
+export type FormInput = z.output<typeof formInputSchema>;
+
+export const formSchema = formInputSchema.extend({
+  id: idSchema,
+  tenantId: z.string(),
+  version: z.number().int().min(1),
+  createdAt: isoDateTime,
+  createdBy: z.string(),
+  updatedAt: isoDateTime,
+  updatedBy: z.string(),
+});
+export type Form = z.output<typeof formSchema>;
+
+/** The form version a session was created with; never changes afterwards. */
+export const formSnapshotSchema = z.object({
+  formId: idSchema,
+  version: z.number().int().min(1),
+  name: z.string(),
+  groups: z.array(groupSchema),
+});
+export type FormSnapshot = z.output<typeof formSnapshotSchema>;
+
+// ---------- interactions ----------
+
+export const channels = ["voice", "chat", "email"] as const;
+export type Channel = (typeof channels)[number];
+export const EVALUATED_TAG = "Evaluated";
+
+export const interactionSchema = z.object({
+  id: idSchema,
+  tenantId: z.string(),
+  externalId: z.string().min(1).max(200),
+  agentId: idSchema,
+  agentName: z.string().max(200).nullable(),
+  startedAt: isoDateTime,
+  durationSeconds: z.number().int().min(0),
+  channel: z.enum(channels),
+  hasMedia: z.boolean(),
+  mediaContentType: z.string().nullable().default(null),
+  tags: z.array(z.string()),
+  createdAt: isoDateTime,
+});
+export type Interaction = z.output<typeof interactionSchema>;
+
+/** What a session keeps of its interaction. */
+export const interactionRefSchema = interactionSchema.pick({
+  id: true,
+  externalId: true,
+  agentId: true,
+  startedAt: true,
+  durationSeconds: true,
+  channel: true,
+  hasMedia: true,
+});
+export type InteractionRef = z.output<typeof interactionRefSchema>;
+
+// ---------- sessions ----------
+
+export const sessionTypes = ["Distributed", "Shared", "Calibration", "AdHoc"] as const;
+export type SessionType = (typeof sessionTypes)[number];
+
+/** Stored states; `Expired` is derived for display (see domain/session.ts). */
+export const storedStates = ["Unassigned", "Pending", "InProgress", "Completed"] as const;
+export type StoredState = (typeof storedStates)[number];
+export const displayStatuses = [...storedStates, "Expired"] as const;
+export type DisplayStatus = (typeof displayStatuses)[number];
+
+export const criteriaSchema = z.object({
+  agentId: idSchema.optional(),
+  from: isoDateTime.optional(),
+  to: isoDateTime.optional(),
+  channel: z.enum(channels).optional(),
+  minDurationSeconds: z.number().int().min(0).optional(),
+});
+export type Criteria = z.output<typeof criteriaSchema>;
+
+export const answerSchema = z.union([
+  z.strictObject({ answerIds: z.array(idSchema).max(50) }),
+  z.strictObject({ na: z.literal(true) }),
+  z.strictObject({ text: z.string().max(10_000) }),
+]);
+export type Answer = z.output<typeof answerSchema>;
+
+/** formId → questionId → answer. */
+export type Answers = Record<string, Record<string, Answer>>;
+export const answersSchema = z.record(idSchema, z.record(idSchema, answerSchema));
+
+export const formScoreSchema = z.object({
+  score: z.number().nullable(),
+  autofailed: z.boolean(),
+  groups: z.record(z.string(), z.number().nullable()),
+});
+export type FormScore = z.output<typeof formScoreSchema>;
+
+export const scoresSchema = z.object({
+  session: z.number().nullable(),
+  forms: z.record(z.string(), formScoreSchema),
+});
+export type Scores = z.output<typeof scoresSchema>;
+
+export const missingRequiredSchema = z.array(
+  z.object({ formId: z.string(), questionId: z.string() }),
+);
+
+/** A CloudEvents 1.0 event waiting in its session document to be published (the outbox). */
+export const cloudEventSchema = z.object({
+  specversion: z.literal("1.0"),
+  id: z.string().min(1),
+  source: z.string().min(1),
+  type: z.string().min(1),
+  subject: z.string().min(1),
+  time: isoDateTime,
+  datacontenttype: z.literal("application/json"),
+  data: z.record(z.string(), z.unknown()),
+});
+export type CloudEvent = z.output<typeof cloudEventSchema>;
+
+export const sessionDocumentSchema = z.object({
+  id: idSchema,
+  tenantId: z.string(),
+  name: z.string(),
+  type: z.enum(sessionTypes),
+  source: z.enum(["manual", "criteria"]),
+  criteria: criteriaSchema.optional(),
+  calibrationId: idSchema.optional(),
+  state: z.enum(storedStates),
+  archived: z.boolean(),
+  archivedAt: isoDateTime.optional(),
+  archivedBy: z.string().optional(),
+  evaluatorId: z.string().nullable(),
+  agentId: z.string(),
+  interaction: interactionRefSchema,
+  dueDate: isoDateTime,
+  defaultScores: z.boolean(),
+  showScore: z.boolean(),
+  forms: z.array(formSnapshotSchema),
+  answers: answersSchema,
+  scores: scoresSchema,
+  createdAt: isoDateTime,
+  createdBy: z.string(),
+  lastEditedAt: isoDateTime,
+  lastEditedBy: z.string(),
+  completedAt: isoDateTime.optional(),
+  completedBy: z.string().optional(),
+  /** The user-visible revision: the HTTP ETag. Background work never changes it. */
+  revision: z.number().int().min(1),
+  pendingEvents: z.array(cloudEventSchema),
+  /** Indexed flag for the outbox sweep (the one cross-tenant query). */
+  hasPendingEvents: z.boolean(),
+});
+export type SessionDocument = z.output<typeof sessionDocumentSchema>;
+
+// ---------- action items ----------
+
+export const actionItemStatuses = ["Open", "Responded", "Closed"] as const;
+
+export const actionItemSchema = z.object({
+  id: idSchema,
+  tenantId: z.string(),
+  type: z.literal("EvaluatorMessage"),
+  sessionId: idSchema,
+  agentId: z.string(),
+  evaluatorId: z.string(),
+  summary: z.string(),
+  dueDate: isoDateTime,
+  showScore: z.boolean(),
+  status: z.enum(actionItemStatuses),
+  responses: z.array(z.object({ by: z.string(), at: isoDateTime, message: z.string() })),
+  createdAt: isoDateTime,
+  revision: z.number().int().min(1),
+});
+export type ActionItem = z.output<typeof actionItemSchema>;

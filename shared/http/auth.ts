@@ -1,0 +1,86 @@
+// Bearer JWT verification: issuer, audience, signature through a JWKS, expiry and an algorithm
+// allow-list, all checked in code. Platform headers such as x-ms-client-principal are ignored.
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { z } from "zod";
+import { AppError } from "../domain/errors.js";
+
+export const roles = [
+  "QM.Administrator",
+  "QM.Evaluator",
+  "QM.Agent",
+  "QM.Integration",
+  "QM.Archive",
+] as const;
+export type Role = (typeof roles)[number];
+
+/** Who is calling, taken only from a verified token. */
+export interface Principal {
+  tenantId: string;
+  userId: string;
+  name: string;
+  roles: ReadonlySet<Role>;
+}
+
+export const allowedAlgorithms = ["RS256", "ES256"];
+
+const idPattern = /^[A-Za-z0-9_-]{1,64}$/; // checked again with the reserved names in domain/ids.ts
+const claimsSchema = z.object({
+  tid: z.string().regex(idPattern),
+  oid: z.string().regex(idPattern),
+  name: z.string().max(256).optional(),
+  roles: z.array(z.string()).default([]),
+});
+
+export interface VerifierOptions {
+  issuers: readonly string[];
+  audience: string;
+  allowedTenants: readonly string[];
+  keys: JWTVerifyGetKey;
+  /** Seconds of clock skew tolerated on exp/nbf. */
+  clockToleranceSeconds?: number;
+}
+
+export type TokenVerifier = (authorization: string | null) => Promise<Principal>;
+
+const unauthenticated = (detail: string) => new AppError("UNAUTHENTICATED", detail);
+
+export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
+  const anyTenant = options.allowedTenants.includes("*");
+  return async (authorization) => {
+    const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization?.trim() ?? "");
+    if (!match?.[1]) throw unauthenticated("A bearer token is required.");
+    let payload: unknown;
+    try {
+      ({ payload } = await jwtVerify(match[1], options.keys, {
+        issuer: [...options.issuers],
+        audience: options.audience,
+        algorithms: allowedAlgorithms,
+        clockTolerance: options.clockToleranceSeconds ?? 60,
+        requiredClaims: ["exp", "iss", "aud"],
+      }));
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired) throw unauthenticated("The token has expired.");
+      if (error instanceof joseErrors.JOSEError) throw unauthenticated("The token is not valid.");
+      throw error; // JWKS unreachable and the like: a dependency failure, not the caller's fault
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success)
+      throw unauthenticated("The token lacks the tid/oid claims this API needs.");
+    const { tid, oid, name } = claims.data;
+    if (!anyTenant && !options.allowedTenants.includes(tid)) {
+      throw unauthenticated("The token's tenant is not served by this deployment.");
+    }
+    const known = new Set<string>(roles);
+    return {
+      tenantId: tid,
+      userId: oid,
+      name: name ?? oid,
+      roles: new Set(claims.data.roles.filter((r): r is Role => known.has(r))),
+    };
+  };
+}
+
+/** Keys from a JWKS URL, cached and refreshed by jose. */
+export function remoteKeys(jwksUri: string): JWTVerifyGetKey {
+  return createRemoteJWKSet(new URL(jwksUri), { cooldownDuration: 30_000, cacheMaxAge: 600_000 });
+}

@@ -1,0 +1,134 @@
+// The OpenAPI 3.1 document, generated from the same registrations and zod schemas that
+// validate requests, so the contract and the checks cannot drift apart.
+import { z } from "zod";
+import {
+  createDocument,
+  type ZodOpenApiOperationObject,
+  type ZodOpenApiPathsObject,
+  type ZodOpenApiResponseObject,
+} from "zod-openapi";
+import { errorCodes } from "../domain/errors.js";
+import type { HttpFunctionDefinition } from "../registry.js";
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    code: z.enum(errorCodes),
+    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  })
+  .meta({ id: "Problem", description: "RFC 9457 problem details with a stable `code`." });
+
+const standardProblems: Record<string, string> = {
+  "401": "Missing, invalid or expired bearer token (UNAUTHENTICATED)",
+  "403": "The caller's roles do not allow this (FORBIDDEN)",
+  "404": "Unknown route or resource, or one the caller may not see (NOT_FOUND)",
+  "400": "Malformed JSON or a schema violation (VALIDATION_FAILED), `errors` names each path",
+  "413": "Body over 1 MiB (PAYLOAD_TOO_LARGE)",
+  "415": "Body is not application/json (UNSUPPORTED_MEDIA_TYPE)",
+  "428": "If-Match missing (PRECONDITION_REQUIRED)",
+  "412": "If-Match is stale (PRECONDITION_FAILED)",
+  "503": "A dependency is still failing after retries (DEPENDENCY_UNAVAILABLE); see Retry-After",
+};
+
+function operation(fn: HttpFunctionDefinition, method: string): ZodOpenApiOperationObject {
+  const problemContent = { "application/problem+json": { schema: problemSchema } };
+  const responses: Record<string, ZodOpenApiResponseObject> = {};
+  for (const r of fn.responses) {
+    responses[String(r.status)] = {
+      description: r.description,
+      ...(r.schema
+        ? {
+            content: {
+              [r.status >= 400 ? "application/problem+json" : "application/json"]: {
+                schema: r.schema,
+              },
+            },
+          }
+        : {}),
+    };
+  }
+  const add = (status: string) => {
+    responses[status] ??= {
+      description: standardProblems[status] ?? status,
+      content: problemContent,
+    };
+  };
+  if (fn.access !== "anonymous") add("401");
+  if (Array.isArray(fn.access)) add("403");
+  if (fn.route.includes("{")) add("404");
+  if (fn.query || fn.body) add("400");
+  if (fn.body) {
+    add("413");
+    add("415");
+  }
+  if (fn.ifMatch) {
+    add("428");
+    add("412");
+  }
+  if (fn.access !== "anonymous") add("503");
+
+  const pathParams = [...fn.route.matchAll(/\{([A-Za-z0-9_]+)\??\}/g)].map((m) => m[1] ?? "");
+  const roles = Array.isArray(fn.access) ? ` Roles: ${fn.access.join(", ")}.` : "";
+  return {
+    operationId: fn.methods.length > 1 ? `${fn.name}_${method}` : fn.name,
+    summary: fn.summary,
+    description: `${fn.summary}.${roles}${fn.ifMatch ? " Requires If-Match." : ""}`,
+    tags: [...fn.tags],
+    ...(fn.access === "anonymous" ? { security: [] } : {}),
+    requestParams: {
+      ...(pathParams.length > 0
+        ? {
+            path: z.object(
+              Object.fromEntries(
+                pathParams.map((p) => [p, z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)]),
+              ),
+            ),
+          }
+        : {}),
+      ...(fn.query instanceof z.ZodObject ? { query: fn.query } : {}),
+      ...(fn.ifMatch
+        ? {
+            header: z.object({
+              "If-Match": z.string().meta({ description: "The ETag last read" }),
+            }),
+          }
+        : {}),
+    },
+    ...(fn.body && method !== "get"
+      ? { requestBody: { required: true, content: { "application/json": { schema: fn.body } } } }
+      : {}),
+    responses: responses,
+  };
+}
+
+export function buildOpenApiDocument(
+  functions: readonly HttpFunctionDefinition[],
+): ReturnType<typeof createDocument> {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const fn of functions) {
+    const path = `/${fn.route.replace(/\{([A-Za-z0-9_]+)\?\}/g, "{$1}")}`;
+    const item = (paths[path] ??= {});
+    for (const method of fn.methods) {
+      const key = method.toLowerCase() as "get" | "post" | "put" | "patch" | "delete";
+      item[key] = operation(fn, key);
+    }
+  }
+  return createDocument({
+    openapi: "3.1.0",
+    info: {
+      title: "Evaluation Sessions API",
+      version: "1.0.0",
+      description:
+        "Quality Management evaluation sessions: forms, interactions, sessions, action items.",
+    },
+    servers: [{ url: "/api" }],
+    security: [{ bearer: [] }],
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+    },
+    paths,
+  });
+}

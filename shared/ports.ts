@@ -1,0 +1,168 @@
+// The interfaces the domain and the handlers need from the outside world. Adapters under
+// shared/adapters implement them; in-memory adapters back the unit tests.
+import type {
+  ActionItem,
+  Channel,
+  CloudEvent,
+  DisplayStatus,
+  Form,
+  Interaction,
+  SessionDocument,
+  SessionType,
+} from "./domain/model.js";
+
+/** The only source of "now" (tests and property tests drive time through it). */
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** A named reachability check for GET /api/health. Resolves when the dependency answers. */
+export type HealthCheck = () => Promise<void>;
+
+// ---------- stores ----------
+
+/** A stored document with the store's own concurrency token (Cosmos `_etag`). */
+export interface Stored<T> {
+  doc: T;
+  etag: string;
+}
+
+export interface PageRequest {
+  limit: number;
+  /** Opaque token from a previous page of the same query and tenant (400 when tampered with). */
+  continuationToken?: string | undefined;
+}
+
+export interface Page<T> {
+  items: T[];
+  continuationToken: string | null;
+}
+
+/**
+ * Store errors use the domain taxonomy: create of an existing id → AppError CONFLICT; a write
+ * whose `etag` is no longer current → AppError PRECONDITION_FAILED; a bad continuation token →
+ * AppError VALIDATION_FAILED (path `query.continuationToken`); a dependency still failing after
+ * retries → DependencyUnavailableError. Every query filters `tenantId` in its text.
+ */
+export interface FormStore {
+  get(tenantId: string, id: string): Promise<Stored<Form> | undefined>;
+  create(form: Form): Promise<Stored<Form>>;
+  replace(form: Form, etag: string): Promise<Stored<Form>>;
+  /** Ordered by name, then id. */
+  list(tenantId: string, page: PageRequest): Promise<Page<Form>>;
+}
+
+export interface InteractionFilter {
+  agentId?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+  evaluated?: boolean | undefined;
+  channel?: Channel | undefined;
+  minDurationSeconds?: number | undefined;
+}
+
+export interface InteractionStore {
+  get(tenantId: string, id: string): Promise<Interaction | undefined>;
+  /** Creates it, or returns the existing one with the same id (`created: false`). */
+  createIfAbsent(interaction: Interaction): Promise<{ interaction: Interaction; created: boolean }>;
+  /** Ordered by startedAt descending, then id. */
+  list(tenantId: string, filter: InteractionFilter, page: PageRequest): Promise<Page<Interaction>>;
+  /** Ordered by startedAt ascending, then id (criteria picks the earliest eligible). */
+  listOldestFirst(
+    tenantId: string,
+    filter: InteractionFilter,
+    page: PageRequest,
+  ): Promise<Page<Interaction>>;
+  /** Idempotent: adding a tag it already has changes nothing. */
+  addTag(tenantId: string, id: string, tag: string): Promise<void>;
+}
+
+export interface SessionFilter {
+  status?: DisplayStatus | undefined;
+  type?: SessionType | undefined;
+  evaluatorId?: string | undefined;
+  agentId?: string | undefined;
+  calibrationId?: string | undefined;
+  /** `false` (default) hides archived sessions; `true` shows only them; `all` both. */
+  archived: boolean | "all";
+  dueBefore?: string | undefined;
+  /** Evaluator's view: sessions assigned to this user, or Unassigned ones. */
+  visibleToEvaluator?: string | undefined;
+  /** Agent's view: only these session ids. */
+  ids?: readonly string[] | undefined;
+  /** "now", for the derived Expired status. */
+  now: string;
+}
+
+/** What the grid shows of a session (no answers, no form bodies). */
+export type SessionSummaryRecord = Pick<
+  SessionDocument,
+  | "id"
+  | "name"
+  | "type"
+  | "state"
+  | "archived"
+  | "evaluatorId"
+  | "agentId"
+  | "dueDate"
+  | "lastEditedAt"
+  | "showScore"
+> & { interaction: { id: string; externalId: string }; score: number | null };
+
+/** What eligibility checks need to know of the sessions holding an interaction. */
+export type SessionHoldRecord = Pick<
+  SessionDocument,
+  "id" | "type" | "state" | "archived" | "calibrationId" | "evaluatorId"
+>;
+
+export interface SessionStore {
+  get(tenantId: string, id: string): Promise<Stored<SessionDocument> | undefined>;
+  create(session: SessionDocument): Promise<Stored<SessionDocument>>;
+  replace(session: SessionDocument, etag: string): Promise<Stored<SessionDocument>>;
+  /** The grid: ordered by dueDate, then id; one single-tenant query per page. */
+  list(
+    tenantId: string,
+    filter: SessionFilter,
+    page: PageRequest,
+  ): Promise<Page<SessionSummaryRecord>>;
+  /** Sessions (archived or not) that hold this interaction. */
+  holdersOf(tenantId: string, interactionId: string): Promise<SessionHoldRecord[]>;
+  /** Sessions whose outbox still has events: the one cross-tenant query. */
+  withPendingEvents(limit: number): Promise<Stored<SessionDocument>[]>;
+  /**
+   * Removes the given events from the outbox when the document is still at `etag`, without
+   * touching `revision`; returns false when the document changed meanwhile (caller re-reads).
+   */
+  clearPendingEvents(
+    tenantId: string,
+    id: string,
+    eventIds: readonly string[],
+    etag: string,
+  ): Promise<boolean>;
+}
+
+export interface ActionItemFilter {
+  agentId?: string | undefined;
+  evaluatorId?: string | undefined;
+  sessionId?: string | undefined;
+  status?: ActionItem["status"] | undefined;
+}
+
+export interface ActionItemStore {
+  get(tenantId: string, id: string): Promise<Stored<ActionItem> | undefined>;
+  /** Creates it, or returns the existing one with the same id (`created: false`). */
+  createIfAbsent(item: ActionItem): Promise<{ stored: Stored<ActionItem>; created: boolean }>;
+  replace(item: ActionItem, etag: string): Promise<Stored<ActionItem>>;
+  /** Ordered by createdAt descending, then id. */
+  list(tenantId: string, filter: ActionItemFilter, page: PageRequest): Promise<Page<ActionItem>>;
+}
+
+// ---------- events ----------
+
+/** Sends CloudEvents to the completion topic (Service Bus in Azure, in-process locally). */
+export interface EventPublisher {
+  /** Sends every event; resolves once the broker accepted them all. */
+  publish(events: readonly CloudEvent[]): Promise<void>;
+}

@@ -1,0 +1,334 @@
+// The one way a function is registered. Each helper calls the Azure Functions `app.*` API and
+// records the definition (route, methods, roles, schemas), so the local host, the OpenAPI
+// document and the tests find every function. HTTP functions get authentication, role checks,
+// input parsing and problem+json errors here, before and around their handler.
+import {
+  app,
+  type HttpMethod,
+  type HttpRequest,
+  type HttpResponseInit,
+  type InvocationContext,
+  type Timer,
+} from "@azure/functions";
+import type { z } from "zod";
+import { AppError, type FieldError } from "./domain/errors.js";
+import { isValidId } from "./domain/ids.js";
+import type { Principal, Role } from "./http/auth.js";
+import { readJsonBody, parseQuery } from "./http/input.js";
+import { toProblemResponse } from "./http/problem.js";
+import { getServices, type Services } from "./services.js";
+
+/** Who may call: no token at all, any verified token, or a verified token with one of the roles. */
+export type Access = "anonymous" | "authenticated" | readonly Role[];
+
+/** `{id}` / `{id?}` segments of a route template, as a typed record. */
+export type ParamsOf<Route extends string> = Route extends `${string}{${infer Param}}${infer Rest}`
+  ? (Param extends `${infer Name}?` ? { [K in Name]?: string } : { [K in Param]: string }) &
+      ParamsOf<Rest>
+  : unknown;
+
+export interface HttpCall<Route extends string, A extends Access, Q, B> {
+  request: HttpRequest;
+  context: InvocationContext;
+  services: Services;
+  principal: A extends "anonymous" ? undefined : Principal;
+  params: ParamsOf<Route>;
+  query: Q;
+  /** Parses the body against the declared schema; called by the handler once the resource
+   * checks (404/403) have passed, so the documented order of checks holds. */
+  body: () => Promise<B>;
+}
+
+export interface HttpResponseDoc {
+  status: number;
+  description: string;
+  schema?: z.ZodType;
+}
+
+export interface HttpFunctionSpec<
+  Route extends string,
+  A extends Access,
+  QS extends z.ZodType | undefined,
+  BS extends z.ZodType | undefined,
+> {
+  name: string;
+  route: Route;
+  methods: readonly HttpMethod[];
+  access: A;
+  summary: string;
+  tags?: readonly string[];
+  query?: QS;
+  body?: BS;
+  /** Writes to an existing resource that need If-Match (documented in OpenAPI). */
+  ifMatch?: boolean;
+  responses: readonly HttpResponseDoc[];
+  handler: (
+    call: HttpCall<
+      Route,
+      A,
+      QS extends z.ZodType ? z.output<QS> : undefined,
+      BS extends z.ZodType ? z.output<BS> : undefined
+    >,
+  ) => Promise<HttpResponseInit>;
+}
+
+/** What the registry records of an HTTP function (the local host serves exactly these). */
+export interface HttpFunctionDefinition {
+  kind: "http";
+  name: string;
+  route: string;
+  methods: readonly HttpMethod[];
+  access: Access;
+  summary: string;
+  tags: readonly string[];
+  query?: z.ZodType;
+  body?: z.ZodType;
+  ifMatch: boolean;
+  responses: readonly HttpResponseDoc[];
+  handler: (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+}
+
+export interface ServiceBusFunctionDefinition {
+  kind: "serviceBus";
+  name: string;
+  connection: string;
+  topicName: string;
+  subscriptionName: string;
+  /** The subscription's correlation filter on `subject` (Bicep creates the same filter). */
+  subjectFilter?: string;
+  handler: (message: unknown, context: InvocationContext) => Promise<void>;
+}
+
+export interface TimerFunctionDefinition {
+  kind: "timer";
+  name: string;
+  schedule: string;
+  handler: (timer: Timer, context: InvocationContext) => Promise<void>;
+}
+
+export type FunctionDefinition =
+  HttpFunctionDefinition | ServiceBusFunctionDefinition | TimerFunctionDefinition;
+
+const definitions = new Map<string, FunctionDefinition>();
+
+/** Every function registered so far, in registration order. */
+export function registeredFunctions(): readonly FunctionDefinition[] {
+  return [...definitions.values()];
+}
+
+function record(definition: FunctionDefinition): void {
+  if (definitions.has(definition.name))
+    throw new Error(`Function ${definition.name} is registered twice.`);
+  definitions.set(definition.name, definition);
+}
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+function routeParamNames(route: string): string[] {
+  return [...route.matchAll(/\{([A-Za-z0-9_]+)\??\}/g)].map((m) => m[1] ?? "");
+}
+
+function hasAccess(access: Access, principal: Principal | undefined): boolean {
+  if (access === "anonymous" || access === "authenticated") return true;
+  return principal !== undefined && access.some((role) => principal.roles.has(role));
+}
+
+export function httpFunction<
+  const Route extends string,
+  const A extends Access,
+  QS extends z.ZodType | undefined = undefined,
+  BS extends z.ZodType | undefined = undefined,
+>(spec: HttpFunctionSpec<Route, A, QS, BS>): HttpFunctionDefinition {
+  const paramNames = routeParamNames(spec.route);
+
+  const handler = async (
+    request: HttpRequest,
+    context: InvocationContext,
+  ): Promise<HttpResponseInit> => {
+    let services: Services | undefined;
+    let response: HttpResponseInit;
+    try {
+      services = getServices();
+      let principal: Principal | undefined;
+      if (spec.access !== "anonymous") {
+        principal = await services.verifyToken(request.headers.get("authorization"));
+        if (!hasAccess(spec.access, principal)) {
+          throw new AppError("FORBIDDEN", "Your roles do not allow this operation.");
+        }
+      }
+      const params: Record<string, string> = {};
+      for (const name of paramNames) {
+        const value = request.params[name];
+        if (value === undefined) continue;
+        if (!isValidId(value)) throw new AppError("NOT_FOUND", "No such resource.");
+        params[name] = value;
+      }
+      const query = spec.query ? parseQuery(spec.query, request.query) : undefined;
+      const bodySchema = spec.body;
+      const body = bodySchema
+        ? checkedBodyReader(request, bodySchema)
+        : () => Promise.resolve(undefined);
+
+      const call = {
+        request,
+        context,
+        services,
+        principal,
+        params,
+        query,
+        body,
+      } as unknown as HttpCall<
+        Route,
+        A,
+        QS extends z.ZodType ? z.output<QS> : undefined,
+        BS extends z.ZodType ? z.output<BS> : undefined
+      >;
+      response = await spec.handler(call);
+    } catch (error) {
+      response = toProblemResponse(
+        error,
+        (message, cause) => context.error(`${spec.name} ${message}`, describeError(cause)),
+        services?.config.DEPENDENCY_RETRY_AFTER_SECONDS ?? 5,
+      );
+    }
+    return withRequestId(response, context.invocationId);
+  };
+
+  const definition: HttpFunctionDefinition = {
+    kind: "http",
+    name: spec.name,
+    route: spec.route,
+    methods: spec.methods,
+    access: spec.access,
+    summary: spec.summary,
+    tags: spec.tags ?? [],
+    ...(spec.query ? { query: spec.query } : {}),
+    ...(spec.body ? { body: spec.body } : {}),
+    ifMatch: spec.ifMatch ?? false,
+    responses: spec.responses,
+    handler,
+  };
+  record(definition);
+  app.http(spec.name, {
+    route: spec.route,
+    methods: [...spec.methods],
+    authLevel: "anonymous", // authentication is the bearer token, checked above
+    handler,
+  });
+  return definition;
+}
+
+/** Checks transport-level rules (size, media type) at once; parses the body when asked. */
+function checkedBodyReader<S extends z.ZodType>(
+  request: HttpRequest,
+  schema: S,
+): () => Promise<z.output<S>> {
+  const length = Number(request.headers.get("content-length") ?? "0");
+  if (Number.isFinite(length) && length > MAX_BODY_BYTES) {
+    throw new AppError("PAYLOAD_TOO_LARGE", `The body exceeds ${MAX_BODY_BYTES} bytes.`);
+  }
+  let parsed: Promise<z.output<S>> | undefined;
+  return () => {
+    parsed ??= readJsonBody(request, schema, MAX_BODY_BYTES);
+    return parsed;
+  };
+}
+
+function withRequestId(response: HttpResponseInit, invocationId: string): HttpResponseInit {
+  const headers = new Headers();
+  const given = response.headers;
+  if (given instanceof Headers) given.forEach((value, key) => headers.set(key, value));
+  else if (Array.isArray(given)) for (const [key, value] of given) headers.set(key, value);
+  else if (given) for (const [key, value] of Object.entries(given)) headers.set(key, value);
+  headers.set("X-Request-Id", invocationId);
+  return { ...response, headers: Object.fromEntries(headers.entries()) };
+}
+
+function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}\n${error.stack ?? ""}`;
+  return String(error);
+}
+
+export interface ServiceBusFunctionSpec {
+  name: string;
+  topicName: string;
+  subscriptionName: string;
+  subjectFilter?: string;
+  handler: (message: unknown, context: InvocationContext, services: Services) => Promise<void>;
+}
+
+/** Topic-subscription trigger. Handlers log and rethrow so Service Bus retries and dead-letters. */
+export function serviceBusFunction(spec: ServiceBusFunctionSpec): ServiceBusFunctionDefinition {
+  const connection = "ServiceBusConnection";
+  const handler = async (message: unknown, context: InvocationContext): Promise<void> => {
+    try {
+      await spec.handler(message, context, getServices());
+    } catch (error) {
+      context.error(`${spec.name} failed; the message will be retried`, describeError(error));
+      throw error;
+    }
+  };
+  const definition: ServiceBusFunctionDefinition = {
+    kind: "serviceBus",
+    name: spec.name,
+    connection,
+    topicName: spec.topicName,
+    subscriptionName: spec.subscriptionName,
+    ...(spec.subjectFilter ? { subjectFilter: spec.subjectFilter } : {}),
+    handler,
+  };
+  record(definition);
+  app.serviceBusTopic(spec.name, {
+    connection,
+    topicName: spec.topicName,
+    subscriptionName: spec.subscriptionName,
+    handler,
+  });
+  return definition;
+}
+
+export interface TimerFunctionSpec {
+  name: string;
+  /** NCRONTAB with seconds, as the Functions host expects. */
+  schedule: string;
+  handler: (context: InvocationContext, services: Services) => Promise<void>;
+}
+
+export function timerFunction(spec: TimerFunctionSpec): TimerFunctionDefinition {
+  const handler = async (_timer: Timer, context: InvocationContext): Promise<void> => {
+    try {
+      await spec.handler(context, getServices());
+    } catch (error) {
+      context.error(`${spec.name} failed`, describeError(error));
+      throw error;
+    }
+  };
+  const definition: TimerFunctionDefinition = {
+    kind: "timer",
+    name: spec.name,
+    schedule: spec.schedule,
+    handler,
+  };
+  record(definition);
+  app.timer(spec.name, { schedule: spec.schedule, handler });
+  return definition;
+}
+
+/** A JSON response with an optional ETag. */
+export function json(
+  status: number,
+  body: unknown,
+  options: { etag?: string; headers?: Record<string, string> } = {},
+): HttpResponseInit {
+  return {
+    status,
+    headers: {
+      "Content-Type": "application/json",
+      ...(options.etag ? { ETag: options.etag } : {}),
+      ...options.headers,
+    },
+    body: JSON.stringify(body),
+  };
+}
+
+export type { FieldError };

@@ -1,0 +1,37 @@
+// The process's services: settings, clients and adapters, built once and shared by every
+// invocation. Hosts and tests may install their own (in-memory adapters) before any call.
+import type { Config } from "./config.js";
+import type { TokenVerifier } from "./http/auth.js";
+import type { Clock, HealthCheck } from "./ports.js";
+
+export interface Services {
+  readonly config: Config;
+  readonly clock: Clock;
+  readonly verifyToken: TokenVerifier;
+  /** Reachability checks reported by GET /api/health, by name. */
+  readonly healthChecks: Readonly<Record<string, HealthCheck>>;
+}
+
+let current: Services | undefined;
+let factory: (() => Services) | undefined;
+
+/** The process's services, built on first use by the installed factory. */
+export function getServices(): Services {
+  if (!current) {
+    if (!factory)
+      throw new Error("No services factory installed (import shared/composition.ts first).");
+    current = factory();
+  }
+  return current;
+}
+
+/** Installs how services are built (the composition root calls this on import). */
+export function setServicesFactory(build: () => Services): void {
+  factory = build;
+  current = undefined;
+}
+
+/** Installs ready-made services (tests, the local host). */
+export function setServices(services: Services): void {
+  current = services;
+}
