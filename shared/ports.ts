@@ -166,3 +166,37 @@ export interface EventPublisher {
   /** Sends every event; resolves once the broker accepted them all. */
   publish(events: readonly CloudEvent[]): Promise<void>;
 }
+
+// ---------- media and exports ----------
+
+/** A link that grants one thing on one blob until `expiresAt` (ISO 8601 UTC). */
+export interface BlobLink {
+  url: string;
+  expiresAt: string;
+}
+
+/**
+ * Media and export files (Blob Storage in Azure, Azurite locally), reached only through
+ * short-lived SAS URLs scoped to one blob. Ids must match `^[A-Za-z0-9_-]{1,64}$`; the adapter
+ * refuses anything else with AppError VALIDATION_FAILED rather than build a path from it.
+ */
+export interface BlobStore {
+  /** A create+write-only URL for one PUT of the interaction's media (valid ≤ 15 minutes). */
+  mediaUploadUrl(tenantId: string, interactionId: string, contentType: string): Promise<BlobLink>;
+  /** A read-only URL for playback (Range requests work), or undefined when no media was uploaded. */
+  mediaReadUrl(
+    tenantId: string,
+    interactionId: string,
+  ): Promise<(BlobLink & { contentType: string }) | undefined>;
+  /**
+   * Stores an export under a fresh folder (a retry never overwrites a URL someone holds) and
+   * returns a read-only URL that downloads it as an attachment named `fileName`.
+   */
+  putExport(
+    tenantId: string,
+    sessionId: string,
+    fileName: string,
+    bytes: Uint8Array,
+    contentType: string,
+  ): Promise<BlobLink & { sizeBytes: number }>;
+}
