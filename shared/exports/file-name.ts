@@ -1,0 +1,21 @@
+// Export file names exactly as API.md fixes them: `[uncompleted_]<name>_<sessionId>.<ext>`.
+
+export const MAX_NAME_LENGTH = 100;
+
+/** Every character outside `A–Z a–z 0–9 . _ -` becomes `_`; the result is cut to 100 characters. */
+export function sanitizeName(sessionName: string): string {
+  // Iterating by code point keeps an emoji or other astral character to one `_`, not two.
+  return Array.from(sessionName, (ch) => (/^[A-Za-z0-9._-]$/.test(ch) ? ch : "_"))
+    .join("")
+    .slice(0, MAX_NAME_LENGTH);
+}
+
+export function exportFileName(
+  sessionName: string,
+  sessionId: string,
+  completed: boolean,
+  ext: string,
+): string {
+  const name = `${sanitizeName(sessionName)}_${sessionId}.${ext}`;
+  return completed ? name : `uncompleted_${name}`;
+}
