@@ -1,0 +1,168 @@
+// The CloudEvents 1.0 the service emits on state changes (API.md "Events"). They are built by
+// the operation that changes the state and ride in the session document (the outbox), so an
+// event's id is derived from the change itself and stays the same on every publish retry.
+import { z } from "zod";
+import { idSchema } from "./ids.js";
+import { cloudEventSchema, isoDateTime, type CloudEvent, type SessionDocument } from "./model.js";
+
+export const eventTypes = {
+  completed: "com.speechminer.evaluationsession.completed.v1",
+  rescored: "com.speechminer.evaluationsession.rescored.v1",
+  archived: "com.speechminer.evaluationsession.archived.v1",
+} as const;
+export type EventKind = keyof typeof eventTypes;
+
+export const eventSource = (tenantId: string): string => `/tenants/${tenantId}/evaluation-sessions`;
+
+/** Unique per change (a write bumps the revision), identical on every retry of the same one. */
+export const eventId = (sessionId: string, kind: EventKind, revision: number): string =>
+  `${sessionId}.${kind}.${revision}`;
+
+export const notifyAgentSchema = z.object({
+  dueDate: isoDateTime,
+  summary: z.string().min(1).max(4000),
+  showScore: z.boolean(),
+});
+export type NotifyAgent = z.output<typeof notifyAgentSchema>;
+
+export const eventFormScoreSchema = z.object({
+  formId: z.string(),
+  version: z.number().int().min(1),
+  score: z.number().nullable(),
+  autofailed: z.boolean(),
+});
+
+export const completedEventDataSchema = z.object({
+  tenantId: z.string(),
+  sessionId: idSchema,
+  interactionId: z.string(),
+  externalId: z.string(),
+  agentId: z.string(),
+  evaluatorId: z.string(),
+  completedAt: isoDateTime,
+  completedBy: z.string(),
+  score: z.number().nullable(),
+  forms: z.array(eventFormScoreSchema),
+  notifyAgent: notifyAgentSchema.optional(),
+});
+export type CompletedEventData = z.output<typeof completedEventDataSchema>;
+
+export const rescoredEventDataSchema = completedEventDataSchema.extend({
+  previousScore: z.number().nullable(),
+  editedBy: z.string(),
+  editedAt: isoDateTime,
+});
+export type RescoredEventData = z.output<typeof rescoredEventDataSchema>;
+
+export const archivedEventDataSchema = z.object({
+  tenantId: z.string(),
+  sessionId: idSchema,
+  archivedAt: isoDateTime,
+  archivedBy: z.string(),
+});
+export type ArchivedEventData = z.output<typeof archivedEventDataSchema>;
+
+/** Whole messages, for consumers that validate what they receive. */
+export const completedEventSchema = cloudEventSchema.extend({
+  type: z.literal(eventTypes.completed),
+  data: completedEventDataSchema,
+});
+export const rescoredEventSchema = cloudEventSchema.extend({
+  type: z.literal(eventTypes.rescored),
+  data: rescoredEventDataSchema,
+});
+export const archivedEventSchema = cloudEventSchema.extend({
+  type: z.literal(eventTypes.archived),
+  data: archivedEventDataSchema,
+});
+export const sessionEventSchema = z.discriminatedUnion("type", [
+  completedEventSchema,
+  rescoredEventSchema,
+  archivedEventSchema,
+]);
+export type SessionEvent = z.output<typeof sessionEventSchema>;
+
+function envelope(
+  doc: SessionDocument,
+  kind: EventKind,
+  time: string,
+  data: Record<string, unknown>,
+): CloudEvent {
+  return {
+    specversion: "1.0",
+    id: eventId(doc.id, kind, doc.revision),
+    source: eventSource(doc.tenantId),
+    type: eventTypes[kind],
+    subject: doc.id,
+    time,
+    datacontenttype: "application/json",
+    data,
+  };
+}
+
+function missing(field: string, doc: SessionDocument): Error {
+  // A programming error (an event built before its state change), not a caller's mistake.
+  return new Error(`Session ${doc.id} has no ${field}: build the event after the change.`);
+}
+
+function completionData(doc: SessionDocument): CompletedEventData {
+  if (!doc.completedAt || !doc.completedBy) throw missing("completedAt/completedBy", doc);
+  if (doc.evaluatorId === null) throw missing("evaluatorId", doc);
+  return {
+    tenantId: doc.tenantId,
+    sessionId: doc.id,
+    interactionId: doc.interaction.id,
+    externalId: doc.interaction.externalId,
+    agentId: doc.agentId,
+    evaluatorId: doc.evaluatorId,
+    completedAt: doc.completedAt,
+    completedBy: doc.completedBy,
+    score: doc.scores.session,
+    forms: doc.forms.map((form) => {
+      const formScore = doc.scores.forms[form.formId];
+      return {
+        formId: form.formId,
+        version: form.version,
+        score: formScore?.score ?? null,
+        autofailed: formScore?.autofailed ?? false,
+      };
+    }),
+  };
+}
+
+/** `completed`, for a document already in its Completed state (with its new revision). */
+export function completedEvent(doc: SessionDocument, notifyAgent?: NotifyAgent): CloudEvent {
+  const data: CompletedEventData = {
+    ...completionData(doc),
+    ...(notifyAgent ? { notifyAgent } : {}),
+  };
+  return envelope(doc, "completed", data.completedAt, data);
+}
+
+/** `rescored`, for a Completed document whose answers were just saved. */
+export function rescoredEvent(doc: SessionDocument, previousScore: number | null): CloudEvent {
+  const data: RescoredEventData = {
+    ...completionData(doc),
+    previousScore,
+    editedBy: doc.lastEditedBy,
+    editedAt: doc.lastEditedAt,
+  };
+  return envelope(doc, "rescored", data.editedAt, data);
+}
+
+/** `archived`, for a document just archived. */
+export function archivedEvent(doc: SessionDocument): CloudEvent {
+  if (!doc.archivedAt || !doc.archivedBy) throw missing("archivedAt/archivedBy", doc);
+  const data: ArchivedEventData = {
+    tenantId: doc.tenantId,
+    sessionId: doc.id,
+    archivedAt: doc.archivedAt,
+    archivedBy: doc.archivedBy,
+  };
+  return envelope(doc, "archived", data.archivedAt, data);
+}
+
+/** Adds an event to the document's outbox, in the same write as the change it reports. */
+export function withPendingEvent(doc: SessionDocument, event: CloudEvent): SessionDocument {
+  return { ...doc, pendingEvents: [...doc.pendingEvents, event], hasPendingEvents: true };
+}
