@@ -1,0 +1,101 @@
+// The opaque continuation-token envelope shared by the Cosmos and in-memory stores. It wraps the
+// store's inner token (Cosmos's own, or the last sort key in memory) together with a fingerprint
+// of the tenant and the query, so a token only works for the query and tenant that issued it.
+//
+// The checksum is deliberately not a keyed MAC: it catches truncated, corrupted and hand-edited
+// tokens, while tenant isolation never depends on the token at all, because every query filters
+// `c.tenantId = @tenantId` in its own text (see docs/data-model.md).
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import { AppError } from "../domain/errors.js";
+
+const VERSION = 1;
+/** Far above any real token (Cosmos caps its own at about 1 KB); refuses oversized input early. */
+const MAX_TOKEN_LENGTH = 8192;
+
+/** Which query a token belongs to: the tenant, a stable query name and its filter values. */
+export interface QueryIdentity {
+  tenantId: string;
+  /** A stable name for the query's text and order, e.g. `sessions.list`. */
+  query: string;
+  /** The filter values that shape the result set; `undefined` members are ignored. */
+  filter?: Readonly<Record<string, unknown>>;
+}
+
+const envelopeSchema = z.strictObject({
+  v: z.literal(VERSION),
+  f: z.string(),
+  t: z.string(),
+  c: z.string(),
+});
+
+function digest(text: string, length: number): string {
+  return createHash("sha256").update(text).digest("base64url").slice(0, length);
+}
+
+/** JSON with sorted object keys and `undefined` members dropped, so equal filters describe alike. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
+export function fingerprintOf(identity: QueryIdentity): string {
+  return digest(
+    `${identity.tenantId}\n${identity.query}\n${canonicalJson(identity.filter ?? {})}`,
+    22,
+  );
+}
+
+function checksumOf(fingerprint: string, inner: string): string {
+  return digest(`${VERSION}\n${fingerprint}\n${inner}`, 16);
+}
+
+export function invalidContinuationToken(message: string): AppError {
+  return new AppError("VALIDATION_FAILED", "The continuation token is not valid.", [
+    { path: "query.continuationToken", message },
+  ]);
+}
+
+/** Wraps a store's inner token for the client. */
+export function encodeContinuation(identity: QueryIdentity, inner: string): string {
+  const f = fingerprintOf(identity);
+  const envelope = { v: VERSION, f, t: inner, c: checksumOf(f, inner) };
+  return Buffer.from(JSON.stringify(envelope), "utf8").toString("base64url");
+}
+
+/**
+ * Unwraps a client's token into the store's inner token (`undefined` for a first page).
+ * Throws VALIDATION_FAILED (path `query.continuationToken`) for a malformed or altered token,
+ * or one issued for another query, filter or tenant.
+ */
+export function decodeContinuation(
+  identity: QueryIdentity,
+  token: string | undefined,
+): string | undefined {
+  if (token === undefined) return undefined;
+  if (token.length === 0 || token.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) {
+    throw invalidContinuationToken("is not a continuation token issued by this service");
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+  } catch {
+    throw invalidContinuationToken("is not a continuation token issued by this service");
+  }
+  const parsed = envelopeSchema.safeParse(raw);
+  if (!parsed.success || parsed.data.c !== checksumOf(parsed.data.f, parsed.data.t)) {
+    throw invalidContinuationToken("was altered or is not a continuation token of this service");
+  }
+  if (parsed.data.f !== fingerprintOf(identity)) {
+    throw invalidContinuationToken(
+      "belongs to another query, filter or tenant; start again without it",
+    );
+  }
+  return parsed.data.t;
+}

@@ -1,0 +1,66 @@
+import type { Container, SqlParameter } from "@azure/cosmos";
+import { AppError } from "../../domain/errors.js";
+import { isValidId } from "../../domain/ids.js";
+import { actionItemSchema, type ActionItem } from "../../domain/model.js";
+import type { ActionItemFilter, ActionItemStore, Page, PageRequest, Stored } from "../../ports.js";
+import { containerNames } from "./containers.js";
+import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.js";
+
+export class CosmosActionItemStore implements ActionItemStore {
+  private readonly items: CosmosContainer;
+
+  constructor(container: Container, options: CosmosStoreOptions = {}) {
+    this.items = new CosmosContainer(container, containerNames.actionItems, options);
+  }
+
+  async get(tenantId: string, id: string): Promise<Stored<ActionItem> | undefined> {
+    if (!isValidId(id)) return undefined;
+    const resource = await this.items.read(tenantId, id);
+    return resource === undefined ? undefined : toStored(actionItemSchema, resource);
+  }
+
+  async createIfAbsent(
+    item: ActionItem,
+  ): Promise<{ stored: Stored<ActionItem>; created: boolean }> {
+    try {
+      return { stored: toStored(actionItemSchema, await this.items.create(item)), created: true };
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
+    }
+    const existing = await this.get(item.tenantId, item.id);
+    if (!existing)
+      throw new AppError("CONFLICT", `Action item ${item.id} is being written; retry.`);
+    return { stored: existing, created: false };
+  }
+
+  async replace(item: ActionItem, etag: string): Promise<Stored<ActionItem>> {
+    return toStored(actionItemSchema, await this.items.replace(item, etag));
+  }
+
+  async list(
+    tenantId: string,
+    filter: ActionItemFilter,
+    page: PageRequest,
+  ): Promise<Page<ActionItem>> {
+    const where = ["c.tenantId = @tenantId"];
+    const parameters: SqlParameter[] = [{ name: "@tenantId", value: tenantId }];
+    for (const field of ["agentId", "evaluatorId", "sessionId", "status"] as const) {
+      const value = filter[field];
+      if (value === undefined) continue;
+      where.push(`c.${field} = @${field}`);
+      parameters.push({ name: `@${field}`, value });
+    }
+    const result = await this.items.queryPage(
+      {
+        query: `SELECT * FROM c WHERE ${where.join(" AND ")} ORDER BY c.tenantId, c.createdAt DESC, c.id DESC`,
+        parameters,
+      },
+      { tenantId, query: "actionItems.list", filter: { ...filter } },
+      page,
+    );
+    return {
+      items: result.resources.map((r) => actionItemSchema.parse(r)),
+      continuationToken: result.continuationToken,
+    };
+  }
+}

@@ -1,0 +1,84 @@
+// The Cosmos DB containers of the service: read by the local host (which creates them on start)
+// and mirrored by the Bicep templates. docs/data-model.md argues every choice here.
+import {
+  PartitionKeyDefinitionVersion,
+  PartitionKeyKind,
+  type CompositePath,
+  type ContainerRequest,
+  type IndexingPolicy,
+} from "@azure/cosmos";
+
+export const containerNames = {
+  forms: "forms",
+  interactions: "interactions",
+  sessions: "sessions",
+  actionItems: "actionItems",
+} as const;
+export type ContainerName = (typeof containerNames)[keyof typeof containerNames];
+
+/**
+ * Hierarchical key (tenant, document): no logical partition grows with a tenant's history (the
+ * 20 GB cap applies per full key), while the tenant prefix routes queries to that tenant only.
+ */
+const partitionKey = {
+  paths: ["/tenantId", "/id"],
+  kind: PartitionKeyKind.MultiHash,
+  version: PartitionKeyDefinitionVersion.V2,
+};
+
+const asc = (path: string): CompositePath => ({ path, order: "ascending" });
+const desc = (path: string): CompositePath => ({ path, order: "descending" });
+
+// Every ORDER BY starts with the tenant (its equality filter), so one composite index serves the
+// filter and the sort. Cosmos can walk a composite index backwards, but only for the exact
+// reverse of every path; the stand-in wants the exact direction, so each order used is listed.
+function indexing(excludedPaths: string[], compositeIndexes: CompositePath[][]): IndexingPolicy {
+  return {
+    indexingMode: "consistent",
+    automatic: true,
+    includedPaths: [{ path: "/*" }],
+    excludedPaths: [...excludedPaths, '/"_etag"/?'].map((path) => ({ path })),
+    compositeIndexes,
+  };
+}
+
+/** Container definitions, including the composite indexes each ORDER BY needs. No TTL. */
+export const containerDefinitions: Readonly<Record<keyof typeof containerNames, ContainerRequest>> =
+  {
+    forms: {
+      id: containerNames.forms,
+      partitionKey,
+      // Form bodies are only ever returned, never filtered on.
+      indexingPolicy: indexing(["/groups/*"], [[asc("/tenantId"), asc("/name"), asc("/id")]]),
+    },
+    interactions: {
+      id: containerNames.interactions,
+      partitionKey,
+      indexingPolicy: indexing(
+        ["/agentName/?", "/mediaContentType/?"],
+        [
+          [asc("/tenantId"), desc("/startedAt"), desc("/id")],
+          [asc("/tenantId"), asc("/startedAt"), asc("/id")],
+        ],
+      ),
+    },
+    sessions: {
+      id: containerNames.sessions,
+      partitionKey,
+      // Answers, form snapshots, scores and the outbox are the bulk of a session and are never
+      // filtered on; leaving them out of the index keeps the RU of every save low.
+      // `hasPendingEvents` stays indexed (the outbox sweep filters on it).
+      indexingPolicy: indexing(
+        ["/answers/*", "/forms/*", "/scores/*", "/pendingEvents/*", "/criteria/*", "/name/?"],
+        [[asc("/tenantId"), asc("/dueDate"), asc("/id")]],
+      ),
+    },
+    actionItems: {
+      id: containerNames.actionItems,
+      partitionKey,
+      indexingPolicy: indexing(
+        ["/responses/*", "/summary/?"],
+        [[asc("/tenantId"), desc("/createdAt"), desc("/id")]],
+      ),
+    },
+  };

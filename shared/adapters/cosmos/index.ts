@@ -1,0 +1,33 @@
+// The Cosmos DB implementation of every store port, built once per process from one Database.
+import type { Database } from "@azure/cosmos";
+import { CosmosActionItemStore } from "./action-items.js";
+import { containerNames } from "./containers.js";
+import { CosmosFormStore } from "./forms.js";
+import { CosmosInteractionStore } from "./interactions.js";
+import type { CosmosStoreOptions } from "./requests.js";
+import { CosmosSessionStore } from "./sessions.js";
+
+export { containerDefinitions, containerNames, type ContainerName } from "./containers.js";
+export type { CosmosRequestEvent, CosmosStoreOptions } from "./requests.js";
+
+export interface CosmosStores {
+  forms: CosmosFormStore;
+  interactions: CosmosInteractionStore;
+  sessions: CosmosSessionStore;
+  actionItems: CosmosActionItemStore;
+}
+
+export function createCosmosStores(
+  database: Database,
+  options: CosmosStoreOptions = {},
+): CosmosStores {
+  return {
+    forms: new CosmosFormStore(database.container(containerNames.forms), options),
+    interactions: new CosmosInteractionStore(
+      database.container(containerNames.interactions),
+      options,
+    ),
+    sessions: new CosmosSessionStore(database.container(containerNames.sessions), options),
+    actionItems: new CosmosActionItemStore(database.container(containerNames.actionItems), options),
+  };
+}

@@ -1,0 +1,142 @@
+import type { Container, SqlParameter, SqlQuerySpec } from "@azure/cosmos";
+import { AppError } from "../../domain/errors.js";
+import { isValidId } from "../../domain/ids.js";
+import { EVALUATED_TAG, interactionSchema, type Interaction } from "../../domain/model.js";
+import type { InteractionFilter, InteractionStore, Page, PageRequest } from "../../ports.js";
+import type { QueryIdentity } from "../continuation.js";
+import { containerNames } from "./containers.js";
+import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.js";
+
+/** addTag re-reads and retries this often when concurrent writers keep moving the etag. */
+const TAG_ATTEMPTS = 5;
+
+type Order = "newestFirst" | "oldestFirst";
+
+export function interactionListQuery(
+  tenantId: string,
+  filter: InteractionFilter,
+  order: Order,
+): SqlQuerySpec {
+  const where = ["c.tenantId = @tenantId"];
+  const parameters: SqlParameter[] = [{ name: "@tenantId", value: tenantId }];
+  const add = (clause: string, name: string, value: SqlParameter["value"]) => {
+    where.push(clause);
+    parameters.push({ name, value });
+  };
+  if (filter.agentId !== undefined) add("c.agentId = @agentId", "@agentId", filter.agentId);
+  if (filter.from !== undefined) add("c.startedAt >= @from", "@from", filter.from);
+  if (filter.to !== undefined) add("c.startedAt <= @to", "@to", filter.to);
+  if (filter.evaluated !== undefined) {
+    add(
+      filter.evaluated ? "ARRAY_CONTAINS(c.tags, @tag)" : "NOT ARRAY_CONTAINS(c.tags, @tag)",
+      "@tag",
+      EVALUATED_TAG,
+    );
+  }
+  if (filter.channel !== undefined) add("c.channel = @channel", "@channel", filter.channel);
+  if (filter.minDurationSeconds !== undefined)
+    add("c.durationSeconds >= @minDuration", "@minDuration", filter.minDurationSeconds);
+  const sort =
+    order === "newestFirst"
+      ? "c.tenantId, c.startedAt DESC, c.id DESC"
+      : "c.tenantId, c.startedAt, c.id";
+  return {
+    query: `SELECT * FROM c WHERE ${where.join(" AND ")} ORDER BY ${sort}`,
+    parameters,
+  };
+}
+
+export function interactionListIdentity(
+  tenantId: string,
+  filter: InteractionFilter,
+  order: Order,
+): QueryIdentity {
+  return { tenantId, query: `interactions.list.${order}`, filter: { ...filter } };
+}
+
+export class CosmosInteractionStore implements InteractionStore {
+  private readonly interactions: CosmosContainer;
+
+  constructor(container: Container, options: CosmosStoreOptions = {}) {
+    this.interactions = new CosmosContainer(container, containerNames.interactions, options);
+  }
+
+  async get(tenantId: string, id: string): Promise<Interaction | undefined> {
+    if (!isValidId(id)) return undefined;
+    const resource = await this.interactions.read(tenantId, id);
+    return resource === undefined ? undefined : interactionSchema.parse(resource);
+  }
+
+  async createIfAbsent(
+    interaction: Interaction,
+  ): Promise<{ interaction: Interaction; created: boolean }> {
+    try {
+      const resource = await this.interactions.create(interaction);
+      return { interaction: interactionSchema.parse(resource), created: true };
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
+    }
+    const existing = await this.get(interaction.tenantId, interaction.id);
+    if (!existing) {
+      throw new AppError("CONFLICT", `Interaction ${interaction.id} is being written; retry.`);
+    }
+    return { interaction: existing, created: false };
+  }
+
+  list(tenantId: string, filter: InteractionFilter, page: PageRequest): Promise<Page<Interaction>> {
+    return this.page(tenantId, filter, page, "newestFirst");
+  }
+
+  listOldestFirst(
+    tenantId: string,
+    filter: InteractionFilter,
+    page: PageRequest,
+  ): Promise<Page<Interaction>> {
+    return this.page(tenantId, filter, page, "oldestFirst");
+  }
+
+  private async page(
+    tenantId: string,
+    filter: InteractionFilter,
+    page: PageRequest,
+    order: Order,
+  ): Promise<Page<Interaction>> {
+    const result = await this.interactions.queryPage(
+      interactionListQuery(tenantId, filter, order),
+      interactionListIdentity(tenantId, filter, order),
+      page,
+    );
+    return {
+      items: result.resources.map((r) => interactionSchema.parse(r)),
+      continuationToken: result.continuationToken,
+    };
+  }
+
+  async addTag(tenantId: string, id: string, tag: string): Promise<void> {
+    // Read, then a patch conditional on that read's etag: a concurrent tagger makes it 412 and
+    // the loop re-reads, finds the tag or adds it once. (cosmosdb-server ignores patch filter
+    // predicates, so the etag is the guard that works the same in both places.)
+    for (let attempt = 1; ; attempt += 1) {
+      const resource = isValidId(id) ? await this.interactions.read(tenantId, id) : undefined;
+      if (resource === undefined)
+        throw new AppError("NOT_FOUND", `Interaction ${id} was not found.`);
+      const { doc, etag } = toStored(interactionSchema, resource);
+      if (doc.tags.includes(tag)) return;
+      try {
+        await this.interactions.patch(
+          tenantId,
+          id,
+          [{ op: "add", path: "/tags/-", value: tag }],
+          etag,
+        );
+        return;
+      } catch (error) {
+        const retry =
+          error instanceof AppError &&
+          error.code === "PRECONDITION_FAILED" &&
+          attempt < TAG_ATTEMPTS;
+        if (!retry) throw error;
+      }
+    }
+  }
+}

@@ -1,0 +1,226 @@
+// One place where the stores talk to a Cosmos container: it counts every SDK call, maps Cosmos
+// status codes to the error taxonomy, and turns stored documents back into parsed domain values.
+import type { Container, FeedOptions, PatchOperation, SqlQuerySpec } from "@azure/cosmos";
+import { z } from "zod";
+import { AppError } from "../../domain/errors.js";
+import { DependencyUnavailableError, isTransientDependencyError } from "../../http/problem.js";
+import type { Stored } from "../../ports.js";
+import {
+  decodeContinuation,
+  encodeContinuation,
+  invalidContinuationToken,
+  type QueryIdentity,
+} from "../continuation.js";
+import type { ContainerName } from "./containers.js";
+
+export type CosmosOperation = "read" | "create" | "replace" | "patch" | "query";
+
+/** One SDK call made by a store (what the call-count tests and the benchmark count). */
+export interface CosmosRequestEvent {
+  container: ContainerName;
+  operation: CosmosOperation;
+  /** For queries: false when the tenant's partition-key prefix was given to the SDK. */
+  crossPartition: boolean;
+}
+
+export interface CosmosStoreOptions {
+  /** Called once per SDK call, before it is made. */
+  onRequest?: ((event: CosmosRequestEvent) => void) | undefined;
+  /** The Retry-After advertised when Cosmos still throttles or fails after the SDK's retries. */
+  retryAfterSeconds?: number | undefined;
+}
+
+/** The HTTP status of a Cosmos SDK error (`code` on ErrorResponse, sometimes `statusCode`). */
+export function cosmosStatusOf(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const { code, statusCode } = error as { code?: unknown; statusCode?: unknown };
+  if (typeof code === "number") return code;
+  if (typeof statusCode === "number") return statusCode;
+  return undefined;
+}
+
+function isTimeout(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    (error.name === "TimeoutError" || (error as { code?: unknown }).code === "TimeoutError")
+  );
+}
+
+/** Throttling, unavailability and timeouts that outlived the SDK's retries become a 503. */
+export function toDependencyError(error: unknown, retryAfterSeconds: number): unknown {
+  if (isTransientDependencyError(error) || isTimeout(error)) {
+    return new DependencyUnavailableError("cosmos", retryAfterSeconds, { cause: error });
+  }
+  return error;
+}
+
+const etagSchema = z.object({ _etag: z.string().min(1) });
+
+export interface QueryPage {
+  resources: unknown[];
+  continuationToken: string | null;
+}
+
+/** The calls a store makes on one container. Every method is exactly one SDK call. */
+export class CosmosContainer {
+  private readonly retryAfterSeconds: number;
+
+  constructor(
+    private readonly container: Container,
+    readonly name: ContainerName,
+    private readonly options: CosmosStoreOptions = {},
+  ) {
+    this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
+  }
+
+  private async call<T>(
+    operation: CosmosOperation,
+    crossPartition: boolean,
+    run: () => Promise<T>,
+  ): Promise<T> {
+    this.options.onRequest?.({ container: this.name, operation, crossPartition });
+    try {
+      return await run();
+    } catch (error) {
+      throw toDependencyError(error, this.retryAfterSeconds);
+    }
+  }
+
+  /** Point read by the full hierarchical key; `undefined` when it does not exist. */
+  async read(tenantId: string, id: string): Promise<unknown> {
+    const response = await this.call("read", false, () =>
+      this.container.item(id, [tenantId, id]).read<Record<string, unknown>>(),
+    );
+    if (response.statusCode === 404) return undefined;
+    return response.resource;
+  }
+
+  /** Creates the document; an existing id → CONFLICT. */
+  async create(doc: { tenantId: string; id: string }): Promise<unknown> {
+    try {
+      const response = await this.call("create", false, () => this.container.items.create(doc));
+      return response.resource;
+    } catch (error) {
+      if (cosmosStatusOf(error) === 409) {
+        throw new AppError("CONFLICT", `A document with id ${doc.id} already exists.`);
+      }
+      throw error;
+    }
+  }
+
+  /** Replaces the document if it is still at `etag`; else PRECONDITION_FAILED (or NOT_FOUND). */
+  async replace(doc: { tenantId: string; id: string }, etag: string): Promise<unknown> {
+    try {
+      const response = await this.call("replace", false, () =>
+        this.container
+          .item(doc.id, [doc.tenantId, doc.id])
+          .replace(doc, { accessCondition: { type: "IfMatch", condition: etag } }),
+      );
+      return response.resource;
+    } catch (error) {
+      throw writeError(error, doc.id);
+    }
+  }
+
+  /** Patches the document if it is still at `etag`; else PRECONDITION_FAILED (or NOT_FOUND). */
+  async patch(
+    tenantId: string,
+    id: string,
+    operations: PatchOperation[],
+    etag: string,
+  ): Promise<unknown> {
+    try {
+      const response = await this.call("patch", false, () =>
+        this.container
+          .item(id, [tenantId, id])
+          .patch(operations, { accessCondition: { type: "IfMatch", condition: etag } }),
+      );
+      return response.resource;
+    } catch (error) {
+      throw writeError(error, id);
+    }
+  }
+
+  /**
+   * One page of a single-tenant query: the tenant's partition-key prefix goes to the SDK so
+   * Azure routes it to that tenant's partitions only; the query text filters the tenant too.
+   */
+  async queryPage(
+    spec: SqlQuerySpec,
+    identity: QueryIdentity,
+    page: { limit: number; continuationToken?: string | undefined },
+  ): Promise<QueryPage> {
+    const inner = decodeContinuation(identity, page.continuationToken);
+    const options: FeedOptions = {
+      partitionKey: [identity.tenantId],
+      maxItemCount: page.limit,
+      ...(inner === undefined ? {} : { continuationToken: inner }),
+    };
+    try {
+      const response = await this.call("query", false, () =>
+        this.container.items.query(spec, options).fetchNext(),
+      );
+      const next = response.hasMoreResults ? response.continuationToken : undefined;
+      return {
+        resources: response.resources,
+        continuationToken: next ? encodeContinuation(identity, next) : null,
+      };
+    } catch (error) {
+      // A token that passed the envelope's checks but that Cosmos (or the SDK parsing it)
+      // refuses was forged or outlived a change of the query: the client's fault, not ours.
+      if (inner !== undefined && isRefusedToken(error)) {
+        throw invalidContinuationToken("was refused by the data store; start again without it");
+      }
+      throw error;
+    }
+  }
+
+  /** Every result of a small single-tenant query (a few items; one call per page). */
+  async queryAll(spec: SqlQuerySpec, tenantId: string): Promise<unknown[]> {
+    const iterator = this.container.items.query(spec, { partitionKey: [tenantId] });
+    const results: unknown[] = [];
+    while (iterator.hasMoreResults()) {
+      const response = await this.call("query", false, () => iterator.fetchNext());
+      results.push(...response.resources);
+    }
+    return results;
+  }
+
+  /** The one cross-partition (cross-tenant) query: pages until `limit` results or the end. */
+  async queryAcrossTenants(spec: SqlQuerySpec, limit: number): Promise<unknown[]> {
+    const iterator = this.container.items.query(spec, { maxItemCount: limit });
+    const results: unknown[] = [];
+    while (results.length < limit && iterator.hasMoreResults()) {
+      const response = await this.call("query", true, () => iterator.fetchNext());
+      results.push(...response.resources);
+    }
+    return results.slice(0, limit);
+  }
+}
+
+function writeError(error: unknown, id: string): unknown {
+  switch (cosmosStatusOf(error)) {
+    case 412:
+      return new AppError(
+        "PRECONDITION_FAILED",
+        `Document ${id} was changed by someone else; reload it and retry.`,
+      );
+    case 404:
+      return new AppError("NOT_FOUND", `Document ${id} was not found.`);
+    default:
+      return error;
+  }
+}
+
+function isRefusedToken(error: unknown): boolean {
+  if (error instanceof DependencyUnavailableError) return false;
+  const status = cosmosStatusOf(error);
+  if (status === 400) return true;
+  // The SDK parses some tokens itself (cross-partition ORDER BY) and throws plain errors.
+  return status === undefined && (error instanceof SyntaxError || error instanceof TypeError);
+}
+
+/** Parses a stored document (system fields dropped by the schema) and keeps its `_etag`. */
+export function toStored<T>(schema: z.ZodType<T>, resource: unknown): Stored<T> {
+  return { doc: schema.parse(resource), etag: etagSchema.parse(resource)._etag };
+}

@@ -1,0 +1,250 @@
+import type { Container, PatchOperation, SqlParameter, SqlQuerySpec } from "@azure/cosmos";
+import { z } from "zod";
+import { AppError } from "../../domain/errors.js";
+import { isValidId } from "../../domain/ids.js";
+import {
+  sessionDocumentSchema,
+  type CloudEvent,
+  type SessionDocument,
+} from "../../domain/model.js";
+import type {
+  Page,
+  PageRequest,
+  SessionFilter,
+  SessionHoldRecord,
+  SessionStore,
+  SessionSummaryRecord,
+  Stored,
+} from "../../ports.js";
+import type { QueryIdentity } from "../continuation.js";
+import { containerNames } from "./containers.js";
+import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.js";
+
+export const sessionSummarySchema = sessionDocumentSchema
+  .pick({
+    id: true,
+    name: true,
+    type: true,
+    state: true,
+    archived: true,
+    evaluatorId: true,
+    agentId: true,
+    dueDate: true,
+    lastEditedAt: true,
+    showScore: true,
+  })
+  .extend({
+    interaction: z.object({ id: z.string(), externalId: z.string() }),
+    score: z.number().nullable(),
+  });
+
+const holdSchema = sessionDocumentSchema.pick({
+  id: true,
+  type: true,
+  state: true,
+  archived: true,
+  calibrationId: true,
+  evaluatorId: true,
+});
+
+/** Only what the grid shows: no answers, no form snapshots, no outbox. */
+const SUMMARY_SELECT =
+  "SELECT c.id, c.name, c.type, c.state, c.archived, c.evaluatorId, c.agentId, c.dueDate, " +
+  "c.lastEditedAt, c.showScore, " +
+  "{ 'id': c.interaction.id, 'externalId': c.interaction.externalId } AS interaction, " +
+  "c.scores.session AS score FROM c";
+
+/** The filter values that shape the grid's result set (`now` moves between pages, so it is not one). */
+export function sessionListIdentity(tenantId: string, filter: SessionFilter): QueryIdentity {
+  const { now: _now, ids, ...rest } = filter;
+  return {
+    tenantId,
+    query: "sessions.list",
+    filter: { ...rest, ids: ids ? [...ids].sort() : undefined },
+  };
+}
+
+/** The grid query for one tenant, parameterised; the derived Expired status is computed here. */
+export function sessionListQuery(tenantId: string, filter: SessionFilter): SqlQuerySpec {
+  const where = ["c.tenantId = @tenantId"];
+  const parameters: SqlParameter[] = [{ name: "@tenantId", value: tenantId }];
+  const add = (clause: string, name: string, value: SqlParameter["value"]) => {
+    where.push(clause);
+    parameters.push({ name, value });
+  };
+
+  switch (filter.status) {
+    case undefined:
+      break;
+    case "Expired":
+      where.push("c.state != 'Completed'");
+      add("c.dueDate < @now", "@now", filter.now);
+      break;
+    case "Completed":
+      add("c.state = @state", "@state", filter.status);
+      break;
+    default:
+      // A stored open state shows as Expired once the due date passed, so it is excluded here.
+      add("c.state = @state", "@state", filter.status);
+      add("c.dueDate >= @now", "@now", filter.now);
+  }
+  if (filter.archived !== "all") add("c.archived = @archived", "@archived", filter.archived);
+  if (filter.type !== undefined) add("c.type = @type", "@type", filter.type);
+  if (filter.evaluatorId !== undefined)
+    add("c.evaluatorId = @evaluatorId", "@evaluatorId", filter.evaluatorId);
+  if (filter.agentId !== undefined) add("c.agentId = @agentId", "@agentId", filter.agentId);
+  if (filter.calibrationId !== undefined)
+    add("c.calibrationId = @calibrationId", "@calibrationId", filter.calibrationId);
+  if (filter.dueBefore !== undefined) add("c.dueDate < @dueBefore", "@dueBefore", filter.dueBefore);
+  if (filter.visibleToEvaluator !== undefined)
+    add(
+      "(c.evaluatorId = @viewer OR c.state = 'Unassigned')",
+      "@viewer",
+      filter.visibleToEvaluator,
+    );
+  if (filter.ids !== undefined) add("ARRAY_CONTAINS(@ids, c.id)", "@ids", [...filter.ids]);
+
+  return {
+    query: `${SUMMARY_SELECT} WHERE ${where.join(" AND ")} ORDER BY c.tenantId, c.dueDate, c.id`,
+    parameters,
+  };
+}
+
+/**
+ * Remembers the outbox of recently read or written sessions by `_etag`, so clearing published
+ * events is one conditional patch instead of a read and a write. An entry is only used when its
+ * etag is the one the caller names, so a stale entry is never applied.
+ */
+class OutboxCache {
+  private readonly entries = new Map<string, { etag: string; events: CloudEvent[] }>();
+
+  constructor(private readonly capacity = 512) {}
+
+  private static key(tenantId: string, id: string): string {
+    return `${tenantId}\u0000${id}`;
+  }
+
+  remember(stored: Stored<SessionDocument>): void {
+    const key = OutboxCache.key(stored.doc.tenantId, stored.doc.id);
+    this.entries.delete(key);
+    if (stored.doc.pendingEvents.length === 0) return;
+    this.entries.set(key, { etag: stored.etag, events: stored.doc.pendingEvents });
+    if (this.entries.size > this.capacity) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+  }
+
+  eventsAt(tenantId: string, id: string, etag: string): CloudEvent[] | undefined {
+    const entry = this.entries.get(OutboxCache.key(tenantId, id));
+    return entry?.etag === etag ? entry.events : undefined;
+  }
+
+  forget(tenantId: string, id: string): void {
+    this.entries.delete(OutboxCache.key(tenantId, id));
+  }
+}
+
+export class CosmosSessionStore implements SessionStore {
+  private readonly sessions: CosmosContainer;
+  private readonly outbox = new OutboxCache();
+
+  constructor(container: Container, options: CosmosStoreOptions = {}) {
+    this.sessions = new CosmosContainer(container, containerNames.sessions, options);
+  }
+
+  private stored(resource: unknown): Stored<SessionDocument> {
+    const stored = toStored(sessionDocumentSchema, resource);
+    this.outbox.remember(stored);
+    return stored;
+  }
+
+  async get(tenantId: string, id: string): Promise<Stored<SessionDocument> | undefined> {
+    if (!isValidId(id)) return undefined;
+    const resource = await this.sessions.read(tenantId, id);
+    return resource === undefined ? undefined : this.stored(resource);
+  }
+
+  async create(session: SessionDocument): Promise<Stored<SessionDocument>> {
+    return this.stored(await this.sessions.create(session));
+  }
+
+  async replace(session: SessionDocument, etag: string): Promise<Stored<SessionDocument>> {
+    return this.stored(await this.sessions.replace(session, etag));
+  }
+
+  async list(
+    tenantId: string,
+    filter: SessionFilter,
+    page: PageRequest,
+  ): Promise<Page<SessionSummaryRecord>> {
+    const result = await this.sessions.queryPage(
+      sessionListQuery(tenantId, filter),
+      sessionListIdentity(tenantId, filter),
+      page,
+    );
+    return {
+      items: result.resources.map((r) => sessionSummarySchema.parse(r)),
+      continuationToken: result.continuationToken,
+    };
+  }
+
+  async holdersOf(tenantId: string, interactionId: string): Promise<SessionHoldRecord[]> {
+    const resources = await this.sessions.queryAll(
+      {
+        query:
+          "SELECT c.id, c.type, c.state, c.archived, c.calibrationId, c.evaluatorId FROM c " +
+          "WHERE c.tenantId = @tenantId AND c.interaction.id = @interactionId",
+        parameters: [
+          { name: "@tenantId", value: tenantId },
+          { name: "@interactionId", value: interactionId },
+        ],
+      },
+      tenantId,
+    );
+    return resources.map((r) => holdSchema.parse(r));
+  }
+
+  async withPendingEvents(limit: number): Promise<Stored<SessionDocument>[]> {
+    const resources = await this.sessions.queryAcrossTenants(
+      { query: "SELECT * FROM c WHERE c.hasPendingEvents = true" },
+      limit,
+    );
+    return resources.map((r) => this.stored(r));
+  }
+
+  async clearPendingEvents(
+    tenantId: string,
+    id: string,
+    eventIds: readonly string[],
+    etag: string,
+  ): Promise<boolean> {
+    let events = this.outbox.eventsAt(tenantId, id, etag);
+    if (events === undefined) {
+      const current = await this.get(tenantId, id);
+      if (current?.etag !== etag) return false;
+      events = current.doc.pendingEvents;
+    }
+    const cleared = new Set(eventIds);
+    const remaining = events.filter((event) => !cleared.has(event.id));
+    if (remaining.length === events.length) return true;
+    const operations: PatchOperation[] = [
+      { op: "set", path: "/pendingEvents", value: remaining },
+      { op: "set", path: "/hasPendingEvents", value: remaining.length > 0 },
+    ];
+    try {
+      const resource = await this.sessions.patch(tenantId, id, operations, etag);
+      this.stored(resource);
+      return true;
+    } catch (error) {
+      if (
+        error instanceof AppError &&
+        (error.code === "PRECONDITION_FAILED" || error.code === "NOT_FOUND")
+      ) {
+        this.outbox.forget(tenantId, id);
+        return false;
+      }
+      throw error;
+    }
+  }
+}
