@@ -24,12 +24,13 @@ describe("sheetNames", () => {
     expect(b).toBe(`${long.slice(0, 27)} (2)`);
   });
 
-  it("never yields an empty, reserved or apostrophe-framed name", () => {
-    expect(sheetNames(["", "'''", "History", " 'x' "])).toEqual([
+  it("never yields an empty, reserved, apostrophe-framed or control-character name", () => {
+    expect(sheetNames(["", "'''", "History", " 'x' ", "a\u0000b\tc"])).toEqual([
       "Form",
       "Form (2)",
       "History (2)",
       "x",
+      "a_b_c",
     ]);
   });
 

@@ -4,10 +4,15 @@
 export const MAX_SHEET_NAME = 31;
 const reserved = ["history"];
 
+function isControl(ch: string): boolean {
+  const code = ch.codePointAt(0) ?? 0;
+  return code < 0x20 || code === 0x7f;
+}
+
 function clean(name: string): string {
   const replaced = Array.from(name.replace(/[[\]:*?/\\]/g, "_"))
     // Control characters are not allowed either.
-    .map((ch) => (/[\u0000-\u001f\u007f]/.test(ch) ? "_" : ch))
+    .map((ch) => (isControl(ch) ? "_" : ch))
     .join("")
     .trim()
     .replace(/^'+|'+$/g, "")

@@ -19,7 +19,8 @@ const input: ExportInput = {
 
 async function load(bytes: Uint8Array): Promise<ExcelJS.Workbook> {
   const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(Buffer.from(bytes));
+  // exceljs types its input as an ArrayBuffer; a copy gives one of exactly the file's bytes.
+  await workbook.xlsx.load(new Uint8Array(bytes).buffer);
   return workbook;
 }
 
@@ -29,7 +30,8 @@ function summaryMap(workbook: ExcelJS.Workbook): Map<string, ExcelJS.CellValue> 
   if (!sheet) throw new Error("no Summary sheet");
   const out = new Map<string, ExcelJS.CellValue>();
   sheet.eachRow((row, n) => {
-    if (n > 1) out.set(String(row.getCell(1).value), row.getCell(2).value);
+    const field = row.getCell(1).value;
+    if (n > 1 && typeof field === "string") out.set(field, row.getCell(2).value);
   });
   return out;
 }
