@@ -1,0 +1,92 @@
+// Service Bus Standard namespace (Entra ID only) with the completion topic and the two
+// subscriptions this service consumes. Tenants add their own subscriptions (docs/deploy.md).
+
+param namespaceName string
+param location string
+param tags object
+
+@description('How long the topic remembers message ids for duplicate detection. The outbox sweep republishes an event whose send was not recorded (crash between send and clear) a few minutes later, and keeps retrying while Cosmos is unavailable; the window must cover that delay plus retries, so a republished event is dropped instead of delivered twice. Longer windows cost some throughput. The window can be changed later; duplicate detection itself cannot be switched on or off once the topic exists.')
+param duplicateDetectionWindow string = 'PT1H'
+
+// The names the code uses (shared/config.ts EVENTS_TOPIC default, the serviceBusFunction
+// registrations); infra/drift.test.ts fails when they differ.
+var topicName = 'evaluation-sessions'
+var completedEventType = 'com.speechminer.evaluationsession.completed.v1'
+var subscriptions = [
+  {
+    name: 'tagging'
+    subjectFilter: completedEventType
+  }
+  {
+    name: 'notifications'
+    subjectFilter: completedEventType
+  }
+]
+
+resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
+  name: namespaceName
+  location: location
+  tags: tags
+  sku: {
+    name: 'Standard'
+    tier: 'Standard'
+  }
+  properties: {
+    disableLocalAuth: true
+    minimumTlsVersion: '1.2'
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource topic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
+  parent: namespace
+  name: topicName
+  properties: {
+    requiresDuplicateDetection: true
+    duplicateDetectionHistoryTimeWindow: duplicateDetectionWindow
+    defaultMessageTimeToLive: 'P14D'
+    maxSizeInMegabytes: 1024
+    enableBatchedOperations: true
+    supportOrdering: false
+  }
+}
+
+// lockDuration: a consumer does one or two Cosmos writes; one minute covers a cold start plus
+// the SDK's retries, and a crashed instance's message is redelivered within a minute (the
+// Functions host renews the lock while a handler is still running).
+resource topicSubscriptions 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' = [
+  for subscription in subscriptions: {
+    parent: topic
+    name: subscription.name
+    properties: {
+      lockDuration: 'PT1M'
+      maxDeliveryCount: 10
+      deadLetteringOnMessageExpiration: true
+      deadLetteringOnFilterEvaluationExceptions: true
+      defaultMessageTimeToLive: 'P14D'
+      requiresSession: false
+      enableBatchedOperations: true
+    }
+  }
+]
+
+// Each subscription's only rule: a correlation filter on the message subject (the CloudEvent
+// type), so `rescored` and `archived` events never reach these consumers. Creating a rule
+// through ARM replaces the `$Default` (accept-all) rule the subscription starts with;
+// docs/deploy.md shows how to verify that after the first deployment.
+resource subjectRules 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2024-01-01' = [
+  for (subscription, i) in subscriptions: {
+    parent: topicSubscriptions[i]
+    name: 'subject-filter'
+    properties: {
+      filterType: 'CorrelationFilter'
+      correlationFilter: {
+        label: subscription.subjectFilter
+      }
+    }
+  }
+]
+
+output namespaceName string = namespace.name
+output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'
+output topicName string = topic.name
