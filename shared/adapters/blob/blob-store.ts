@@ -163,7 +163,7 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
  * one (local), else user delegation keys fetched with the service client's managed identity.
  */
 export function createBlobStoreFromConfig(
-  config: Config,
+  config: Pick<Config, "DATA_STORAGE_ACCOUNT_NAME" | "DATA_STORAGE_ACCOUNT_KEY">,
   service: BlobServiceClient,
   clock: Clock = systemClock,
 ): BlobStore {
