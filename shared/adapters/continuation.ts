@@ -8,6 +8,7 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "../domain/errors.js";
+import type { ActionItemFilter, InteractionFilter, SessionFilter } from "../ports.js";
 
 const VERSION = 1;
 /** Far above any real token (Cosmos caps its own at about 1 KB); refuses oversized input early. */
@@ -98,4 +99,32 @@ export function decodeContinuation(
     );
   }
   return parsed.data.t;
+}
+
+// ---------- the identities of the paged queries (shared so both adapters fingerprint alike) ----------
+
+export function formListIdentity(tenantId: string): QueryIdentity {
+  return { tenantId, query: "forms.list" };
+}
+
+export function interactionListIdentity(
+  tenantId: string,
+  filter: InteractionFilter,
+  order: "newestFirst" | "oldestFirst",
+): QueryIdentity {
+  return { tenantId, query: `interactions.list.${order}`, filter: { ...filter } };
+}
+
+/** `now` moves between the pages of one grid query, so it is not part of the identity. */
+export function sessionListIdentity(tenantId: string, filter: SessionFilter): QueryIdentity {
+  const { now: _now, ids, ...rest } = filter;
+  return {
+    tenantId,
+    query: "sessions.list",
+    filter: { ...rest, ids: ids ? [...ids].sort() : undefined },
+  };
+}
+
+export function actionItemListIdentity(tenantId: string, filter: ActionItemFilter): QueryIdentity {
+  return { tenantId, query: "actionItems.list", filter: { ...filter } };
 }

@@ -3,6 +3,7 @@ import { AppError } from "../../domain/errors.js";
 import { isValidId } from "../../domain/ids.js";
 import { actionItemSchema, type ActionItem } from "../../domain/model.js";
 import type { ActionItemFilter, ActionItemStore, Page, PageRequest, Stored } from "../../ports.js";
+import { actionItemListIdentity } from "../continuation.js";
 import { containerNames } from "./containers.js";
 import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.js";
 
@@ -55,7 +56,7 @@ export class CosmosActionItemStore implements ActionItemStore {
         query: `SELECT * FROM c WHERE ${where.join(" AND ")} ORDER BY c.tenantId, c.createdAt DESC, c.id DESC`,
         parameters,
       },
-      { tenantId, query: "actionItems.list", filter: { ...filter } },
+      actionItemListIdentity(tenantId, filter),
       page,
     );
     return {

@@ -2,6 +2,7 @@ import type { Container } from "@azure/cosmos";
 import { isValidId } from "../../domain/ids.js";
 import { formSchema, type Form } from "../../domain/model.js";
 import type { FormStore, Page, PageRequest, Stored } from "../../ports.js";
+import { formListIdentity } from "../continuation.js";
 import { containerNames } from "./containers.js";
 import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.js";
 
@@ -32,7 +33,7 @@ export class CosmosFormStore implements FormStore {
         query: "SELECT * FROM c WHERE c.tenantId = @tenantId ORDER BY c.tenantId, c.name, c.id",
         parameters: [{ name: "@tenantId", value: tenantId }],
       },
-      { tenantId, query: "forms.list" },
+      formListIdentity(tenantId),
       page,
     );
     return {

@@ -3,7 +3,7 @@ import { AppError } from "../../domain/errors.js";
 import { isValidId } from "../../domain/ids.js";
 import { EVALUATED_TAG, interactionSchema, type Interaction } from "../../domain/model.js";
 import type { InteractionFilter, InteractionStore, Page, PageRequest } from "../../ports.js";
-import type { QueryIdentity } from "../continuation.js";
+import { interactionListIdentity } from "../continuation.js";
 import { containerNames } from "./containers.js";
 import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.js";
 
@@ -44,14 +44,6 @@ export function interactionListQuery(
     query: `SELECT * FROM c WHERE ${where.join(" AND ")} ORDER BY ${sort}`,
     parameters,
   };
-}
-
-export function interactionListIdentity(
-  tenantId: string,
-  filter: InteractionFilter,
-  order: Order,
-): QueryIdentity {
-  return { tenantId, query: `interactions.list.${order}`, filter: { ...filter } };
 }
 
 export class CosmosInteractionStore implements InteractionStore {

@@ -158,7 +158,7 @@ export class CosmosContainer {
     };
     try {
       const response = await this.call("query", false, () =>
-        this.container.items.query(spec, options).fetchNext(),
+        this.container.items.query<unknown>(spec, options).fetchNext(),
       );
       const next = response.hasMoreResults ? response.continuationToken : undefined;
       return {
@@ -177,7 +177,7 @@ export class CosmosContainer {
 
   /** Every result of a small single-tenant query (a few items; one call per page). */
   async queryAll(spec: SqlQuerySpec, tenantId: string): Promise<unknown[]> {
-    const iterator = this.container.items.query(spec, { partitionKey: [tenantId] });
+    const iterator = this.container.items.query<unknown>(spec, { partitionKey: [tenantId] });
     const results: unknown[] = [];
     while (iterator.hasMoreResults()) {
       const response = await this.call("query", false, () => iterator.fetchNext());
@@ -188,7 +188,7 @@ export class CosmosContainer {
 
   /** The one cross-partition (cross-tenant) query: pages until `limit` results or the end. */
   async queryAcrossTenants(spec: SqlQuerySpec, limit: number): Promise<unknown[]> {
-    const iterator = this.container.items.query(spec, { maxItemCount: limit });
+    const iterator = this.container.items.query<unknown>(spec, { maxItemCount: limit });
     const results: unknown[] = [];
     while (results.length < limit && iterator.hasMoreResults()) {
       const response = await this.call("query", true, () => iterator.fetchNext());

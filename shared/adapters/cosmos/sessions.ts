@@ -16,7 +16,7 @@ import type {
   SessionSummaryRecord,
   Stored,
 } from "../../ports.js";
-import type { QueryIdentity } from "../continuation.js";
+import { sessionListIdentity } from "../continuation.js";
 import { containerNames } from "./containers.js";
 import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.js";
 
@@ -53,16 +53,6 @@ const SUMMARY_SELECT =
   "c.lastEditedAt, c.showScore, " +
   "{ 'id': c.interaction.id, 'externalId': c.interaction.externalId } AS interaction, " +
   "c.scores.session AS score FROM c";
-
-/** The filter values that shape the grid's result set (`now` moves between pages, so it is not one). */
-export function sessionListIdentity(tenantId: string, filter: SessionFilter): QueryIdentity {
-  const { now: _now, ids, ...rest } = filter;
-  return {
-    tenantId,
-    query: "sessions.list",
-    filter: { ...rest, ids: ids ? [...ids].sort() : undefined },
-  };
-}
 
 /** The grid query for one tenant, parameterised; the derived Expired status is computed here. */
 export function sessionListQuery(tenantId: string, filter: SessionFilter): SqlQuerySpec {

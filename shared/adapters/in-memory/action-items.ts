@@ -1,0 +1,41 @@
+import { actionItemSchema, type ActionItem } from "../../domain/model.js";
+import type { ActionItemFilter, ActionItemStore, Page, PageRequest, Stored } from "../../ports.js";
+import { actionItemListIdentity } from "../continuation.js";
+import { MemoryCollection } from "./collection.js";
+
+export class InMemoryActionItemStore implements ActionItemStore {
+  private readonly items = new MemoryCollection(actionItemSchema, "actionItems");
+
+  get(tenantId: string, id: string): Promise<Stored<ActionItem> | undefined> {
+    return Promise.resolve(this.items.get(tenantId, id));
+  }
+
+  createIfAbsent(item: ActionItem): Promise<{ stored: Stored<ActionItem>; created: boolean }> {
+    const existing = this.items.get(item.tenantId, item.id);
+    if (existing) return Promise.resolve({ stored: existing, created: false });
+    return Promise.resolve({ stored: this.items.create(item), created: true });
+  }
+
+  async replace(item: ActionItem, etag: string): Promise<Stored<ActionItem>> {
+    return Promise.resolve(this.items.replace(item, etag));
+  }
+
+  list(tenantId: string, filter: ActionItemFilter, page: PageRequest): Promise<Page<ActionItem>> {
+    return Promise.resolve(
+      this.items.page(
+        actionItemListIdentity(tenantId, filter),
+        (a) =>
+          (filter.agentId === undefined || a.agentId === filter.agentId) &&
+          (filter.evaluatorId === undefined || a.evaluatorId === filter.evaluatorId) &&
+          (filter.sessionId === undefined || a.sessionId === filter.sessionId) &&
+          (filter.status === undefined || a.status === filter.status),
+        [
+          { value: (a) => a.createdAt, descending: true },
+          { value: (a) => a.id, descending: true },
+        ],
+        page,
+        (a) => a,
+      ),
+    );
+  }
+}

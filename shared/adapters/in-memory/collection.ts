@@ -1,0 +1,152 @@
+// The in-memory twin of one Cosmos container: documents keyed by (tenantId, id), a fresh etag on
+// every write, 409/412 as AppErrors, deep copies in and out, and keyset paging behind the same
+// continuation-token envelope as Cosmos.
+import { z } from "zod";
+import { AppError } from "../../domain/errors.js";
+import type { Page, PageRequest, Stored } from "../../ports.js";
+import {
+  decodeContinuation,
+  encodeContinuation,
+  invalidContinuationToken,
+  type QueryIdentity,
+} from "../continuation.js";
+
+type KeyValue = string | number | boolean | null;
+
+/** One ORDER BY term: the value it sorts on and its direction. */
+export interface SortTerm<T> {
+  value: (doc: T) => KeyValue;
+  descending?: boolean;
+}
+
+let etagCounter = 0;
+function nextEtag(): string {
+  etagCounter += 1;
+  return `"mem-${etagCounter.toString(36)}-${Math.random().toString(36).slice(2, 10)}"`;
+}
+
+// Cosmos orders null before booleans before numbers before strings; mirror it for mixed values.
+const typeRank = (v: KeyValue): number =>
+  v === null ? 0 : typeof v === "boolean" ? 1 : typeof v === "number" ? 2 : 3;
+
+function compareValues(a: KeyValue, b: KeyValue): number {
+  const rank = typeRank(a) - typeRank(b);
+  if (rank !== 0) return rank;
+  if (a === b || a === null || b === null) return 0;
+  return a < b ? -1 : 1;
+}
+
+const keySchema = z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]));
+
+export class MemoryCollection<T extends { tenantId: string; id: string }> {
+  private readonly docs = new Map<string, { doc: T; etag: string }>();
+
+  constructor(
+    private readonly schema: z.ZodType<T>,
+    private readonly label: string,
+  ) {}
+
+  private static key(tenantId: string, id: string): string {
+    return `${tenantId}\u0000${id}`;
+  }
+
+  /** Parsed copies, like a document read back from Cosmos. */
+  private out(entry: { doc: T; etag: string }): Stored<T> {
+    return { doc: this.schema.parse(structuredClone(entry.doc)), etag: entry.etag };
+  }
+
+  get(tenantId: string, id: string): Stored<T> | undefined {
+    const entry = this.docs.get(MemoryCollection.key(tenantId, id));
+    return entry ? this.out(entry) : undefined;
+  }
+
+  create(doc: T): Stored<T> {
+    const key = MemoryCollection.key(doc.tenantId, doc.id);
+    if (this.docs.has(key)) {
+      throw new AppError("CONFLICT", `A document with id ${doc.id} already exists.`);
+    }
+    const entry = { doc: structuredClone(doc), etag: nextEtag() };
+    this.docs.set(key, entry);
+    return this.out(entry);
+  }
+
+  replace(doc: T, etag: string): Stored<T> {
+    const key = MemoryCollection.key(doc.tenantId, doc.id);
+    const current = this.docs.get(key);
+    if (!current) throw new AppError("NOT_FOUND", `Document ${doc.id} was not found.`);
+    if (current.etag !== etag) {
+      throw new AppError(
+        "PRECONDITION_FAILED",
+        `Document ${doc.id} was changed by someone else; reload it and retry.`,
+      );
+    }
+    const entry = { doc: structuredClone(doc), etag: nextEtag() };
+    this.docs.set(key, entry);
+    return this.out(entry);
+  }
+
+  /** Every document of one tenant (or of all tenants), as parsed copies. */
+  all(tenantId?: string): Stored<T>[] {
+    const result: Stored<T>[] = [];
+    for (const entry of this.docs.values()) {
+      if (tenantId === undefined || entry.doc.tenantId === tenantId) result.push(this.out(entry));
+    }
+    return result;
+  }
+
+  /**
+   * One page of `matches` in `order`, resuming strictly after the last key of the previous page
+   * (so inserts between pages neither repeat nor skip what was already returned).
+   */
+  page<R>(
+    identity: QueryIdentity,
+    matches: (doc: T) => boolean,
+    order: readonly SortTerm<T>[],
+    request: PageRequest,
+    project: (doc: T) => R,
+  ): Page<R> {
+    const inner = decodeContinuation(identity, request.continuationToken);
+    const after = inner === undefined ? undefined : this.parseKey(inner, order.length);
+    const keyOf = (doc: T): KeyValue[] => order.map((term) => term.value(doc));
+    const compareKeys = (a: readonly KeyValue[], b: readonly KeyValue[]): number => {
+      for (const [i, term] of order.entries()) {
+        const r = compareValues(a[i] ?? null, b[i] ?? null);
+        if (r !== 0) return term.descending ? -r : r;
+      }
+      return 0;
+    };
+    const sorted = this.all(identity.tenantId)
+      .map((s) => s.doc)
+      .filter(matches)
+      .map((doc) => ({ doc, key: keyOf(doc) }))
+      .sort((a, b) => compareKeys(a.key, b.key))
+      .filter((entry) => after === undefined || compareKeys(entry.key, after) > 0);
+    const pageItems = sorted.slice(0, request.limit);
+    const last = pageItems.at(-1);
+    return {
+      items: pageItems.map((entry) => project(entry.doc)),
+      continuationToken:
+        sorted.length > pageItems.length && last
+          ? encodeContinuation(identity, JSON.stringify(last.key))
+          : null,
+    };
+  }
+
+  private parseKey(inner: string, length: number): KeyValue[] {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(inner);
+    } catch {
+      raw = undefined;
+    }
+    const parsed = keySchema.safeParse(raw);
+    if (!parsed.success || parsed.data.length !== length) {
+      throw invalidContinuationToken("was refused by the data store; start again without it");
+    }
+    return parsed.data;
+  }
+
+  toString(): string {
+    return `MemoryCollection(${this.label})`;
+  }
+}

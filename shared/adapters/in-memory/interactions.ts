@@ -1,0 +1,77 @@
+import { AppError } from "../../domain/errors.js";
+import { EVALUATED_TAG, interactionSchema, type Interaction } from "../../domain/model.js";
+import type { InteractionFilter, InteractionStore, Page, PageRequest } from "../../ports.js";
+import { interactionListIdentity } from "../continuation.js";
+import { MemoryCollection } from "./collection.js";
+
+/** The same predicate as the Cosmos query's WHERE clause (string comparison of ISO dates). */
+export function matchesInteraction(i: Interaction, filter: InteractionFilter): boolean {
+  return (
+    (filter.agentId === undefined || i.agentId === filter.agentId) &&
+    (filter.from === undefined || i.startedAt >= filter.from) &&
+    (filter.to === undefined || i.startedAt <= filter.to) &&
+    (filter.evaluated === undefined || i.tags.includes(EVALUATED_TAG) === filter.evaluated) &&
+    (filter.channel === undefined || i.channel === filter.channel) &&
+    (filter.minDurationSeconds === undefined || i.durationSeconds >= filter.minDurationSeconds)
+  );
+}
+
+export class InMemoryInteractionStore implements InteractionStore {
+  private readonly interactions = new MemoryCollection(interactionSchema, "interactions");
+
+  get(tenantId: string, id: string): Promise<Interaction | undefined> {
+    return Promise.resolve(this.interactions.get(tenantId, id)?.doc);
+  }
+
+  createIfAbsent(
+    interaction: Interaction,
+  ): Promise<{ interaction: Interaction; created: boolean }> {
+    const existing = this.interactions.get(interaction.tenantId, interaction.id);
+    if (existing) return Promise.resolve({ interaction: existing.doc, created: false });
+    return Promise.resolve({
+      interaction: this.interactions.create(interaction).doc,
+      created: true,
+    });
+  }
+
+  list(tenantId: string, filter: InteractionFilter, page: PageRequest): Promise<Page<Interaction>> {
+    return Promise.resolve(
+      this.interactions.page(
+        interactionListIdentity(tenantId, filter, "newestFirst"),
+        (i) => matchesInteraction(i, filter),
+        [
+          { value: (i) => i.startedAt, descending: true },
+          { value: (i) => i.id, descending: true },
+        ],
+        page,
+        (i) => i,
+      ),
+    );
+  }
+
+  listOldestFirst(
+    tenantId: string,
+    filter: InteractionFilter,
+    page: PageRequest,
+  ): Promise<Page<Interaction>> {
+    return Promise.resolve(
+      this.interactions.page(
+        interactionListIdentity(tenantId, filter, "oldestFirst"),
+        (i) => matchesInteraction(i, filter),
+        [{ value: (i) => i.startedAt }, { value: (i) => i.id }],
+        page,
+        (i) => i,
+      ),
+    );
+  }
+
+  addTag(tenantId: string, id: string, tag: string): Promise<void> {
+    const current = this.interactions.get(tenantId, id);
+    if (!current)
+      return Promise.reject(new AppError("NOT_FOUND", `Interaction ${id} was not found.`));
+    if (!current.doc.tags.includes(tag)) {
+      this.interactions.replace({ ...current.doc, tags: [...current.doc.tags, tag] }, current.etag);
+    }
+    return Promise.resolve();
+  }
+}

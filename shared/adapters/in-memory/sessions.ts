@@ -1,0 +1,130 @@
+import { sessionDocumentSchema, type SessionDocument } from "../../domain/model.js";
+import type {
+  Page,
+  PageRequest,
+  SessionFilter,
+  SessionHoldRecord,
+  SessionStore,
+  SessionSummaryRecord,
+  Stored,
+} from "../../ports.js";
+import { sessionListIdentity } from "../continuation.js";
+import { MemoryCollection } from "./collection.js";
+
+/** The same predicate as the Cosmos grid query, including the derived Expired status. */
+export function matchesSession(s: SessionDocument, filter: SessionFilter): boolean {
+  const expired = s.state !== "Completed" && s.dueDate < filter.now;
+  const status =
+    filter.status === undefined ||
+    (filter.status === "Expired"
+      ? expired
+      : filter.status === "Completed"
+        ? s.state === "Completed"
+        : s.state === filter.status && s.dueDate >= filter.now);
+  return (
+    status &&
+    (filter.archived === "all" || s.archived === filter.archived) &&
+    (filter.type === undefined || s.type === filter.type) &&
+    (filter.evaluatorId === undefined || s.evaluatorId === filter.evaluatorId) &&
+    (filter.agentId === undefined || s.agentId === filter.agentId) &&
+    (filter.calibrationId === undefined || s.calibrationId === filter.calibrationId) &&
+    (filter.dueBefore === undefined || s.dueDate < filter.dueBefore) &&
+    (filter.visibleToEvaluator === undefined ||
+      s.evaluatorId === filter.visibleToEvaluator ||
+      s.state === "Unassigned") &&
+    (filter.ids === undefined || filter.ids.includes(s.id))
+  );
+}
+
+function summaryOf(s: SessionDocument): SessionSummaryRecord {
+  return {
+    id: s.id,
+    name: s.name,
+    type: s.type,
+    state: s.state,
+    archived: s.archived,
+    evaluatorId: s.evaluatorId,
+    agentId: s.agentId,
+    dueDate: s.dueDate,
+    lastEditedAt: s.lastEditedAt,
+    showScore: s.showScore,
+    interaction: { id: s.interaction.id, externalId: s.interaction.externalId },
+    score: s.scores.session,
+  };
+}
+
+export class InMemorySessionStore implements SessionStore {
+  private readonly sessions = new MemoryCollection(sessionDocumentSchema, "sessions");
+
+  get(tenantId: string, id: string): Promise<Stored<SessionDocument> | undefined> {
+    return Promise.resolve(this.sessions.get(tenantId, id));
+  }
+
+  async create(session: SessionDocument): Promise<Stored<SessionDocument>> {
+    return Promise.resolve(this.sessions.create(session));
+  }
+
+  async replace(session: SessionDocument, etag: string): Promise<Stored<SessionDocument>> {
+    return Promise.resolve(this.sessions.replace(session, etag));
+  }
+
+  list(
+    tenantId: string,
+    filter: SessionFilter,
+    page: PageRequest,
+  ): Promise<Page<SessionSummaryRecord>> {
+    return Promise.resolve(
+      this.sessions.page(
+        sessionListIdentity(tenantId, filter),
+        (s) => matchesSession(s, filter),
+        [{ value: (s) => s.dueDate }, { value: (s) => s.id }],
+        page,
+        summaryOf,
+      ),
+    );
+  }
+
+  holdersOf(tenantId: string, interactionId: string): Promise<SessionHoldRecord[]> {
+    return Promise.resolve(
+      this.sessions
+        .all(tenantId)
+        .filter(({ doc }) => doc.interaction.id === interactionId)
+        .map(({ doc }) => ({
+          id: doc.id,
+          type: doc.type,
+          state: doc.state,
+          archived: doc.archived,
+          evaluatorId: doc.evaluatorId,
+          ...(doc.calibrationId === undefined ? {} : { calibrationId: doc.calibrationId }),
+        })),
+    );
+  }
+
+  withPendingEvents(limit: number): Promise<Stored<SessionDocument>[]> {
+    return Promise.resolve(
+      this.sessions
+        .all()
+        .filter(({ doc }) => doc.hasPendingEvents)
+        .slice(0, limit),
+    );
+  }
+
+  clearPendingEvents(
+    tenantId: string,
+    id: string,
+    eventIds: readonly string[],
+    etag: string,
+  ): Promise<boolean> {
+    const current = this.sessions.get(tenantId, id);
+    if (current?.etag !== etag) return Promise.resolve(false);
+    const cleared = new Set(eventIds);
+    const remaining = current.doc.pendingEvents.filter((event) => !cleared.has(event.id));
+    if (remaining.length !== current.doc.pendingEvents.length) {
+      this.sessions.replace(
+        { ...current.doc, pendingEvents: remaining, hasPendingEvents: remaining.length > 0 },
+        etag,
+      );
+    }
+    return Promise.resolve(true);
+  }
+}
