@@ -1,0 +1,534 @@
+// The local host (`npm start`): starts the stand-ins, loads every registered function and
+// serves them on http://localhost:7071/api like the Functions host, with a local token issuer,
+// an in-process topic for the Service Bus triggers and the timers. Tests start the same host
+// through startLocalHost().
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { format, parseArgs } from "node:util";
+import type {
+  HttpRequest as FunctionsRequest,
+  HttpResponseInit,
+  InvocationContext as FunctionsContext,
+  LogHandler,
+} from "@azure/functions";
+import { HttpRequest, HttpResponse, InvocationContext } from "./azure-functions.js";
+import { ConfigError, parseConfig, setConfig, type Config } from "../shared/config.js";
+import { createServices } from "../shared/composition.js";
+import { readJsonBody } from "../shared/http/input.js";
+import { problem, toProblemResponse } from "../shared/http/problem.js";
+import { MAX_BODY_BYTES, registeredFunctions } from "../shared/registry.js";
+import { setServices } from "../shared/services.js";
+import { docsPage } from "./docs-page.js";
+import {
+  PortInUseError,
+  provisionStores,
+  reservePort,
+  startAzurite,
+  startCosmosServer,
+  type AzuriteStandIn,
+  type CosmosStandIn,
+} from "./emulators.js";
+import { createLocalIssuer, tokenRequestSchema, type LocalIssuer } from "./issuer.js";
+import { buildHostTable, localRoutes, matchRoute, type HostTable } from "./routes.js";
+import {
+  defaultPorts,
+  localDefaults,
+  localIssuer,
+  pickSettings,
+  readSettingsFile,
+} from "./settings.js";
+import { startTimers, type TimerRunner } from "./timers.js";
+import { InProcessTopic, type InProcessTopicOptions } from "./topic.js";
+
+export interface LocalHostOptions {
+  /** HTTP port; 0 picks a free one. Default 7071. */
+  port?: number;
+  /** Cosmos stand-in port when the settings do not name one; 0 picks a free one. Default 8081. */
+  cosmosPort?: number;
+  /** Azurite blob port when the settings do not name one; 0 picks a free one. Default 10000. */
+  blobPort?: number;
+  /** Where Azurite keeps its data. Default `.data`. */
+  dataDir?: string;
+  /** Seed demo data (nothing to seed yet; the flag is accepted so scripts need not change). */
+  seed?: boolean;
+  /** A Functions-style settings file; `null` reads none. Default `local.settings.json`. */
+  settingsFile?: string | null;
+  /** Values that override the file; default the process environment. */
+  environment?: Record<string, string | undefined>;
+  topic?: Pick<InProcessTopicOptions, "duplicateWindowMs" | "maxDeliveries" | "redeliveryDelayMs">;
+  /** Where the host's log lines go. Default stdout. */
+  log?: (line: string) => void;
+}
+
+export interface LocalHost {
+  /** The API base, e.g. `http://localhost:7071/api`. */
+  url: string;
+  port: number;
+  config: Config;
+  topic: InProcessTopic;
+  cosmosEndpoint: string;
+  blobUrl: string;
+  stop(): Promise<void>;
+}
+
+const ROUTE_PREFIX = "/api/";
+
+function isLocalEndpoint(value: string | undefined): URL | undefined {
+  if (!value) return undefined;
+  try {
+    const url = new URL(value);
+    return ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function portOf(url: URL, fallback: number): number {
+  return url.port ? Number(url.port) : fallback;
+}
+
+export async function startLocalHost(options: LocalHostOptions = {}): Promise<LocalHost> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const cleanups: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((error: unknown) => log(`stop: ${String(error)}`));
+    }
+  };
+
+  // Bind the HTTP port first: a taken port is reported before anything else starts.
+  let state: { table: HostTable; issuer: LocalIssuer } | undefined;
+  const server = createServer((req, res) => {
+    void serve(req, res, state, log);
+  });
+  // Answer an announced oversized body with 413 at once instead of inviting the client to send it.
+  server.on("checkContinue", (req: IncomingMessage, res: ServerResponse) => {
+    const declared = Number(req.headers["content-length"] ?? "0");
+    if (!(Number.isFinite(declared) && declared > MAX_BODY_BYTES)) res.writeContinue();
+    void serve(req, res, state, log);
+  });
+  const requestedPort = options.port ?? defaultPorts.http;
+  try {
+    server.listen(requestedPort, "127.0.0.1");
+    await once(server, "listening");
+  } catch (error) {
+    if (error instanceof Error && "code" in error && error.code === "EADDRINUSE")
+      throw new PortInUseError(requestedPort, "local host HTTP");
+    throw error;
+  }
+  const port = (server.address() as AddressInfo).port;
+  cleanups.push(async () => {
+    server.closeAllConnections();
+    await new Promise<void>((done) => server.close(() => done()));
+  });
+
+  try {
+    const fileValues =
+      options.settingsFile === null
+        ? {}
+        : readSettingsFile(resolve(options.settingsFile ?? "local.settings.json"));
+    const overrides = {
+      ...pickSettings(fileValues),
+      ...pickSettings(options.environment ?? process.env),
+    };
+
+    // A stand-in runs unless the settings point that store somewhere else; a local URL in the
+    // settings says which port the stand-in must use.
+    const cosmosOverride = overrides.COSMOS__accountEndpoint;
+    const blobOverride = overrides.DATA_STORAGE__blobServiceUri;
+    const localCosmos = cosmosOverride ? isLocalEndpoint(cosmosOverride) : undefined;
+    const localBlob = blobOverride ? isLocalEndpoint(blobOverride) : undefined;
+    const runCosmos = !cosmosOverride || localCosmos !== undefined;
+    const runBlob = !blobOverride || localBlob !== undefined;
+    const cosmosPort = localCosmos
+      ? portOf(localCosmos, 443)
+      : await reservePort(options.cosmosPort ?? defaultPorts.cosmos, "Cosmos DB stand-in");
+    const blobPort = localBlob
+      ? portOf(localBlob, 80)
+      : await reservePort(options.blobPort ?? defaultPorts.blob, "Azurite blob");
+
+    const config = parseConfig({
+      ...localDefaults({ http: port, cosmos: cosmosPort, blob: blobPort }),
+      ...overrides,
+    });
+
+    const dataDir = resolve(options.dataDir ?? ".data");
+    const [cosmos, azurite] = await Promise.all([
+      runCosmos
+        ? startCosmosServer(cosmosPort)
+        : Promise.resolve<CosmosStandIn | undefined>(undefined),
+      runBlob
+        ? startAzurite({ port: blobPort, dataDir, log })
+        : Promise.resolve<AzuriteStandIn | undefined>(undefined),
+    ]);
+    if (cosmos) cleanups.push(() => cosmos.stop());
+    if (azurite) cleanups.push(() => azurite.stop());
+    if (cosmos || azurite) await provisionStores(config);
+
+    setConfig(config);
+    await loadFunctions();
+    const table = buildHostTable(registeredFunctions());
+    const logHandler = contextLogHandler(log);
+
+    const topic = InProcessTopic.fromDefinitions(table.subscriptions, {
+      topicName: config.EVENTS_TOPIC,
+      ...options.topic,
+      logHandler,
+      onDeadLetter: (d) =>
+        log(
+          `topic: dead-lettered ${d.messageId} (${d.subject}) on ${d.subscriptionName} after ` +
+            `${d.deliveryCount} deliveries: ${d.errorDescription}`,
+        ),
+    });
+    cleanups.push(() => topic.close());
+    for (const s of table.subscriptions) {
+      if (s.topicName !== config.EVENTS_TOPIC)
+        log(
+          `topic: ${s.name} listens on topic ${s.topicName}, which the local host does not carry`,
+        );
+    }
+
+    // The composition builds the Azure clients; the local host adds its topic as publisher.
+    const services = { ...createServices(config), publisher: topic };
+    setServices(services);
+
+    const timers: TimerRunner = startTimers(table.timers, {
+      logHandler,
+      onError: (name) => log(`timer: ${name} failed (see its log above)`),
+    });
+    cleanups.push(() => timers.stop());
+
+    const issuer = await createLocalIssuer(localIssuer(port), config.AUTH_AUDIENCE);
+    if (options.seed) log("seed: there is no demo seed yet; starting with empty stores");
+    state = { table, issuer };
+
+    return {
+      url: `http://localhost:${port}/api`,
+      port,
+      config,
+      topic,
+      cosmosEndpoint: config.COSMOS__accountEndpoint,
+      blobUrl: config.DATA_STORAGE__blobServiceUri,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** Loads functions/index.ts (the Azure composition and every registration), once per process. */
+async function loadFunctions(): Promise<void> {
+  // Outside the Functions runtime, @azure/functions warns once per registration that it is in
+  // test mode; the local host serves those functions itself, so the warnings are only noise.
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (typeof args[0] === "string" && args[0].includes('"@azure/functions" package')) return;
+    warn(...args);
+  };
+  try {
+    await import("../functions/index.js");
+  } finally {
+    console.warn = warn;
+  }
+}
+
+function contextLogHandler(log: (line: string) => void): LogHandler {
+  return function (this: FunctionsContext, level, ...args) {
+    log(`  [${this.functionName} ${this.invocationId}] ${level}: ${format(...args)}`);
+  };
+}
+
+function requestHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || name.startsWith(":")) continue;
+    result[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return result;
+}
+
+/** Reads the body, or answers 413 as soon as it passes the limit without keeping the rest. */
+async function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
+  const declared = Number(req.headers["content-length"] ?? "0");
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return undefined;
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    total += chunk.byteLength;
+    if (total > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function serve(
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: { table: HostTable; issuer: LocalIssuer } | undefined,
+  log: (line: string) => void,
+): Promise<void> {
+  const started = performance.now();
+  const invocationId = randomUUID();
+  const method = (req.method ?? "GET").toUpperCase();
+  const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+  let response: HttpResponseInit;
+  let drain = false;
+  try {
+    if (!state) {
+      response = problem("DEPENDENCY_UNAVAILABLE", "The local host is still starting.", {
+        headers: { "Retry-After": "1" },
+      });
+    } else {
+      const routed = await route(req, method, url, invocationId, state, log);
+      response = routed.response;
+      drain = routed.tooLarge;
+    }
+  } catch (error) {
+    response = toProblemResponse(
+      error,
+      (message, cause) => log(`host: ${message}: ${String(cause)}`),
+      5,
+    );
+  }
+  try {
+    await write(res, response, invocationId, drain);
+  } catch (error) {
+    log(`host: could not write the response: ${String(error)}`);
+    res.destroy();
+  }
+  if (drain) req.resume(); // discard the rest of an oversized body without keeping it
+  const ms = Math.round(performance.now() - started);
+  log(`${method} ${url.pathname} ${res.statusCode} ${ms}ms ${invocationId}`);
+}
+
+async function route(
+  req: IncomingMessage,
+  method: string,
+  url: URL,
+  invocationId: string,
+  state: { table: HostTable; issuer: LocalIssuer },
+  log: (line: string) => void,
+): Promise<{ response: HttpResponseInit; tooLarge: boolean }> {
+  const notFound = { response: problem("NOT_FOUND", "No such route."), tooLarge: false };
+  if (!url.pathname.toLowerCase().startsWith(ROUTE_PREFIX)) return notFound;
+  const path = url.pathname.slice(ROUTE_PREFIX.length);
+
+  const local = localRoutes.filter((r) => r.path === path.replace(/\/$/, "").toLowerCase());
+  const localRoute = local.find((r) => r.method === method);
+  if (local.length > 0 && !localRoute) {
+    return { response: methodNotAllowed(local.map((r) => r.method)), tooLarge: false };
+  }
+
+  const match = localRoute ? undefined : matchRoute(state.table, method, path);
+  if (match?.kind === "notFound") return notFound;
+  if (match?.kind === "methodNotAllowed") {
+    return { response: methodNotAllowed(match.allow), tooLarge: false };
+  }
+
+  const bytes = await readBody(req);
+  if (!bytes) {
+    return {
+      response: problem("PAYLOAD_TOO_LARGE", `The body exceeds ${MAX_BODY_BYTES} bytes.`),
+      tooLarge: true,
+    };
+  }
+  const functionName = match?.kind === "match" ? match.route.name : `local:${localRoute?.path}`;
+  const request = new HttpRequest({
+    method,
+    url: url.toString(),
+    headers: requestHeaders(req.headers),
+    ...(bytes.byteLength > 0 && method !== "GET" && method !== "HEAD" ? { body: { bytes } } : {}),
+    params: match?.kind === "match" ? match.params : {},
+  });
+  const context = new InvocationContext({
+    invocationId,
+    functionName,
+    logHandler: contextLogHandler(log),
+  });
+  if (match?.kind === "match") {
+    return { response: await match.route.handler(request, context), tooLarge: false };
+  }
+  return {
+    response: await serveLocal(localRoute?.path ?? "", request, state.issuer),
+    tooLarge: false,
+  };
+}
+
+async function serveLocal(
+  path: string,
+  request: FunctionsRequest,
+  issuer: LocalIssuer,
+): Promise<HttpResponseInit> {
+  try {
+    switch (path) {
+      case "dev/token": {
+        const token = await issuer.sign(
+          await readJsonBody(request, tokenRequestSchema, MAX_BODY_BYTES),
+        );
+        return { status: 200, jsonBody: { token }, headers: { "Cache-Control": "no-store" } };
+      }
+      case "dev/jwks":
+        return { status: 200, jsonBody: issuer.jwks };
+      case "docs":
+        return {
+          status: 200,
+          headers: { "Content-Type": "text/html; charset=utf-8" },
+          body: docsPage(),
+        };
+      default:
+        return problem("NOT_FOUND", "No such route.");
+    }
+  } catch (error) {
+    return toProblemResponse(error, () => undefined, 5);
+  }
+}
+
+function methodNotAllowed(allow: readonly string[]): HttpResponseInit {
+  return problem("METHOD_NOT_ALLOWED", "This route does not accept that method.", {
+    headers: { Allow: allow.join(", ") },
+  });
+}
+
+async function write(
+  res: ServerResponse,
+  init: HttpResponseInit,
+  invocationId: string,
+  closeConnection: boolean,
+): Promise<void> {
+  const response = new HttpResponse(init);
+  const body = new Uint8Array(await response.arrayBuffer());
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => {
+    if (name !== "set-cookie") res.setHeader(name, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+  if (!res.hasHeader("x-request-id")) res.setHeader("X-Request-Id", invocationId);
+  if (closeConnection) res.setHeader("Connection", "close");
+  res.setHeader("Content-Length", body.byteLength);
+  res.end(body);
+  await once(res, "finish");
+}
+
+// ---------- command line ----------
+
+function usage(): string {
+  return [
+    "Usage: npm start -- [--port 7071] [--no-seed] [--data-dir .data] [--cosmos-port 8081] [--blob-port 10000]",
+    "Settings come from built-in local values, then local.settings.json, then the environment.",
+  ].join("\n");
+}
+
+function parsePort(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`${name} must be a port number (0-65535), got "${value}".`);
+  }
+  return port;
+}
+
+async function main(): Promise<void> {
+  const startedAt = performance.now();
+  let options: LocalHostOptions;
+  try {
+    const { values } = parseArgs({
+      options: {
+        port: { type: "string" },
+        "no-seed": { type: "boolean" },
+        "data-dir": { type: "string" },
+        "cosmos-port": { type: "string" },
+        "blob-port": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (values.help) {
+      console.log(usage());
+      return;
+    }
+    options = {
+      port: parsePort(values.port ?? process.env.PORT, "--port") ?? defaultPorts.http,
+      seed: !values["no-seed"],
+      ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
+      ...(values["cosmos-port"]
+        ? { cosmosPort: parsePort(values["cosmos-port"], "--cosmos-port") }
+        : {}),
+      ...(values["blob-port"] ? { blobPort: parsePort(values["blob-port"], "--blob-port") } : {}),
+    };
+  } catch (error) {
+    console.error(`${error instanceof Error ? error.message : String(error)}\n${usage()}`);
+    process.exit(2);
+  }
+
+  let host: LocalHost;
+  try {
+    host = await startLocalHost(options);
+  } catch (error) {
+    if (error instanceof PortInUseError || error instanceof ConfigError)
+      console.error(error.message);
+    else console.error("The local host could not start:", error);
+    process.exit(1);
+  }
+
+  const table = buildHostTable(registeredFunctions());
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  const origin = host.url.replace(/\/api$/, "");
+  console.log(
+    [
+      "",
+      `Evaluation Sessions local host ready in ${seconds} s`,
+      `  API        ${host.url}  (${table.routes.length} HTTP functions, ${table.subscriptions.length} topic subscriptions, ${table.timers.length} timers)`,
+      `  Docs       ${host.url}/docs`,
+      `  OpenAPI    ${host.url}/openapi.json`,
+      `  Health     ${host.url}/health`,
+      `  Cosmos DB  ${host.cosmosEndpoint}  (cosmosdb-server in this process, in memory, self-signed TLS)`,
+      `  Azurite    ${host.blobUrl}`,
+      `  Data       ${resolve(options.dataDir ?? ".data")}`,
+      "",
+      "Get a token (8 h) from the local issuer:",
+      "  npm run token -- --tenant t --user evaluator-1 --roles QM.Evaluator",
+      `  curl -s -X POST ${host.url}/dev/token -H 'Content-Type: application/json' \\`,
+      `    -d '{"tenantId":"t","userId":"evaluator-1","roles":["QM.Evaluator"]}'`,
+      `then: curl -H "Authorization: Bearer $TOKEN" ${origin}/api/me`,
+      "Ctrl-C stops everything.",
+      "",
+    ].join("\n"),
+  );
+
+  // A terminal's Ctrl-C reaches npm, tsx and this process at once (and tsx relays it again),
+  // so only a signal that comes well after the first one forces an exit.
+  let stoppingSince: number | undefined;
+  const shutdown = (signal: string) => {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < 2000) return;
+      console.error(`${signal} again: exiting without a clean stop.`);
+      process.exit(1);
+    }
+    stoppingSince = Date.now();
+    console.log(`${signal}: stopping…`);
+    host.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("Stop failed:", error);
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+const entry = process.argv[1];
+if (entry && import.meta.url === pathToFileURL(resolve(entry)).href) {
+  await main();
+}
