@@ -1,0 +1,127 @@
+// Hand-written fixtures shared by the domain's unit tests: API.md's example form, actors and a
+// session factory. Test-only code.
+/* eslint-disable no-restricted-imports -- "../" here is the domain itself (the lint pattern cannot tell a subfolder's parent from an outer layer) */
+import type { Actor } from "../access.js";
+import { createSession, type CreateSessionInput } from "../session.js";
+import type { FormInput, FormSnapshot, InteractionRef, SessionDocument } from "../model.js";
+
+/** The example form of API.md "Forms". */
+export const customerCare: FormInput = {
+  name: "Customer care",
+  groups: [
+    {
+      id: "opening",
+      name: "Opening",
+      weight: 40,
+      questions: [
+        {
+          id: "greet",
+          text: "Greeted the customer by name?",
+          type: "yesNo",
+          required: true,
+          weight: 50,
+          naAllowed: false,
+          answers: [
+            { id: "yes", label: "Yes", score: 100 },
+            { id: "no", label: "No", score: 0 },
+          ],
+        },
+        {
+          id: "verify",
+          text: "Verified identity?",
+          type: "singleChoice",
+          required: true,
+          weight: 50,
+          naAllowed: true,
+          answers: [
+            { id: "full", label: "Fully", score: 100 },
+            { id: "none", label: "Not at all", score: 0, autofail: true },
+          ],
+        },
+      ],
+    },
+    {
+      id: "close",
+      name: "Closing",
+      weight: 60,
+      questions: [
+        {
+          id: "resolved",
+          text: "Issue resolved?",
+          type: "yesNo",
+          required: true,
+          weight: 100,
+          naAllowed: false,
+          answers: [
+            { id: "yes", label: "Yes", score: 100 },
+            { id: "no", label: "No", score: 0 },
+          ],
+        },
+        {
+          id: "notes",
+          text: "Notes",
+          type: "text",
+          required: false,
+          weight: 0,
+          naAllowed: false,
+          answers: [],
+        },
+      ],
+    },
+  ],
+};
+
+export const customerCareSnapshot: FormSnapshot = {
+  formId: "care",
+  version: 1,
+  name: customerCare.name,
+  groups: customerCare.groups,
+};
+
+const actor = (userId: string, ...roles: string[]): Actor => ({
+  tenantId: "t1",
+  userId,
+  name: userId,
+  roles: new Set(roles),
+});
+
+export const admin = actor("admin", "QM.Administrator");
+export const alice = actor("alice", "QM.Evaluator");
+export const bob = actor("bob", "QM.Evaluator");
+export const agent = actor("agent1", "QM.Agent");
+export const archiver = actor("keeper", "QM.Archive");
+export const otherTenantAdmin: Actor = { ...admin, tenantId: "t2" };
+
+export const interaction: InteractionRef = {
+  id: "i1",
+  externalId: "ext-1",
+  agentId: "agent1",
+  startedAt: "2026-11-01T10:00:00.000Z",
+  durationSeconds: 300,
+  channel: "voice",
+  hasMedia: false,
+};
+
+export const T0 = new Date("2026-11-10T09:00:00.000Z");
+export const DUE = "2026-12-01T00:00:00.000Z";
+export const AFTER_DUE = new Date("2026-12-02T00:00:00.000Z");
+
+export function newSession(overrides: Partial<CreateSessionInput> = {}): SessionDocument {
+  return createSession(
+    {
+      id: "s1",
+      tenantId: "t1",
+      name: "Week 48",
+      type: "Distributed",
+      source: "criteria",
+      criteria: { agentId: "agent1" },
+      evaluatorId: "alice",
+      interaction,
+      dueDate: DUE,
+      forms: [customerCareSnapshot],
+      ...overrides,
+    },
+    admin,
+    T0,
+  );
+}
