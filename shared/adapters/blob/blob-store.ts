@@ -23,7 +23,7 @@ export const sasClockSkewMinutes = 5;
 export interface BlobStoreOptions {
   service: BlobServiceClient;
   sas: SasSigner;
-  /** Validity of each SAS URL, 1–15 minutes (default 10). */
+  /** Validity of each SAS URL in minutes: more than 0, at most 15 (default 10). */
   ttlMinutes?: number;
   clock: Clock;
 }
@@ -52,7 +52,8 @@ function assertFileName(value: string): void {
 }
 
 function assertContentType(value: string): void {
-  if (!contentTypePattern.test(value)) throw refuse("contentType", "must be a MIME type");
+  if (value.length > 255 || !contentTypePattern.test(value))
+    throw refuse("contentType", "must be a MIME type");
 }
 
 /** RFC 6266 attachment with both forms, so every browser saves it under the intended name. */
