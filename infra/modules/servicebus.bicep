@@ -71,9 +71,10 @@ resource topicSubscriptions 'Microsoft.ServiceBus/namespaces/topics/subscription
 ]
 
 // Each subscription's only rule: a correlation filter on the message subject (the CloudEvent
-// type), so `rescored` and `archived` events never reach these consumers. Creating a rule
-// through ARM replaces the `$Default` (accept-all) rule the subscription starts with;
-// docs/deploy.md shows how to verify that after the first deployment.
+// type), so `rescored` and `archived` events never reach these consumers. A subscription
+// starts with a `$Default` accept-all rule; the resource provider is reported to drop it when
+// the first rule is created through ARM, which could not be verified here: docs/deploy.md
+// shows how to check after the first deployment and delete it if it is still there.
 resource subjectRules 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2024-01-01' = [
   for (subscription, i) in subscriptions: {
     parent: topicSubscriptions[i]
