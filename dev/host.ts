@@ -39,6 +39,8 @@ import {
 } from "./emulators.js";
 import { createLocalIssuer, tokenRequestSchema, type LocalIssuer } from "./issuer.js";
 import { buildHostTable, localRoutes, matchRoute, type HostTable } from "./routes.js";
+
+export { buildHostTable, localRoutes, matchRoute };
 import {
   defaultPorts,
   localDefaults,

@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseConfig, settingsSchema } from "../shared/config.js";
+import { defaultPorts, localDefaults, pickSettings, readSettingsFile } from "./settings.js";
+
+const functionsHostKeys = ["FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage"];
+
+describe("local.settings.example.json", () => {
+  const example = readSettingsFile(join(import.meta.dirname, "..", "local.settings.example.json"));
+
+  it("lists every setting of the schema and nothing else", () => {
+    const schemaKeys = Object.keys(settingsSchema.shape).sort();
+    const exampleKeys = Object.keys(example).filter((k) => !functionsHostKeys.includes(k));
+    expect(exampleKeys.sort()).toEqual(schemaKeys);
+    expect(example.FUNCTIONS_WORKER_RUNTIME).toBe("node");
+    expect(example.AzureWebJobsStorage).toBe("UseDevelopmentStorage=true");
+  });
+
+  it("is a valid local configuration", () => {
+    expect(() => parseConfig(example)).not.toThrow();
+  });
+
+  it("agrees with the values the local host supplies on its default ports", () => {
+    const defaults = localDefaults(defaultPorts);
+    for (const [key, value] of Object.entries(defaults)) expect(example[key], key).toBe(value);
+  });
+
+  it("is a Functions settings file", () => {
+    const raw: unknown = JSON.parse(
+      readFileSync(join(import.meta.dirname, "..", "local.settings.example.json"), "utf8"),
+    );
+    expect(raw).toMatchObject({ IsEncrypted: false, Values: expect.any(Object) });
+  });
+});
+
+describe("local settings", () => {
+  it("are valid on their own, so a fresh clone needs no settings file", () => {
+    const config = parseConfig(localDefaults({ http: 7071, cosmos: 8081, blob: 10000 }));
+    expect(config.COSMOS_ALLOW_SELF_SIGNED_CERT).toBe(true);
+    expect(config.AUTH_ISSUERS).toEqual(["http://localhost:7071/api/dev"]);
+    expect(config.AUTH_JWKS_URI).toBe("http://localhost:7071/api/dev/jwks");
+  });
+
+  it("read a missing settings file as empty and a bad one as an error naming it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "settings-"));
+    expect(readSettingsFile(join(dir, "absent.json"))).toEqual({});
+    const bad = join(dir, "bad.json");
+    writeFileSync(bad, "{ nope");
+    expect(() => readSettingsFile(bad)).toThrow(/bad\.json is not valid JSON/);
+    const good = join(dir, "good.json");
+    writeFileSync(good, JSON.stringify({ Values: { FEATURE_DEFAULT_SCORES: true, X: 1 } }));
+    expect(readSettingsFile(good)).toEqual({ FEATURE_DEFAULT_SCORES: "true", X: "1" });
+  });
+
+  it("keep only schema keys with a value", () => {
+    expect(
+      pickSettings({ FEATURE_DEFAULT_SCORES: "true", EXPORT_PASSWORD: "", PATH: "/bin" }),
+    ).toEqual({
+      FEATURE_DEFAULT_SCORES: "true",
+    });
+  });
+});

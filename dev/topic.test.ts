@@ -1,0 +1,212 @@
+import type { InvocationContext } from "@azure/functions";
+import { describe, expect, it } from "vitest";
+import type { CloudEvent } from "../shared/domain/model.js";
+import { InProcessTopic, type TopicSubscription } from "./topic.js";
+
+const completed = "com.speechminer.evaluationsession.completed.v1";
+const rescored = "com.speechminer.evaluationsession.rescored.v1";
+
+function event(id: string, type = completed): CloudEvent {
+  return {
+    specversion: "1.0",
+    id,
+    source: "/tenants/t1/evaluation-sessions",
+    type,
+    subject: `session-${id}`,
+    time: "2026-01-01T00:00:00.000Z",
+    datacontenttype: "application/json",
+    data: { tenantId: "t1", sessionId: `session-${id}` },
+  };
+}
+
+interface Delivery {
+  body: unknown;
+  context: InvocationContext;
+}
+
+function recorder(
+  subscriptionName: string,
+  options: { subjectFilter?: string; failTimes?: number; error?: string } = {},
+) {
+  const deliveries: Delivery[] = [];
+  let failures = 0;
+  const subscription: TopicSubscription = {
+    name: `fn-${subscriptionName}`,
+    subscriptionName,
+    ...(options.subjectFilter ? { subjectFilter: options.subjectFilter } : {}),
+    handler: (body, context) => {
+      deliveries.push({ body, context });
+      if (failures < (options.failTimes ?? 0)) {
+        failures++;
+        return Promise.reject(new Error(options.error ?? `failure ${failures}`));
+      }
+      return Promise.resolve();
+    },
+  };
+  return { subscription, deliveries };
+}
+
+const quiet = () => undefined;
+
+describe("InProcessTopic", () => {
+  it("delivers to a filtered subscription only the subjects it asks for", async () => {
+    const tagging = recorder("tagging", { subjectFilter: completed });
+    const all = recorder("audit");
+    const topic = new InProcessTopic({
+      topicName: "evaluation-sessions",
+      subscriptions: [tagging.subscription, all.subscription],
+      logHandler: quiet,
+    });
+    await topic.publish([event("e1"), event("e2", rescored)]);
+    await topic.idle();
+    expect(tagging.deliveries.map((d) => d.context.triggerMetadata?.messageId)).toEqual(["e1"]);
+    expect(all.deliveries.map((d) => d.context.triggerMetadata?.messageId).sort()).toEqual([
+      "e1",
+      "e2",
+    ]);
+  });
+
+  it("passes the CloudEvent as a parsed JSON body with Service Bus trigger metadata", async () => {
+    const sub = recorder("tagging");
+    const topic = new InProcessTopic({
+      topicName: "t",
+      subscriptions: [sub.subscription],
+      logHandler: quiet,
+    });
+    const sent = event("e1");
+    await topic.publish([sent]);
+    await topic.idle();
+    const [delivery] = sub.deliveries;
+    expect(delivery?.body).toEqual(sent);
+    expect(delivery?.body).not.toBe(sent);
+    expect(delivery?.context.functionName).toBe("fn-tagging");
+    expect(delivery?.context.triggerMetadata).toMatchObject({
+      messageId: "e1",
+      subject: completed,
+      correlationId: "session-e1",
+      deliveryCount: 1,
+      applicationProperties: { tenantId: "t1", eventType: completed },
+    });
+  });
+
+  it("returns from publish before any handler runs", async () => {
+    const sub = recorder("tagging");
+    const topic = new InProcessTopic({
+      topicName: "t",
+      subscriptions: [sub.subscription],
+      logHandler: quiet,
+    });
+    await topic.publish([event("e1")]);
+    expect(sub.deliveries).toHaveLength(0);
+    await topic.idle();
+    expect(sub.deliveries).toHaveLength(1);
+  });
+
+  it("drops a duplicate messageId inside the window and accepts it after", async () => {
+    let now = 1_000_000;
+    const sub = recorder("tagging");
+    const topic = new InProcessTopic({
+      topicName: "t",
+      subscriptions: [sub.subscription],
+      duplicateWindowMs: 60_000,
+      now: () => now,
+      logHandler: quiet,
+    });
+    await topic.publish([event("e1"), event("e1")]);
+    now += 59_999;
+    await topic.publish([event("e1")]);
+    await topic.idle();
+    expect(sub.deliveries).toHaveLength(1);
+    now += 1;
+    await topic.publish([event("e1")]);
+    await topic.idle();
+    expect(sub.deliveries).toHaveLength(2);
+  });
+
+  it("redelivers a failed message with a growing deliveryCount until it succeeds", async () => {
+    const sub = recorder("tagging", { failTimes: 2 });
+    const topic = new InProcessTopic({
+      topicName: "t",
+      subscriptions: [sub.subscription],
+      redeliveryDelayMs: 1,
+      logHandler: quiet,
+    });
+    await topic.publish([event("e1")]);
+    await topic.idle();
+    expect(sub.deliveries.map((d) => d.context.triggerMetadata?.deliveryCount)).toEqual([1, 2, 3]);
+    expect(topic.deadLetters()).toEqual([]);
+  });
+
+  it("dead-letters after maxDeliveries with the last error, without touching other subscriptions", async () => {
+    const failing = recorder("notifications", { failTimes: 99 });
+    const healthy = recorder("tagging");
+    const seen: string[] = [];
+    const topic = new InProcessTopic({
+      topicName: "t",
+      subscriptions: [failing.subscription, healthy.subscription],
+      maxDeliveries: 3,
+      redeliveryDelayMs: 1,
+      onDeadLetter: (d) => seen.push(d.messageId),
+      logHandler: quiet,
+    });
+    await topic.publish([event("e1")]);
+    await topic.idle();
+    expect(failing.deliveries).toHaveLength(3);
+    expect(healthy.deliveries).toHaveLength(1);
+    expect(topic.deadLetters()).toMatchObject([
+      {
+        subscriptionName: "notifications",
+        messageId: "e1",
+        deliveryCount: 3,
+        reason: "MaxDeliveryCountExceeded",
+        errorDescription: "failure 3",
+      },
+    ]);
+    expect(seen).toEqual(["e1"]);
+  });
+
+  it("builds its subscriptions from the registered Service Bus functions of its topic", () => {
+    const handler = () => Promise.resolve();
+    const topic = InProcessTopic.fromDefinitions(
+      [
+        {
+          kind: "serviceBus",
+          name: "a",
+          connection: "c",
+          topicName: "mine",
+          subscriptionName: "s1",
+          subjectFilter: completed,
+          handler,
+        },
+        {
+          kind: "serviceBus",
+          name: "b",
+          connection: "c",
+          topicName: "other",
+          subscriptionName: "s2",
+          handler,
+        },
+      ],
+      { topicName: "mine" },
+    );
+    expect(topic.subscriptions).toEqual([
+      { name: "a", subscriptionName: "s1", subjectFilter: completed, handler },
+    ]);
+  });
+
+  it("stops redelivering once closed, and refuses new messages", async () => {
+    const sub = recorder("tagging", { failTimes: 99 });
+    const topic = new InProcessTopic({
+      topicName: "t",
+      subscriptions: [sub.subscription],
+      redeliveryDelayMs: 60_000,
+      logHandler: quiet,
+    });
+    await topic.publish([event("e1")]);
+    while (sub.deliveries.length === 0) await new Promise((r) => setTimeout(r, 1));
+    await topic.close();
+    expect(sub.deliveries).toHaveLength(1);
+    expect(topic.deadLetters()).toEqual([]);
+    await expect(topic.publish([event("e2")])).rejects.toThrow(/closed/);
+  });
+});
