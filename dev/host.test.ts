@@ -1,8 +1,3 @@
-import type {
-  HttpFunctionOptions,
-  ServiceBusTopicFunctionOptions,
-  TimerFunctionOptions,
-} from "@azure/functions";
 import { describe, expect, it, vi } from "vitest";
 import type { FunctionDefinition, HttpFunctionDefinition } from "../shared/registry.js";
 import { buildHostTable, matchRoute, parseTemplate } from "./routes.js";
