@@ -3,8 +3,6 @@
 // formula are neutralised with a leading apostrophe (CSV injection).
 import { exportRows, formatScore, type ExportInput } from "./model.js";
 
-export const CSV_CONTENT_TYPE = "text/csv; charset=utf-8";
-
 export const csvHeader = [
   "Session ID",
   "Session",

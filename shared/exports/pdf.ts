@@ -14,8 +14,6 @@ import {
   type ExportSummary,
 } from "./model.js";
 
-export const PDF_CONTENT_TYPE = "application/pdf";
-
 /** A pdfmake content node; pdfmake validates the shape itself. */
 type Content = string | { [key: string]: unknown } | Content[];
 

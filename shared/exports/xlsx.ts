@@ -4,31 +4,12 @@
 import ExcelJS from "exceljs";
 import officeCrypto from "officecrypto-tool";
 import { exportRows, type ExportInput, type ExportRow } from "./model.js";
+import { assertExportPassword } from "./password.js";
 import { sheetNames } from "./sheet-names.js";
-
-export const XLSX_CONTENT_TYPE =
-  "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-export const MIN_PASSWORD_LENGTH = 8;
-export const MAX_PASSWORD_LENGTH = 128;
 
 const SCORE_FORMAT = "0.00";
 const DATE_FORMAT = "yyyy-mm-dd hh:mm";
 const SUMMARY_SHEET = "Summary";
-
-/** The caller validates too; this guard keeps a weak or missing password from ever shipping. */
-export function assertExportPassword(password: string | undefined): asserts password is string {
-  if (
-    typeof password !== "string" ||
-    password.length < MIN_PASSWORD_LENGTH ||
-    password.length > MAX_PASSWORD_LENGTH
-  ) {
-    // The message never echoes the password.
-    throw new Error(
-      `An xlsx export needs a password of ${MIN_PASSWORD_LENGTH}–${MAX_PASSWORD_LENGTH} characters`,
-    );
-  }
-}
 
 const yesNo = (b: boolean): string => (b ? "Yes" : "No");
 const date = (iso: string | null): Date | null => (iso === null ? null : new Date(iso));
