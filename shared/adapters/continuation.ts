@@ -83,9 +83,12 @@ export function decodeContinuation(
   if (token.length === 0 || token.length > MAX_TOKEN_LENGTH || !/^[A-Za-z0-9_-]+$/.test(token)) {
     throw invalidContinuationToken("is not a continuation token issued by this service");
   }
+  const bytes = Buffer.from(token, "base64url");
   let raw: unknown;
   try {
-    raw = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+    // Only the canonical encoding counts: base64url decoding ignores stray trailing characters.
+    if (bytes.toString("base64url") !== token) throw new Error("non-canonical encoding");
+    raw = JSON.parse(bytes.toString("utf8"));
   } catch {
     throw invalidContinuationToken("is not a continuation token issued by this service");
   }

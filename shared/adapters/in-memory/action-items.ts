@@ -6,11 +6,13 @@ import { MemoryCollection } from "./collection.js";
 export class InMemoryActionItemStore implements ActionItemStore {
   private readonly items = new MemoryCollection(actionItemSchema, "actionItems");
 
-  get(tenantId: string, id: string): Promise<Stored<ActionItem> | undefined> {
+  async get(tenantId: string, id: string): Promise<Stored<ActionItem> | undefined> {
     return Promise.resolve(this.items.get(tenantId, id));
   }
 
-  createIfAbsent(item: ActionItem): Promise<{ stored: Stored<ActionItem>; created: boolean }> {
+  async createIfAbsent(
+    item: ActionItem,
+  ): Promise<{ stored: Stored<ActionItem>; created: boolean }> {
     const existing = this.items.get(item.tenantId, item.id);
     if (existing) return Promise.resolve({ stored: existing, created: false });
     return Promise.resolve({ stored: this.items.create(item), created: true });
@@ -20,7 +22,11 @@ export class InMemoryActionItemStore implements ActionItemStore {
     return Promise.resolve(this.items.replace(item, etag));
   }
 
-  list(tenantId: string, filter: ActionItemFilter, page: PageRequest): Promise<Page<ActionItem>> {
+  async list(
+    tenantId: string,
+    filter: ActionItemFilter,
+    page: PageRequest,
+  ): Promise<Page<ActionItem>> {
     return Promise.resolve(
       this.items.page(
         actionItemListIdentity(tenantId, filter),

@@ -6,7 +6,7 @@ import { MemoryCollection } from "./collection.js";
 export class InMemoryFormStore implements FormStore {
   private readonly forms = new MemoryCollection(formSchema, "forms");
 
-  get(tenantId: string, id: string): Promise<Stored<Form> | undefined> {
+  async get(tenantId: string, id: string): Promise<Stored<Form> | undefined> {
     return Promise.resolve(this.forms.get(tenantId, id));
   }
 

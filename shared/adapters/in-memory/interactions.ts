@@ -19,11 +19,11 @@ export function matchesInteraction(i: Interaction, filter: InteractionFilter): b
 export class InMemoryInteractionStore implements InteractionStore {
   private readonly interactions = new MemoryCollection(interactionSchema, "interactions");
 
-  get(tenantId: string, id: string): Promise<Interaction | undefined> {
+  async get(tenantId: string, id: string): Promise<Interaction | undefined> {
     return Promise.resolve(this.interactions.get(tenantId, id)?.doc);
   }
 
-  createIfAbsent(
+  async createIfAbsent(
     interaction: Interaction,
   ): Promise<{ interaction: Interaction; created: boolean }> {
     const existing = this.interactions.get(interaction.tenantId, interaction.id);
@@ -34,7 +34,11 @@ export class InMemoryInteractionStore implements InteractionStore {
     });
   }
 
-  list(tenantId: string, filter: InteractionFilter, page: PageRequest): Promise<Page<Interaction>> {
+  async list(
+    tenantId: string,
+    filter: InteractionFilter,
+    page: PageRequest,
+  ): Promise<Page<Interaction>> {
     return Promise.resolve(
       this.interactions.page(
         interactionListIdentity(tenantId, filter, "newestFirst"),
@@ -49,7 +53,7 @@ export class InMemoryInteractionStore implements InteractionStore {
     );
   }
 
-  listOldestFirst(
+  async listOldestFirst(
     tenantId: string,
     filter: InteractionFilter,
     page: PageRequest,
@@ -65,7 +69,7 @@ export class InMemoryInteractionStore implements InteractionStore {
     );
   }
 
-  addTag(tenantId: string, id: string, tag: string): Promise<void> {
+  async addTag(tenantId: string, id: string, tag: string): Promise<void> {
     const current = this.interactions.get(tenantId, id);
     if (!current)
       return Promise.reject(new AppError("NOT_FOUND", `Interaction ${id} was not found.`));

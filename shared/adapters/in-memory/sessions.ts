@@ -56,7 +56,7 @@ function summaryOf(s: SessionDocument): SessionSummaryRecord {
 export class InMemorySessionStore implements SessionStore {
   private readonly sessions = new MemoryCollection(sessionDocumentSchema, "sessions");
 
-  get(tenantId: string, id: string): Promise<Stored<SessionDocument> | undefined> {
+  async get(tenantId: string, id: string): Promise<Stored<SessionDocument> | undefined> {
     return Promise.resolve(this.sessions.get(tenantId, id));
   }
 
@@ -68,7 +68,7 @@ export class InMemorySessionStore implements SessionStore {
     return Promise.resolve(this.sessions.replace(session, etag));
   }
 
-  list(
+  async list(
     tenantId: string,
     filter: SessionFilter,
     page: PageRequest,
@@ -84,7 +84,7 @@ export class InMemorySessionStore implements SessionStore {
     );
   }
 
-  holdersOf(tenantId: string, interactionId: string): Promise<SessionHoldRecord[]> {
+  async holdersOf(tenantId: string, interactionId: string): Promise<SessionHoldRecord[]> {
     return Promise.resolve(
       this.sessions
         .all(tenantId)
@@ -100,7 +100,7 @@ export class InMemorySessionStore implements SessionStore {
     );
   }
 
-  withPendingEvents(limit: number): Promise<Stored<SessionDocument>[]> {
+  async withPendingEvents(limit: number): Promise<Stored<SessionDocument>[]> {
     return Promise.resolve(
       this.sessions
         .all()
@@ -109,7 +109,7 @@ export class InMemorySessionStore implements SessionStore {
     );
   }
 
-  clearPendingEvents(
+  async clearPendingEvents(
     tenantId: string,
     id: string,
     eventIds: readonly string[],
