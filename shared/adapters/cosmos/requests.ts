@@ -39,6 +39,8 @@ export function cosmosStatusOf(error: unknown): number | undefined {
   return undefined;
 }
 
+const transientStatuses = new Set([408, 429, 449, 500, 502, 503, 504]);
+
 function isTimeout(error: unknown): boolean {
   return (
     error instanceof Error &&
@@ -48,7 +50,10 @@ function isTimeout(error: unknown): boolean {
 
 /** Throttling, unavailability and timeouts that outlived the SDK's retries become a 503. */
 export function toDependencyError(error: unknown, retryAfterSeconds: number): unknown {
-  if (isTransientDependencyError(error) || isTimeout(error)) {
+  const status = cosmosStatusOf(error);
+  // Cosmos puts the HTTP status in `code`, which the generic check (statusCode) does not read.
+  const transient = status !== undefined && transientStatuses.has(status);
+  if (transient || isTransientDependencyError(error) || isTimeout(error)) {
     return new DependencyUnavailableError("cosmos", retryAfterSeconds, { cause: error });
   }
   return error;

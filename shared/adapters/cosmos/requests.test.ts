@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { DependencyUnavailableError } from "../../http/problem.js";
+import { cosmosStatusOf, toDependencyError } from "./requests.js";
+
+function cosmosError(code: number): Error {
+  return Object.assign(new Error(`status ${code}`), { code });
+}
+
+describe("Cosmos error mapping", () => {
+  it.each([429, 503, 408])("turns status %i that outlived the SDK's retries into a 503", (code) => {
+    const mapped = toDependencyError(cosmosError(code), 7);
+    expect(mapped).toBeInstanceOf(DependencyUnavailableError);
+    expect(mapped).toMatchObject({ dependency: "cosmos", retryAfterSeconds: 7 });
+  });
+
+  it("turns the SDK's request timeout and a refused connection into a 503", () => {
+    const timeout = Object.assign(new Error("Timeout Error"), {
+      name: "TimeoutError",
+      code: "TimeoutError",
+    });
+    const refused = Object.assign(new Error("connect"), { code: "ECONNREFUSED" });
+    expect(toDependencyError(timeout, 5)).toBeInstanceOf(DependencyUnavailableError);
+    expect(toDependencyError(refused, 5)).toBeInstanceOf(DependencyUnavailableError);
+  });
+
+  it.each([400, 404, 409, 412])(
+    "leaves status %i to the store that knows what it means",
+    (code) => {
+      const error = cosmosError(code);
+      expect(toDependencyError(error, 5)).toBe(error);
+    },
+  );
+
+  it("reads the status from code or statusCode", () => {
+    expect(cosmosStatusOf({ code: 412 })).toBe(412);
+    expect(cosmosStatusOf({ statusCode: 409 })).toBe(409);
+    expect(cosmosStatusOf({ code: "ECONNRESET" })).toBeUndefined();
+    expect(cosmosStatusOf("boom")).toBeUndefined();
+  });
+});
