@@ -259,18 +259,40 @@ function requestHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   return result;
 }
 
-/** Reads the body, or answers 413 as soon as it passes the limit without keeping the rest. */
-async function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
+/**
+ * Reads the body, or stops at the limit (the caller answers 413 and discards the rest without
+ * keeping it). Not `for await`: leaving that loop early destroys the socket before the 413 is sent.
+ */
+function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
   const declared = Number(req.headers["content-length"] ?? "0");
-  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return undefined;
-  const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    total += chunk.byteLength;
-    if (total > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const done = () => {
+      req.off("data", onData);
+      req.off("end", onEnd);
+      req.off("error", onError);
+    };
+    const onData = (chunk: Buffer) => {
+      total += chunk.byteLength;
+      if (total > MAX_BODY_BYTES) {
+        done();
+        resolve(undefined);
+      } else chunks.push(chunk);
+    };
+    const onEnd = () => {
+      done();
+      resolve(Buffer.concat(chunks));
+    };
+    const onError = (error: Error) => {
+      done();
+      reject(error);
+    };
+    req.on("data", onData);
+    req.on("end", onEnd);
+    req.on("error", onError);
+  });
 }
 
 async function serve(

@@ -1,0 +1,221 @@
+// The platform through the local host over real HTTP: health against the real stand-ins, the
+// OpenAPI document and reference page, the local issuer, and every refusal of API.md's
+// conventions (401, 404, 405, 413, 415) as problem+json.
+import { randomUUID } from "node:crypto";
+import { generateKeyPair, SignJWT } from "jose";
+import { describe, expect, inject, it } from "vitest";
+import { api, baseUrl, tokenFor } from "./support/http.js";
+
+const freshId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  errors?: { path: string; message: string }[];
+}
+
+function expectProblem(
+  response: { status: number; headers: Headers; json: unknown },
+  status: number,
+  code: string,
+): void {
+  expect(response.status).toBe(status);
+  expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+  expect(response.json).toMatchObject({ status, code });
+}
+
+const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
+
+/** A token signed by a key the host has never seen. */
+async function foreignToken(claims: { iss: string; exp: number }): Promise<string> {
+  const { privateKey } = await generateKeyPair("RS256");
+  return new SignJWT({ tid: "t1", oid: "u1", roles: ["QM.Administrator"] })
+    .setProtectedHeader({ alg: "RS256", kid: "foreign" })
+    .setIssuer(claims.iss)
+    .setAudience(inject("audience"))
+    .setIssuedAt(claims.exp - 3600)
+    .setExpirationTime(claims.exp)
+    .sign(privateKey);
+}
+
+describe("service endpoints", () => {
+  it("GET /api/health reaches Cosmos and Blob", async () => {
+    const response = await api<{ status: string; checks: Record<string, string> }>("health");
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({ status: "ok", checks: { cosmos: "ok", blob: "ok" } });
+    expect(response.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("GET /api/openapi.json is an OpenAPI 3.1 document listing /me and /health", async () => {
+    const response = await api<{ openapi: string; paths: Record<string, unknown> }>("openapi.json");
+    expect(response.status).toBe(200);
+    expect(response.json.openapi).toMatch(/^3\.1\./);
+    expect(Object.keys(response.json.paths)).toEqual(expect.arrayContaining(["/me", "/health"]));
+    expect(Object.keys(response.json.paths).some((p) => p.startsWith("/dev/"))).toBe(false);
+  });
+
+  it("GET /api/docs serves a self-contained reference page for the OpenAPI document", async () => {
+    const response = await api("docs");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toMatch(/^text\/html/);
+    expect(response.text).toContain('fetch("openapi.json")');
+    expect(response.text).not.toMatch(/<(?:script|link)[^>]+(?:src|href)=["']?https?:/i);
+  });
+});
+
+describe("local token issuer", () => {
+  it("issues a token that GET /api/me accepts with the right tenant, user and roles", async () => {
+    const tenantId = freshId("t");
+    const token = await tokenFor({
+      tenantId,
+      userId: "archivist-1",
+      name: "Ada Archivist",
+      roles: ["QM.Evaluator", "QM.Archive"],
+    });
+    const me = await api("me", { token });
+    expect(me.status).toBe(200);
+    expect(me.json).toEqual({
+      tenantId,
+      userId: "archivist-1",
+      name: "Ada Archivist",
+      roles: ["QM.Evaluator", "QM.Archive"],
+      can: { manageForms: false, createSessions: true, archive: true, ingestInteractions: false },
+      features: { defaultScores: false },
+    });
+  });
+
+  it("publishes the public key as a JWKS", async () => {
+    const response = await api<{ keys: Record<string, unknown>[] }>("dev/jwks");
+    expect(response.status).toBe(200);
+    expect(response.json.keys).toHaveLength(1);
+    expect(response.json.keys[0]).toMatchObject({ kty: "RSA", alg: "RS256", use: "sig" });
+    expect(response.json.keys[0]).not.toHaveProperty("d");
+  });
+
+  it("refuses a malformed token request with the bad paths", async () => {
+    const response = await api<Problem>("dev/token", {
+      method: "POST",
+      body: { tenantId: "t1", userId: "not valid!", roles: ["QM.Wizard"] },
+    });
+    expectProblem(response, 400, "VALIDATION_FAILED");
+    expect(response.json.errors?.map((e) => e.path).sort()).toEqual(["roles.0", "userId"]);
+  });
+});
+
+describe("401 UNAUTHENTICATED", () => {
+  const now = () => Math.floor(Date.now() / 1000);
+  const cases: [string, () => Promise<Record<string, string>>][] = [
+    ["no token", () => Promise.resolve({})],
+    ["a garbage token", () => Promise.resolve({ authorization: "Bearer not-a-jwt" })],
+    [
+      "an unsigned alg:none token",
+      () =>
+        Promise.resolve({
+          authorization: `Bearer ${b64url({ alg: "none", typ: "JWT" })}.${b64url({
+            iss: inject("issuer"),
+            aud: inject("audience"),
+            tid: "t1",
+            oid: "u1",
+            roles: ["QM.Administrator"],
+            exp: now() + 3600,
+          })}.`,
+        }),
+    ],
+    [
+      "an expired token (signed by a key the host does not trust)",
+      async () => ({
+        authorization: `Bearer ${await foreignToken({ iss: inject("issuer"), exp: now() - 7200 })}`,
+      }),
+    ],
+    [
+      "a token from another issuer",
+      async () => ({
+        authorization: `Bearer ${await foreignToken({ iss: "https://login.example.com/other/v2.0", exp: now() + 3600 })}`,
+      }),
+    ],
+    [
+      "only forged x-ms-client-principal headers",
+      () =>
+        Promise.resolve({
+          "x-ms-client-principal": Buffer.from(
+            JSON.stringify({
+              auth_typ: "aad",
+              claims: [
+                { typ: "http://schemas.microsoft.com/identity/claims/tenantid", val: "t1" },
+                { typ: "roles", val: "QM.Administrator" },
+              ],
+              userId: "u1",
+              userRoles: ["QM.Administrator"],
+            }),
+          ).toString("base64"),
+          "x-ms-client-principal-id": "u1",
+          "x-ms-client-principal-name": "mallory",
+          "x-ms-client-principal-idp": "aad",
+        }),
+    ],
+  ];
+
+  it.each(cases)("GET /api/me with %s", async (_name, headersFor) => {
+    const response = await api("me", { headers: await headersFor() });
+    expectProblem(response, 401, "UNAUTHENTICATED");
+  });
+});
+
+describe("routing and transport refusals", () => {
+  it("404 NOT_FOUND for an unknown route, inside and outside /api", async () => {
+    expectProblem(await api("no/such/route"), 404, "NOT_FOUND");
+    const outside = await fetch(`${baseUrl().replace(/\/api$/, "")}/elsewhere`);
+    expect(outside.status).toBe(404);
+    expect(await outside.json()).toMatchObject({ code: "NOT_FOUND" });
+  });
+
+  it("405 METHOD_NOT_ALLOWED with Allow for a known route and another method", async () => {
+    const health = await api("health", { method: "POST", body: {} });
+    expectProblem(health, 405, "METHOD_NOT_ALLOWED");
+    expect(health.headers.get("allow")).toBe("GET");
+    const token = await api("dev/token", { method: "DELETE" });
+    expectProblem(token, 405, "METHOD_NOT_ALLOWED");
+    expect(token.headers.get("allow")).toBe("POST");
+  });
+
+  it("413 PAYLOAD_TOO_LARGE for a 2 MiB body, announced or streamed", async () => {
+    const big = new Uint8Array(2 * 1024 * 1024).fill(0x20);
+    expectProblem(
+      await api("dev/token", {
+        method: "POST",
+        body: big,
+        headers: { "content-type": "application/json" },
+      }),
+      413,
+      "PAYLOAD_TOO_LARGE",
+    );
+    // Without Content-Length the host counts while streaming and stops at the limit.
+    const streamed = await fetch(`${baseUrl()}/dev/token`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (let i = 0; i < 32; i++) controller.enqueue(big.slice(i * 65536, (i + 1) * 65536));
+          controller.close();
+        },
+      }),
+      duplex: "half",
+    } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(await streamed.json()).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
+    // The host keeps serving after refusing.
+    expect((await api("health")).status).toBe(200);
+  });
+
+  it("415 UNSUPPORTED_MEDIA_TYPE for a text/plain body on a JSON endpoint", async () => {
+    const response = await api("dev/token", {
+      method: "POST",
+      body: JSON.stringify({ tenantId: "t1", userId: "u1", roles: [] }),
+      headers: { "content-type": "text/plain" },
+    });
+    expectProblem(response, 415, "UNSUPPORTED_MEDIA_TYPE");
+  });
+});

@@ -1,0 +1,69 @@
+// Small HTTP helpers for integration tests: every call goes over real HTTP to the local host
+// that test/global-setup.ts started.
+import { inject } from "vitest";
+import type { Role } from "../../shared/http/auth.js";
+
+export interface ApiResponse<T = unknown> {
+  status: number;
+  headers: Headers;
+  /** Parsed JSON when the response is JSON (including problem+json), else undefined. */
+  json: T;
+  text: string;
+}
+
+export interface ApiOptions {
+  method?: string;
+  token?: string;
+  /** An object is sent as JSON; a string or bytes are sent as they are. */
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export function baseUrl(): string {
+  return inject("baseUrl");
+}
+
+export async function api<T = unknown>(
+  path: string,
+  options: ApiOptions = {},
+): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | Uint8Array | undefined;
+  if (typeof options.body === "string" || options.body instanceof Uint8Array) {
+    body = options.body;
+  } else if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const response = await fetch(`${baseUrl()}/${path.replace(/^\/+/, "")}`, {
+    method: options.method ?? "GET",
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
+  const text = await response.text();
+  const isJson = /^application\/(?:[a-z0-9.+-]+\+)?json/i.test(
+    response.headers.get("content-type") ?? "",
+  );
+  return {
+    status: response.status,
+    headers: response.headers,
+    json: (isJson ? JSON.parse(text) : undefined) as T,
+    text,
+  };
+}
+
+export interface TokenRequest {
+  tenantId: string;
+  userId: string;
+  roles: readonly Role[];
+  name?: string;
+}
+
+/** A token from the local issuer (POST /api/dev/token), verified by the production code path. */
+export async function tokenFor(request: TokenRequest): Promise<string> {
+  const response = await api<{ token: string }>("dev/token", { method: "POST", body: request });
+  if (response.status !== 200)
+    throw new Error(`POST /api/dev/token answered ${response.status}: ${response.text}`);
+  return response.json.token;
+}
