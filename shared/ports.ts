@@ -54,6 +54,10 @@ export interface FormStore {
   list(tenantId: string, page: PageRequest): Promise<Page<Form>>;
 }
 
+/**
+ * Dates here and in SessionFilter are compared as strings (in Cosmos and in memory), so they
+ * must be UTC `toISOString()` values, like every stored date. `from` and `to` are inclusive.
+ */
 export interface InteractionFilter {
   agentId?: string | undefined;
   from?: string | undefined;
