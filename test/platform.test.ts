@@ -203,7 +203,7 @@ describe("routing and transport refusals", () => {
         },
       }),
       duplex: "half",
-    } as RequestInit);
+    });
     expect(streamed.status).toBe(413);
     expect(await streamed.json()).toMatchObject({ code: "PAYLOAD_TOO_LARGE" });
     // The host keeps serving after refusing.
