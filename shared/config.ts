@@ -36,6 +36,11 @@ export const settingsSchema = z.object({
 
   /** Service Bus namespace for the completion topic; identity-based (same setting as the triggers). */
   ServiceBusConnection__fullyQualifiedNamespace: z.string().min(1).optional(),
+  /**
+   * A Service Bus connection string (the Functions convention for a key-based connection).
+   * Local runs and tests only (e.g. `...;UseDevelopmentEmulator=true`); Azure disables keys.
+   */
+  ServiceBusConnection: z.string().min(1).optional(),
   EVENTS_TOPIC: z.string().min(1).default("evaluation-sessions"),
 
   /** Accepted token issuers (comma-separated), the API audience and the JWKS the keys come from. */
