@@ -79,6 +79,8 @@ export interface LocalHost {
   topic: InProcessTopic;
   cosmosEndpoint: string;
   blobUrl: string;
+  /** Which stores run as local stand-ins (false when the settings point elsewhere). */
+  standIns: { cosmos: boolean; blob: boolean };
   stop(): Promise<void>;
 }
 
@@ -220,6 +222,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       topic,
       cosmosEndpoint: config.COSMOS__accountEndpoint,
       blobUrl: config.DATA_STORAGE__blobServiceUri,
+      standIns: { cosmos: runCosmos, blob: runBlob },
       stop: stopAll,
     };
   } catch (error) {
@@ -463,7 +466,6 @@ function parsePort(value: string | undefined, name: string): number | undefined 
 }
 
 async function main(): Promise<void> {
-  const startedAt = performance.now();
   let options: LocalHostOptions;
   try {
     const { values } = parseArgs({
@@ -494,7 +496,33 @@ async function main(): Promise<void> {
     process.exit(2);
   }
 
-  let host: LocalHost;
+  // Signals are handled from the start: one that arrives while the stand-ins are still
+  // starting stops them as soon as start-up ends. A terminal's Ctrl-C reaches npm, tsx and this
+  // process at once (and tsx relays it again), so only a signal well after the first one forces
+  // an exit.
+  let host: LocalHost | undefined;
+  let stoppingSince: number | undefined;
+  const stop = (current: LocalHost) =>
+    current.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error("Stop failed:", error);
+        process.exit(1);
+      },
+    );
+  const shutdown = (signal: string) => {
+    if (stoppingSince !== undefined) {
+      if (Date.now() - stoppingSince < 2000) return;
+      console.error(`${signal} again: exiting without a clean stop.`);
+      process.exit(1);
+    }
+    stoppingSince = Date.now();
+    console.log(`${signal}: stopping…`);
+    if (host) void stop(host);
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+
   try {
     host = await startLocalHost(options);
   } catch (error) {
@@ -503,9 +531,14 @@ async function main(): Promise<void> {
     else console.error("The local host could not start:", error);
     process.exit(1);
   }
+  if (stoppingSince !== undefined) {
+    await stop(host);
+    return;
+  }
 
   const table = buildHostTable(registeredFunctions());
-  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1);
+  // performance.now() counts from this process's start.
+  const seconds = (performance.now() / 1000).toFixed(1);
   const origin = host.url.replace(/\/api$/, "");
   console.log(
     [
@@ -515,9 +548,9 @@ async function main(): Promise<void> {
       `  Docs       ${host.url}/docs`,
       `  OpenAPI    ${host.url}/openapi.json`,
       `  Health     ${host.url}/health`,
-      `  Cosmos DB  ${host.cosmosEndpoint}  (cosmosdb-server in this process, in memory, self-signed TLS)`,
-      `  Azurite    ${host.blobUrl}`,
-      `  Data       ${resolve(options.dataDir ?? ".data")}`,
+      `  Cosmos DB  ${host.cosmosEndpoint}  ${host.standIns.cosmos ? "(cosmosdb-server in this process, in memory, self-signed TLS)" : "(from your settings)"}`,
+      `  Blob       ${host.blobUrl}  ${host.standIns.blob ? "(Azurite, child process)" : "(from your settings)"}`,
+      `  Data       ${resolve(options.dataDir ?? ".data")}  (Azurite's files; Cosmos data lives in memory)`,
       "",
       "Get a token (8 h) from the local issuer:",
       "  npm run token -- --tenant t --user evaluator-1 --roles QM.Evaluator",
@@ -528,28 +561,6 @@ async function main(): Promise<void> {
       "",
     ].join("\n"),
   );
-
-  // A terminal's Ctrl-C reaches npm, tsx and this process at once (and tsx relays it again),
-  // so only a signal that comes well after the first one forces an exit.
-  let stoppingSince: number | undefined;
-  const shutdown = (signal: string) => {
-    if (stoppingSince !== undefined) {
-      if (Date.now() - stoppingSince < 2000) return;
-      console.error(`${signal} again: exiting without a clean stop.`);
-      process.exit(1);
-    }
-    stoppingSince = Date.now();
-    console.log(`${signal}: stopping…`);
-    host.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        console.error("Stop failed:", error);
-        process.exit(1);
-      },
-    );
-  };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
 }
 
 const entry = process.argv[1];
