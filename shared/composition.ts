@@ -1,15 +1,26 @@
-// Composition root for Azure and the local host: builds the Cosmos, Blob and token-verifier
-// clients once per process from the settings.
+// Composition root for Azure and the local host: builds the Cosmos, Blob, Service Bus and
+// token-verifier clients once per process from the settings, and the adapters over them.
 import { getConfig, type Config } from "./config.js";
-import { createBlobServiceClient, blobContainers } from "./adapters/blob/client.js";
+import { blobContainers, createBlobServiceClient } from "./adapters/blob/client.js";
+import { createBlobStoreFromConfig } from "./adapters/blob/blob-store.js";
 import { createCosmosClient, database } from "./adapters/cosmos/client.js";
+import { createCosmosStores } from "./adapters/cosmos/index.js";
+import { createServiceBusClient } from "./adapters/service-bus/client.js";
+import { createServiceBusPublisher } from "./adapters/service-bus/publisher.js";
 import { createTokenVerifier, remoteKeys } from "./http/auth.js";
-import { systemClock } from "./ports.js";
+import { systemClock, type EventPublisher } from "./ports.js";
 import { setServicesFactory, type Services } from "./services.js";
+
+/** Without a Service Bus connection events stay in the outbox; the sweep sends them once one exists. */
+const noTopic: EventPublisher = {
+  publish: () => Promise.reject(new Error("No Service Bus connection is configured")),
+};
 
 export function createServices(config: Config): Services {
   const cosmos = createCosmosClient(config);
-  const blobs = createBlobServiceClient(config);
+  const db = database(cosmos, config);
+  const blobService = createBlobServiceClient(config);
+  const serviceBus = createServiceBusClient(config);
   return {
     config,
     clock: systemClock,
@@ -21,12 +32,17 @@ export function createServices(config: Config): Services {
     }),
     healthChecks: {
       cosmos: async () => {
-        await database(cosmos, config).read();
+        await db.read();
       },
       blob: async () => {
-        await blobs.getContainerClient(blobContainers.exports).getProperties();
+        await blobService.getContainerClient(blobContainers.exports).getProperties();
       },
     },
+    ...createCosmosStores(db, { retryAfterSeconds: config.DEPENDENCY_RETRY_AFTER_SECONDS }),
+    publisher: serviceBus
+      ? createServiceBusPublisher({ client: serviceBus, topicName: config.EVENTS_TOPIC })
+      : noTopic,
+    blobs: createBlobStoreFromConfig(config, blobService),
   };
 }
 

@@ -2,7 +2,16 @@
 // invocation. Hosts and tests may install their own (in-memory adapters) before any call.
 import type { Config } from "./config.js";
 import type { TokenVerifier } from "./http/auth.js";
-import type { Clock, HealthCheck } from "./ports.js";
+import type {
+  ActionItemStore,
+  BlobStore,
+  Clock,
+  EventPublisher,
+  FormStore,
+  HealthCheck,
+  InteractionStore,
+  SessionStore,
+} from "./ports.js";
 
 export interface Services {
   readonly config: Config;
@@ -10,6 +19,14 @@ export interface Services {
   readonly verifyToken: TokenVerifier;
   /** Reachability checks reported by GET /api/health, by name. */
   readonly healthChecks: Readonly<Record<string, HealthCheck>>;
+  readonly forms: FormStore;
+  readonly interactions: InteractionStore;
+  readonly sessions: SessionStore;
+  readonly actionItems: ActionItemStore;
+  /** The completion topic (Service Bus in Azure, the local host's in-process topic locally). */
+  readonly publisher: EventPublisher;
+  /** Media and exports (Blob Storage). */
+  readonly blobs: BlobStore;
 }
 
 let current: Services | undefined;
