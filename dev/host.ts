@@ -327,13 +327,13 @@ async function serve(
       5,
     );
   }
+  if (drain) discardBody(req);
   try {
-    await write(res, response, invocationId, drain);
+    await write(res, response, invocationId);
   } catch (error) {
     log(`host: could not write the response: ${String(error)}`);
     res.destroy();
   }
-  if (drain) req.resume(); // discard the rest of an oversized body without keeping it
   const ms = Math.round(performance.now() - started);
   log(`${method} ${url.pathname} ${res.statusCode} ${ms}ms ${invocationId}`);
 }
@@ -420,6 +420,22 @@ async function serveLocal(
   }
 }
 
+const MAX_DISCARDED_BYTES = 64 * MAX_BODY_BYTES;
+
+/**
+ * Reads and drops the rest of an oversized body so the client, still sending, receives the 413
+ * instead of a reset connection. Nothing is kept; a client that keeps sending past a generous
+ * bound loses the connection.
+ */
+function discardBody(req: IncomingMessage): void {
+  let discarded = 0;
+  req.on("data", (chunk: Buffer) => {
+    discarded += chunk.byteLength;
+    if (discarded > MAX_DISCARDED_BYTES) req.socket.destroy();
+  });
+  req.resume();
+}
+
 function methodNotAllowed(allow: readonly string[]): HttpResponseInit {
   return problem("METHOD_NOT_ALLOWED", "This route does not accept that method.", {
     headers: { Allow: allow.join(", ") },
@@ -430,7 +446,6 @@ async function write(
   res: ServerResponse,
   init: HttpResponseInit,
   invocationId: string,
-  closeConnection: boolean,
 ): Promise<void> {
   const response = new HttpResponse(init);
   const body = new Uint8Array(await response.arrayBuffer());
@@ -441,7 +456,6 @@ async function write(
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader("set-cookie", cookies);
   if (!res.hasHeader("x-request-id")) res.setHeader("X-Request-Id", invocationId);
-  if (closeConnection) res.setHeader("Connection", "close");
   res.setHeader("Content-Length", body.byteLength);
   res.end(body);
   await once(res, "finish");

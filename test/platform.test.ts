@@ -2,8 +2,14 @@
 // OpenAPI document and reference page, the local issuer, and every refusal of API.md's
 // conventions (401, 404, 405, 413, 415) as problem+json.
 import { randomUUID } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { generateKeyPair, SignJWT } from "jose";
-import { describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { startLocalHost, type LocalHost } from "../dev/host.js";
+import { registeredFunctions } from "../shared/registry.js";
+import { getServices } from "../shared/services.js";
 import { api, baseUrl, tokenFor } from "./support/http.js";
 
 const freshId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
@@ -217,5 +223,65 @@ describe("routing and transport refusals", () => {
       headers: { "content-type": "text/plain" },
     });
     expectProblem(response, 415, "UNSUPPORTED_MEDIA_TYPE");
+  });
+});
+
+describe("the local host's in-process topic", () => {
+  // A second host in this worker, so the test can reach its topic object directly.
+  let host: LocalHost;
+  let dataDir: string;
+  const completed = "com.speechminer.evaluationsession.completed.v1";
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "evaluation-sessions-topic-"));
+    host = await startLocalHost({
+      port: 0,
+      cosmosPort: 0,
+      blobPort: 0,
+      dataDir,
+      settingsFile: null,
+      environment: {},
+      topic: { maxDeliveries: 3, redeliveryDelayMs: 10 },
+      log: () => undefined,
+    });
+  });
+
+  afterAll(async () => {
+    await host?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it("is the publisher the handlers get, subscribed by the registered Service Bus functions", () => {
+    expect(getServices().publisher).toBe(host.topic);
+    const registered = registeredFunctions().filter((f) => f.kind === "serviceBus");
+    expect(host.topic.subscriptions.map((s) => s.subscriptionName).sort()).toEqual(
+      registered.map((f) => f.subscriptionName).sort(),
+    );
+  });
+
+  it("dead-letters a message its subscribers can never handle, naming why", async () => {
+    const filtered = host.topic.subscriptions.filter((s) => s.subjectFilter === completed);
+    const id = randomUUID();
+    await host.topic.publish([
+      {
+        specversion: "1.0",
+        id,
+        source: "/tenants/t1/evaluation-sessions",
+        type: completed,
+        subject: "no-such-session",
+        time: new Date().toISOString(),
+        datacontenttype: "application/json",
+        data: { tenantId: "t1" },
+      },
+    ]);
+    await host.topic.idle();
+    const dead = host.topic.deadLetters().filter((d) => d.messageId === id);
+    expect(dead.map((d) => d.subscriptionName).sort()).toEqual(
+      filtered.map((s) => s.subscriptionName).sort(),
+    );
+    for (const letter of dead) {
+      expect(letter.deliveryCount).toBe(3);
+      expect(letter.errorDescription.length).toBeGreaterThan(0);
+    }
   });
 });
