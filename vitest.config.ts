@@ -7,6 +7,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
+          setupFiles: ["shared/testing/quiet-functions.ts"],
           include: [
             "functions/**/*.test.ts",
             "shared/**/*.test.ts",

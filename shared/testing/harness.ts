@@ -1,0 +1,240 @@
+// Runs the registered functions in-process over in-memory adapters, for unit tests of handlers:
+// real HttpRequest/InvocationContext objects, real token verification (a local key pair), a
+// settable clock, a recording publisher and a delivery loop that plays the topic's role.
+import { randomUUID } from "node:crypto";
+import { HttpRequest, InvocationContext } from "@azure/functions";
+import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
+import "../../functions/index.js";
+import { parseConfig, type Config } from "../config.js";
+import { InMemoryBlobStore } from "../adapters/in-memory/blob-store.js";
+import { createInMemoryStores, type InMemoryStores } from "../adapters/in-memory/index.js";
+import type { CloudEvent } from "../domain/model.js";
+import { createTokenVerifier, type Role } from "../http/auth.js";
+import type { Clock, EventPublisher } from "../ports.js";
+import {
+  registeredFunctions,
+  type HttpFunctionDefinition,
+  type ServiceBusFunctionDefinition,
+} from "../registry.js";
+import { setServices, type Services } from "../services.js";
+
+export const testIssuer = "https://issuer.test/v2.0";
+export const testAudience = "api://evaluation-sessions";
+
+export class ManualClock implements Clock {
+  constructor(private current: Date) {}
+  now(): Date {
+    return new Date(this.current);
+  }
+  set(date: Date | string): void {
+    this.current = new Date(date);
+  }
+  advance(ms: number): void {
+    this.current = new Date(this.current.getTime() + ms);
+  }
+}
+
+/** Records what was published; can be told to fail the next N publishes. */
+export class RecordingPublisher implements EventPublisher {
+  readonly published: CloudEvent[] = [];
+  failures = 0;
+  publish(events: readonly CloudEvent[]): Promise<void> {
+    if (this.failures > 0) {
+      this.failures--;
+      return Promise.reject(new Error("broker unavailable (test)"));
+    }
+    this.published.push(...events.map((e) => structuredClone(e)));
+    return Promise.resolve();
+  }
+}
+
+export interface TestPrincipal {
+  tenantId: string;
+  userId: string;
+  roles: readonly Role[];
+  name?: string;
+}
+
+export interface CallOptions {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  /** An object is sent as JSON; a string is sent as it is. */
+  body?: unknown;
+  headers?: Record<string, string>;
+  as?: TestPrincipal;
+}
+
+export interface CallResult<T = any> {
+  status: number;
+  headers: Record<string, string>;
+  json: T;
+}
+
+export interface TestApp {
+  services: Services;
+  stores: InMemoryStores;
+  clock: ManualClock;
+  publisher: RecordingPublisher;
+  blobs: InMemoryBlobStore;
+  /** Every line the functions logged (to search for secrets). */
+  logs: string[];
+  token(principal: TestPrincipal, claims?: Record<string, unknown>): Promise<string>;
+  call<T = any>(functionName: string, options?: CallOptions): Promise<CallResult<T>>;
+  /** Delivers every published, not yet delivered event to the matching subscriptions. */
+  deliver(): Promise<{ delivered: number; failed: number }>;
+}
+
+export interface TestAppOptions {
+  now?: string;
+  settings?: Record<string, string>;
+}
+
+function httpFunctionNamed(name: string): HttpFunctionDefinition {
+  const fn = registeredFunctions().find((f) => f.name === name);
+  if (!fn || fn.kind !== "http") throw new Error(`No HTTP function named ${name}`);
+  return fn;
+}
+
+export function testConfig(settings: Record<string, string> = {}): Config {
+  return parseConfig({
+    COSMOS__accountEndpoint: "https://localhost:8081/",
+    DATA_STORAGE__blobServiceUri: "http://127.0.0.1:10000/devstoreaccount1",
+    AUTH_ISSUERS: testIssuer,
+    AUTH_AUDIENCE: testAudience,
+    AUTH_JWKS_URI: "https://issuer.test/keys",
+    ...settings,
+  });
+}
+
+/** One signing key per test process: RSA key generation is the slowest part of a test app. */
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+let signingKey: Promise<{ privateKey: PrivateKey; jwk: JWK }> | undefined;
+function testSigningKey(): Promise<{ privateKey: PrivateKey; jwk: JWK }> {
+  signingKey ??= generateKeyPair("ES256").then(async ({ publicKey, privateKey }) => ({
+    privateKey,
+    jwk: { ...(await exportJWK(publicKey)), kid: "test", alg: "ES256", use: "sig" },
+  }));
+  return signingKey;
+}
+
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
+  const { privateKey, jwk } = await testSigningKey();
+  const clock = new ManualClock(new Date(options.now ?? "2026-11-26T10:00:00Z"));
+  const stores = createInMemoryStores();
+  const publisher = new RecordingPublisher();
+  const blobs = new InMemoryBlobStore(clock);
+  const config = testConfig(options.settings);
+  const services: Services = {
+    config,
+    clock,
+    verifyToken: createTokenVerifier({
+      issuers: [testIssuer],
+      audience: testAudience,
+      allowedTenants: ["*"],
+      keys: createLocalJWKSet({ keys: [jwk] }),
+    }),
+    healthChecks: { memory: () => Promise.resolve() },
+    ...stores,
+    publisher,
+    blobs,
+  };
+  setServices(services);
+  const logs: string[] = [];
+  const context = (functionName: string) =>
+    new InvocationContext({
+      invocationId: randomUUID(),
+      functionName,
+      logHandler: (level, ...args) => logs.push(`${level} ${args.map(String).join(" ")}`),
+    });
+
+  const token = (p: TestPrincipal, claims: Record<string, unknown> = {}) =>
+    new SignJWT({
+      tid: p.tenantId,
+      oid: p.userId,
+      name: p.name ?? p.userId,
+      roles: [...p.roles],
+      ...claims,
+    })
+      .setProtectedHeader({ alg: "ES256", kid: "test" })
+      .setIssuer(testIssuer)
+      .setAudience(testAudience)
+      .setIssuedAt(Math.floor(clock.now().getTime() / 1000) - 60)
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 3600)
+      .sign(privateKey);
+
+  let delivered = 0;
+  return {
+    services,
+    stores,
+    clock,
+    publisher,
+    blobs,
+    logs,
+    token,
+    async call(name, callOptions = {}) {
+      const fn = httpFunctionNamed(name);
+      const params = callOptions.params ?? {};
+      const path = fn.route.replace(/\{([A-Za-z0-9_]+)\??\}/g, (_, p: string) =>
+        encodeURIComponent(params[p] ?? ""),
+      );
+      const url = new URL(`http://localhost/api/${path}`);
+      for (const [k, v] of Object.entries(callOptions.query ?? {})) url.searchParams.set(k, v);
+      const headers: Record<string, string> = { ...callOptions.headers };
+      if (callOptions.as) headers.authorization = `Bearer ${await token(callOptions.as)}`;
+      let body: string | undefined;
+      if (typeof callOptions.body === "string") body = callOptions.body;
+      else if (callOptions.body !== undefined) {
+        body = JSON.stringify(callOptions.body);
+        headers["content-type"] ??= "application/json";
+      }
+      if (body !== undefined) headers["content-length"] ??= String(Buffer.byteLength(body));
+      const request = new HttpRequest({
+        method: fn.methods[0] ?? "GET",
+        url: url.toString(),
+        headers,
+        params,
+        ...(body !== undefined ? { body: { string: body } } : {}),
+      });
+      const response = await fn.handler(request, context(name));
+      const responseHeaders = Object.fromEntries(
+        Object.entries((response.headers ?? {}) as Record<string, string>).map(([k, v]) => [
+          k.toLowerCase(),
+          v,
+        ]),
+      );
+      const text = typeof response.body === "string" ? response.body : "";
+      return {
+        status: response.status ?? 200,
+        headers: responseHeaders,
+        json: (text ? JSON.parse(text) : undefined) as never,
+      };
+    },
+    async deliver() {
+      const subscriptions = registeredFunctions().filter(
+        (f): f is ServiceBusFunctionDefinition => f.kind === "serviceBus",
+      );
+      let failed = 0;
+      const pending = publisher.published.slice(delivered);
+      delivered = publisher.published.length;
+      for (const event of pending) {
+        for (const sub of subscriptions) {
+          if (sub.subjectFilter && sub.subjectFilter !== event.type) continue;
+          try {
+            await sub.handler(structuredClone(event), context(sub.name));
+          } catch {
+            failed++;
+          }
+        }
+      }
+      return { delivered: pending.length, failed };
+    },
+  };
+}
+
+export const roles = {
+  admin: ["QM.Administrator"],
+  evaluator: ["QM.Evaluator"],
+  agent: ["QM.Agent"],
+  integration: ["QM.Integration"],
+  archive: ["QM.Archive"],
+} as const satisfies Record<string, readonly Role[]>;
