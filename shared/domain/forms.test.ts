@@ -162,6 +162,56 @@ describe("validateFormInput", () => {
   });
 });
 
+describe("validateFormInput properties", () => {
+  it("changing one scored group's weight is always reported on `groups`", () => {
+    fc.assert(
+      fc.property(
+        arbitraryForm(),
+        fc.nat(),
+        fc.integer({ min: 1, max: 50 }),
+        (form, pick, delta) => {
+          const scored = form.groups.filter((g) => g.questions.some((q) => q.type !== "text"));
+          const group = scored[pick % scored.length]!;
+          group.weight = group.weight + delta;
+          expect(validateFormInput(form).map((e) => e.path)).toContain("groups");
+        },
+      ),
+    );
+  });
+  it("changing one scored question's weight is always reported on its group's questions", () => {
+    fc.assert(
+      fc.property(
+        arbitraryForm(),
+        fc.nat(),
+        fc.integer({ min: 1, max: 50 }),
+        (form, pick, delta) => {
+          const scored = form.groups.flatMap((g, gi) =>
+            g.questions.filter((q) => q.type !== "text").map((q) => ({ q, gi })),
+          );
+          const { q, gi } = scored[pick % scored.length]!;
+          q.weight = q.weight + delta;
+          expect(validateFormInput(form).map((e) => e.path)).toContain(`groups.${gi}.questions`);
+        },
+      ),
+    );
+  });
+  it("a question id repeated in another group is always reported", () => {
+    fc.assert(
+      fc.property(
+        arbitraryForm().filter((f) => f.groups.length > 1),
+        (form) => {
+          const first = form.groups[0]!.questions[0]!;
+          const last = form.groups.at(-1)!;
+          last.questions[0]!.id = first.id;
+          expect(validateFormInput(form).map((e) => e.path)).toContain(
+            `groups.${form.groups.length - 1}.questions.0.id`,
+          );
+        },
+      ),
+    );
+  });
+});
+
 describe("snapshotOf", () => {
   it("keeps id, version, name and groups, and does not alias the form", () => {
     const form: Form = {
