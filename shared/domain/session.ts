@@ -5,7 +5,7 @@
 // 409 → 422. Visibility (404) and If-Match (412/428) are the handler's. Among the 409s the
 // order is API.md's where it gives one (complete); elsewhere SESSION_ARCHIVED comes first,
 // because an archived session is read-only whatever else is true of it.
-// Decisions the contract leaves open, documented in docs/scoring.md and the report:
+// Decisions where the contract leaves room (the rescore one is also in docs/scoring.md):
 // - assign refuses a Completed session (ALREADY_COMPLETED): its result belongs to the assignee
 //   who completed it; an InProgress session keeps InProgress (its work is not undone).
 // - saving a Completed session emits `rescored` whenever its answers changed.
