@@ -175,20 +175,27 @@ async function waitForPort(port: number, child: ChildProcess, timeoutMs: number)
   throw new Error(`port ${port} did not open within ${timeoutMs} ms`);
 }
 
-/** Creates the database, containers and blob containers (Bicep does this in Azure). */
-export async function provisionStores(config: Config): Promise<void> {
-  const cosmos = createCosmosClient(config);
-  try {
-    const { database } = await cosmos.databases.createIfNotExists({ id: config.COSMOS_DATABASE });
-    // The same definitions as Azure (hierarchical MultiHash keys): cosmosdb-server accepts them.
-    for (const definition of Object.values(containerDefinitions)) {
-      await database.containers.createIfNotExists(definition);
+/** Creates the database, containers and blob containers in the stand-ins (Bicep does it in Azure). */
+export async function provisionStores(
+  config: Config,
+  standIns: { cosmos: boolean; blob: boolean },
+): Promise<void> {
+  if (standIns.cosmos) {
+    const cosmos = createCosmosClient(config);
+    try {
+      const { database } = await cosmos.databases.createIfNotExists({ id: config.COSMOS_DATABASE });
+      // The same definitions as Azure (hierarchical MultiHash keys): cosmosdb-server accepts them.
+      for (const definition of Object.values(containerDefinitions)) {
+        await database.containers.createIfNotExists(definition);
+      }
+    } finally {
+      cosmos.dispose();
     }
-  } finally {
-    cosmos.dispose();
   }
-  const blobs = createBlobServiceClient(config);
-  for (const name of Object.values(blobContainers)) {
-    await blobs.getContainerClient(name).createIfNotExists();
+  if (standIns.blob) {
+    const blobs = createBlobServiceClient(config);
+    for (const name of Object.values(blobContainers)) {
+      await blobs.getContainerClient(name).createIfNotExists();
+    }
   }
 }

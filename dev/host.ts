@@ -34,8 +34,6 @@ import {
   reservePort,
   startAzurite,
   startCosmosServer,
-  type AzuriteStandIn,
-  type CosmosStandIn,
 } from "./emulators.js";
 import { createLocalIssuer, tokenRequestSchema, type LocalIssuer } from "./issuer.js";
 import { buildHostTable, localRoutes, matchRoute, type HostTable } from "./routes.js";
@@ -166,20 +164,24 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     });
 
     const dataDir = resolve(options.dataDir ?? ".data");
-    const [cosmos, azurite] = await Promise.all([
-      runCosmos
-        ? startCosmosServer(cosmosPort)
-        : Promise.resolve<CosmosStandIn | undefined>(undefined),
-      runBlob
-        ? startAzurite({ port: blobPort, dataDir, log })
-        : Promise.resolve<AzuriteStandIn | undefined>(undefined),
-    ]);
-    if (cosmos) cleanups.push(() => cosmos.stop());
-    if (azurite) cleanups.push(() => azurite.stop());
-    if (cosmos || azurite) await provisionStores(config);
-
     setConfig(config);
-    await loadFunctions();
+    // Loading the functions is CPU-bound and the stand-ins mostly wait, so they overlap.
+    const [cosmos, azurite, loaded] = await Promise.allSettled([
+      runCosmos ? startCosmosServer(cosmosPort) : Promise.resolve(undefined),
+      runBlob ? startAzurite({ port: blobPort, dataDir, log }) : Promise.resolve(undefined),
+      loadFunctions(),
+    ]);
+    for (const standIn of [cosmos, azurite]) {
+      if (standIn.status === "fulfilled" && standIn.value) {
+        const running = standIn.value;
+        cleanups.push(() => running.stop());
+      }
+    }
+    for (const result of [cosmos, azurite, loaded]) {
+      if (result.status === "rejected") throw result.reason;
+    }
+    await provisionStores(config, { cosmos: runCosmos, blob: runBlob });
+
     const table = buildHostTable(registeredFunctions());
     const logHandler = contextLogHandler(log);
 
