@@ -22,6 +22,8 @@ import "./sessions-complete.js";
 import "./sessions-replace-interaction.js";
 import "./sessions-default-scores.js";
 import "./sessions-notify-agent.js";
+import "./sessions-exports.js";
+import "./sessions-media.js";
 import "./action-items-list.js";
 import "./action-items-get.js";
 import "./action-items-responses.js";

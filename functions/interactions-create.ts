@@ -24,6 +24,13 @@ export const interactionInputSchema = z.object({
   media: z.object({ contentType: mediaContentType }).optional(),
 });
 
+/** A write-only SAS for one PUT of the recording (`x-ms-blob-type: BlockBlob`), ≤ 15 minutes. */
+const mediaUploadSchema = z.object({ url: z.url(), expiresAt: z.string() });
+
+const ingestedSchema = interactionViewSchema
+  .extend({ mediaUpload: mediaUploadSchema.optional() })
+  .meta({ id: "IngestedInteraction" });
+
 /** The same externalId always maps to the same id, so ingestion is idempotent with one point read. */
 export function interactionIdFor(externalId: string): string {
   return createHash("sha256").update(externalId).digest("base64url").slice(0, 32);
@@ -38,11 +45,16 @@ export const interactionsCreate = httpFunction({
   tags: ["Interactions"],
   body: interactionInputSchema,
   responses: [
-    { status: 201, description: "Created", schema: interactionViewSchema },
+    {
+      status: 201,
+      description: "Created; with `media`, `mediaUpload` is where to PUT the recording",
+      schema: ingestedSchema,
+    },
     {
       status: 200,
-      description: "An interaction with this externalId already existed",
-      schema: interactionViewSchema,
+      description:
+        "An interaction with this externalId already existed; with `media`, a fresh `mediaUpload`",
+      schema: ingestedSchema,
     },
   ],
   handler: async ({ principal, services, body }) => {
@@ -61,8 +73,18 @@ export const interactionsCreate = httpFunction({
       tags: [],
       createdAt: services.clock.now().toISOString(),
     };
+    // Signed before the write, so a signing failure leaves nothing half-ingested; a retry of
+    // the same externalId gets a fresh link (the first may have expired unused).
+    const mediaUpload = input.media
+      ? await services.blobs.mediaUploadUrl(
+          principal.tenantId,
+          candidate.id,
+          input.media.contentType,
+        )
+      : undefined;
     const { interaction, created } = await services.interactions.createIfAbsent(candidate);
-    return json(created ? 201 : 200, interactionView(interaction), {
+    const view = interactionView(interaction);
+    return json(created ? 201 : 200, mediaUpload ? { ...view, mediaUpload } : view, {
       headers: { Location: `/api/interactions/${interaction.id}` },
     });
   },
