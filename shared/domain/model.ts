@@ -4,7 +4,14 @@
 import { z } from "zod";
 import { idSchema } from "./ids.js";
 
-export const isoDateTime = z.iso.datetime({ offset: true });
+/**
+ * An ISO 8601 date-time with an offset, normalised to UTC `toISOString()` form: the stores
+ * compare dates as strings (dueDate, startedAt), so every stored date must share one format.
+ */
+export const isoDateTime = z.iso.datetime({ offset: true }).overwrite((value) => {
+  const time = Date.parse(value);
+  return Number.isNaN(time) ? value : new Date(time).toISOString();
+});
 
 // ---------- forms ----------
 

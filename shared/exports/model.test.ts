@@ -102,8 +102,8 @@ describe("exportRows", () => {
       interactionId: "int-0042",
       agent: "Bob",
       evaluator: "alice",
-      dueDate: "2026-12-01T00:00:00Z",
-      completedAt: "2026-11-24T16:30:00Z",
+      dueDate: "2026-12-01T00:00:00.000Z",
+      completedAt: "2026-11-24T16:30:00.000Z",
       generatedAt: "2026-11-25T10:00:00.000Z",
     });
     const unassigned = fixtureSession({ state: "Unassigned" });
