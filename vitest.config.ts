@@ -8,11 +8,14 @@ export default defineConfig({
         test: {
           name: "unit",
           setupFiles: ["shared/testing/quiet-functions.ts"],
+          // Generous: encrypting an xlsx (100,000 SHA-512 rounds) and property runs share 2 cores.
+          testTimeout: 30_000,
           include: [
             "functions/**/*.test.ts",
             "shared/**/*.test.ts",
             "dev/**/*.test.ts",
             "infra/**/*.test.ts",
+            "faults/**/*.test.ts",
           ],
         },
       },
