@@ -95,12 +95,18 @@ async function stored(s: SessionSetup) {
 }
 
 async function tagsOf(s: SessionSetup): Promise<string[]> {
-  const res = await app.call("interactionsGet", { as: admin, params: { id: s.interactionId } });
+  const res = await app.call<{ tags: string[] }>("interactionsGet", {
+    as: admin,
+    params: { id: s.interactionId },
+  });
   return res.json.tags;
 }
 
 async function agentItems(): Promise<{ id: string; sessionId: string }[]> {
-  return (await app.call("actionItemsList", { as: agent })).json.items;
+  const res = await app.call<{ items: { id: string; sessionId: string }[] }>("actionItemsList", {
+    as: agent,
+  });
+  return res.json.items;
 }
 
 const typesOf = (events: readonly CloudEvent[]) => events.map((e) => e.type);
