@@ -1,6 +1,5 @@
 // Runs docs/scoring.md: its forms must be valid, its examples must score as stated, and the
 // prose of each example must quote the rounded session and form scores. The doc is the test.
-// eslint-disable-next-line no-restricted-imports -- reads the doc as test data; the domain code itself does no I/O
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";

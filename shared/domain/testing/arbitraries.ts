@@ -1,6 +1,5 @@
 // Reusable fast-check arbitraries for the domain: valid forms (they always pass
 // validateFormInput), their snapshots, and valid answers for a snapshot. Test-only code.
-/* eslint-disable no-restricted-imports -- "../" here is the domain itself (the lint pattern cannot tell a subfolder's parent from an outer layer) */
 import fc from "fast-check";
 import type { Answer, AnswerOption, FormInput, FormSnapshot, Group, Question } from "../model.js";
 

@@ -1,6 +1,5 @@
 // Hand-written fixtures shared by the domain's unit tests: API.md's example form, actors and a
 // session factory. Test-only code.
-/* eslint-disable no-restricted-imports -- "../" here is the domain itself (the lint pattern cannot tell a subfolder's parent from an outer layer) */
 import type { Actor } from "../access.js";
 import { createSession, type CreateSessionInput } from "../session.js";
 import type { FormInput, FormSnapshot, InteractionRef, SessionDocument } from "../model.js";
