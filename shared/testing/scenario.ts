@@ -109,3 +109,24 @@ export function bestAnswers(formId: string): Record<string, Record<string, unkno
     },
   };
 }
+
+/**
+ * The benchmark's large session: `forms` forms of `questions` questions each (every question
+ * type, N/A, an autofail, comments), created through the API, and answers for every question.
+ */
+export async function createLargeForms(
+  app: TestApp,
+  forms = 5,
+  questions = 40,
+): Promise<{ formIds: string[]; answers: Record<string, Record<string, unknown>> }> {
+  const { fixtureSession } = await import("../exports/testing/fixture.js");
+  const fixture = fixtureSession({ forms, questionsPerForm: questions, allAnswered: true });
+  const formIds: string[] = [];
+  const answers: Record<string, Record<string, unknown>> = {};
+  for (const form of fixture.forms) {
+    const created = await createForm(app, { name: form.name, groups: form.groups });
+    formIds.push(created.id);
+    answers[created.id] = fixture.answers[form.formId] ?? {};
+  }
+  return { formIds, answers };
+}
