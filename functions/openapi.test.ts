@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { createTestApp } from "../shared/testing/harness.js";
+
+// The contract lives beside the project (../shared/API.md), in CI too.
+const apiMd = readFileSync(new URL("../../shared/API.md", import.meta.url), "utf8");
+
+/** `METHOD /path` of every endpoint API.md names, without the /api prefix. */
+function contractEndpoints(): string[] {
+  const found = [...apiMd.matchAll(/`(GET|POST|PUT|PATCH|DELETE) \/api(\/[^`\s?]*)/g)].map(
+    (m) => `${m[1]} ${m[2]}`,
+  );
+  // The local token issuer is the local host's own route, never part of the deployed API.
+  return [...new Set(found)].filter((e) => e !== "POST /dev/token").sort();
+}
+
+describe("GET /api/openapi.json", () => {
+  it("documents exactly the endpoints API.md names", async () => {
+    const app = await createTestApp();
+    const res = await app.call("openapi");
+    expect(res.status).toBe(200);
+    const documented = Object.entries(res.json.paths as Record<string, Record<string, unknown>>)
+      .flatMap(([path, item]) =>
+        Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
+      )
+      .sort();
+    expect(documented).toEqual(contractEndpoints());
+  });
+
+  it("declares the request bodies, the problem responses and If-Match where writes need it", async () => {
+    const app = await createTestApp();
+    const doc = (await app.call("openapi")).json;
+    const answers = doc.paths["/sessions/{id}/answers"].put;
+    expect(answers.requestBody.content["application/json"].schema).toBeDefined();
+    expect(Object.keys(answers.responses)).toEqual(
+      expect.arrayContaining(["200", "400", "401", "404", "412", "428"]),
+    );
+    expect(answers.parameters.map((p: { name: string }) => p.name)).toContain("If-Match");
+    const list = doc.paths["/sessions"].get;
+    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(
+      expect.arrayContaining(["limit", "continuationToken", "status", "archived"]),
+    );
+    expect(doc.paths["/health"].get.security).toEqual([]);
+  });
+});
