@@ -2,7 +2,9 @@
 // real HttpRequest/InvocationContext objects, real token verification (a local key pair), a
 // settable clock, a recording publisher and a delivery loop that plays the topic's role.
 import { randomUUID } from "node:crypto";
-import { HttpRequest, InvocationContext } from "@azure/functions";
+// The default export, not named imports: plain Node's ESM loader (the benchmark's server runs the
+// harness outside vitest) cannot see named exports in @azure/functions' webpack bundle.
+import azureFunctions from "@azure/functions";
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 import "../../functions/index.js";
 import { parseConfig, type Config } from "../config.js";
@@ -17,6 +19,8 @@ import {
   type ServiceBusFunctionDefinition,
 } from "../registry.js";
 import { setServices, type Services } from "../services.js";
+
+const { HttpRequest, InvocationContext } = azureFunctions;
 
 export const testIssuer = "https://issuer.test/v2.0";
 export const testAudience = "api://evaluation-sessions";
