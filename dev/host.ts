@@ -36,6 +36,7 @@ import {
   startCosmosServer,
 } from "./emulators.js";
 import { createLocalIssuer, tokenRequestSchema, type LocalIssuer } from "./issuer.js";
+import { seedDemoDataSafely } from "./seed.js";
 import { buildHostTable, localRoutes, matchRoute, type HostTable } from "./routes.js";
 
 export { buildHostTable, localRoutes, matchRoute };
@@ -58,7 +59,7 @@ export interface LocalHostOptions {
   blobPort?: number;
   /** Where Azurite keeps its data. Default `.data`. */
   dataDir?: string;
-  /** Seed demo data (nothing to seed yet; the flag is accepted so scripts need not change). */
+  /** Seed the demo tenant "demo" through the API (dev/seed.ts) once the host serves. */
   seed?: boolean;
   /** A Functions-style settings file; `null` reads none. Default `local.settings.json`. */
   settingsFile?: string | null;
@@ -214,8 +215,14 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     cleanups.push(() => timers.stop());
 
     const issuer = await createLocalIssuer(localIssuer(port), config.AUTH_AUDIENCE);
-    if (options.seed) log("seed: there is no demo seed yet; starting with empty stores");
     state = { table, issuer };
+    // Through the API itself, now that it serves; a failed seed is logged, never fatal.
+    if (options.seed)
+      await seedDemoDataSafely({
+        baseUrl: `http://127.0.0.1:${port}/api`,
+        token: (principal) => issuer.sign(principal),
+        log,
+      });
 
     return {
       url: `http://localhost:${port}/api`,

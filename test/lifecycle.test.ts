@@ -6,7 +6,8 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../shared/http/auth.js";
-import { api, tokenFor, type ApiResponse } from "./support/http.js";
+import { seedDemoData, seedDemoDataSafely } from "../dev/seed.js";
+import { api, baseUrl, tokenFor, type ApiResponse } from "./support/http.js";
 
 const tenantId = `life-${randomUUID().slice(0, 8)}`;
 const FUTURE = "2030-06-01T00:00:00.000Z";
@@ -668,5 +669,50 @@ describe("completion events reach the consumers", () => {
     const asAgent = await api<any>(`sessions/${s.id}`, { token: agentToken });
     expect(asAgent.status).toBe(200);
     expect(asAgent.json.scores.session).toBe(100);
+  });
+});
+
+describe("the local host's demo seed (dev/seed.ts)", () => {
+  it("seeds sessions in every state through the API, adds nothing the second time, and never throws", async () => {
+    const demoTenant = `seed-${randomUUID().slice(0, 8)}`;
+    const lines: string[] = [];
+    const options = {
+      baseUrl: baseUrl(),
+      tenantId: demoTenant,
+      token: (p: { tenantId: string; userId: string; roles: Role[] }) => tokenFor(p),
+      log: (line: string) => lines.push(line),
+    };
+    const first = await seedDemoData(options);
+    expect(first.seeded).toBe(true);
+    const adminToken = await tokenFor({
+      tenantId: demoTenant,
+      userId: "admin-1",
+      roles: ["QM.Administrator"],
+    });
+    const grid = await api<any>("sessions?archived=all", { token: adminToken });
+    const statusOf = new Map(
+      (grid.json.items as { id: string; status: string; archived: boolean; score?: number }[]).map(
+        (i) => [i.id, i],
+      ),
+    );
+    expect(statusOf.size).toBe(6);
+    for (const [state, id] of Object.entries(first.sessions)) {
+      const row = statusOf.get(id)!;
+      if (state === "Archived") expect(row).toMatchObject({ archived: true, status: "Expired" });
+      else expect(row).toMatchObject({ archived: false, status: state });
+    }
+    expect(statusOf.get(first.sessions.Completed!)!.score).toBe(40);
+    expect(lines.join("\n")).toContain(
+      `curl -H "Authorization: Bearer $TOKEN" ${baseUrl()}/sessions`,
+    );
+
+    const second = await seedDemoData(options);
+    expect(second).toMatchObject({ seeded: false, formId: first.formId });
+    const forms = await api<any>("forms", { token: adminToken });
+    expect(forms.json.items).toHaveLength(1);
+
+    const failed = await seedDemoDataSafely({ ...options, baseUrl: `${baseUrl()}/no-such-prefix` });
+    expect(failed).toBeUndefined();
+    expect(lines.at(-1)).toMatch(/^seed: demo data not \(fully\) seeded/);
   });
 });
