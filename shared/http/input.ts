@@ -58,11 +58,20 @@ export async function readJsonBody<S extends z.ZodType>(
     throw validationFailed([{ path: "(body)", message: "is not valid UTF-8" }]);
   }
   let value: unknown;
+  let protoKey = false;
   try {
-    value = JSON.parse(text);
+    // zod silently drops a "__proto__" key from records (to protect the prototype), which would
+    // turn e.g. an unknown form id in an answers patch into a silent no-op instead of a 400.
+    value = JSON.parse(text, (key, v: unknown) => {
+      if (key === "__proto__") protoKey = true;
+      return v;
+    });
   } catch (error) {
     const reason = error instanceof SyntaxError ? error.message : "malformed JSON";
     throw validationFailed([{ path: "(body)", message: `is not valid JSON: ${reason}` }]);
+  }
+  if (protoKey) {
+    throw validationFailed([{ path: "(body)", message: 'must not contain the key "__proto__"' }]);
   }
   return parseWith(schema, value);
 }
