@@ -1,0 +1,265 @@
+// The promises checked after every history, once sweeps and deliveries ran with faults off.
+// Each returns human-readable violations, so a failing history says what broke and where.
+import { isDeepStrictEqual } from "node:util";
+import { EVALUATED_TAG } from "../shared/domain/model.js";
+import type { Attempt, FaultEnv, HistoryRecord } from "./model.js";
+import { tenant } from "./model.js";
+
+/** Every status an operation may answer in these histories, with the codes allowed for it. */
+const allowed: Record<string, Record<number, readonly string[] | "any">> = {
+  sessionsGet: { 200: "any", 503: ["DEPENDENCY_UNAVAILABLE"] },
+  sessionsAnswers: {
+    200: "any",
+    409: ["SESSION_ARCHIVED"],
+    412: ["PRECONDITION_FAILED"],
+    422: ["REQUIRED_QUESTIONS_UNANSWERED"],
+    503: ["DEPENDENCY_UNAVAILABLE"],
+  },
+  sessionsComplete: {
+    200: "any",
+    409: ["ALREADY_COMPLETED", "SESSION_ARCHIVED", "DUE_DATE_PASSED"],
+    412: ["PRECONDITION_FAILED"],
+    422: ["REQUIRED_QUESTIONS_UNANSWERED"],
+    503: ["DEPENDENCY_UNAVAILABLE"],
+  },
+  sessionsReplaceInteraction: {
+    200: "any",
+    409: ["REPLACE_NOT_ALLOWED", "NO_MATCHING_INTERACTION", "SESSION_ARCHIVED"],
+    412: ["PRECONDITION_FAILED"],
+    503: ["DEPENDENCY_UNAVAILABLE"],
+  },
+  sessionsArchive: { 200: "any", 503: ["DEPENDENCY_UNAVAILABLE"] },
+  sessionsNotifyAgent: {
+    200: "any",
+    201: "any",
+    409: ["SESSION_ARCHIVED"],
+    503: ["DEPENDENCY_UNAVAILABLE"],
+  },
+};
+
+const writes = new Set([
+  "sessionsAnswers",
+  "sessionsComplete",
+  "sessionsReplaceInteraction",
+  "sessionsArchive",
+]);
+
+const label = (a: Attempt) => `op ${a.opId} ${a.fn}(session ${a.session})`;
+
+/** No 500, no status outside the operation's set, and a 503 only for an injected fault. */
+export function checkStatuses(record: HistoryRecord): string[] {
+  const violations: string[] = [];
+  for (const a of record.attempts) {
+    if (a.outcome === "abandoned") continue;
+    const codes = allowed[a.fn]?.[a.status];
+    if (codes === undefined) {
+      violations.push(`${label(a)} answered ${a.status} ${a.code ?? ""}`);
+      continue;
+    }
+    if (codes !== "any" && (a.code === undefined || !codes.includes(a.code)))
+      violations.push(`${label(a)} answered ${a.status} with code ${a.code ?? "(none)"}`);
+    if (a.status === 503) {
+      if (!a.faulted) violations.push(`${label(a)} answered 503 without an injected fault`);
+      if (!/^[1-9]\d*$/.exec(a.retryAfter ?? ""))
+        violations.push(`${label(a)} answered 503 without a Retry-After (${String(a.retryAfter)})`);
+    }
+    if (a.fn === "sessionsNotifyAgent" && a.status === 200 && a.idempotencyKey === undefined)
+      violations.push(`${label(a)} answered 200 to a request without Idempotency-Key`);
+  }
+  return violations;
+}
+
+interface Observation {
+  revision: number;
+  answers: unknown;
+  interactionId: unknown;
+  completed: boolean;
+  attempt: Attempt;
+}
+
+function sessionOf(a: Attempt): Record<string, unknown> | undefined {
+  const body = a.json;
+  if (typeof body !== "object" || body === null) return undefined;
+  const inner = a.fn === "sessionsComplete" && "session" in body ? body.session : body;
+  if (typeof inner !== "object" || inner === null) return undefined;
+  return Object.fromEntries(Object.entries(inner));
+}
+
+function observation(a: Attempt): Observation | undefined {
+  if (a.outcome !== "answered" || a.status !== 200 || !a.etag) return undefined;
+  if (a.fn === "sessionsArchive" || a.fn === "sessionsNotifyAgent") return undefined;
+  const view = sessionOf(a);
+  if (!view) return undefined;
+  const interaction = view.interaction;
+  return {
+    revision: Number(a.etag.replaceAll('"', "")),
+    answers: view.answers,
+    interactionId:
+      typeof interaction === "object" && interaction !== null && "id" in interaction
+        ? interaction.id
+        : undefined,
+    completed: typeof view.completedAt === "string",
+    attempt: a,
+  };
+}
+
+/**
+ * No acknowledged write is lost: the stored session is the newest state any client was shown,
+ * or a later one made by writes whose outcome the client never learned (503, dropped); two
+ * acknowledged writes never share a revision; an acknowledged completion or archive holds.
+ */
+export async function checkWrites(env: FaultEnv, record: HistoryRecord): Promise<string[]> {
+  const violations: string[] = [];
+  for (const [s, id] of env.sessionIds.entries()) {
+    const stored = await env.raw.sessions.get(tenant, id);
+    if (!stored) {
+      violations.push(`session ${s} is gone`);
+      continue;
+    }
+    const doc = stored.doc;
+    const attempts = record.attempts.filter((a) => a.session === s);
+    const observations = attempts.flatMap((a) => observation(a) ?? []);
+    const byRevision = new Map<number, Observation>();
+    const ackedWriteRevisions = new Set<number>();
+    for (const o of observations) {
+      const seen = byRevision.get(o.revision);
+      if (seen && !isDeepStrictEqual(seen.answers, o.answers))
+        violations.push(
+          `session ${s} showed two states at revision ${o.revision} (${label(seen.attempt)} and ${label(o.attempt)})`,
+        );
+      byRevision.set(o.revision, o);
+      if (writes.has(o.attempt.fn)) {
+        if (ackedWriteRevisions.has(o.revision))
+          violations.push(`session ${s}: two acknowledged writes at revision ${o.revision}`);
+        ackedWriteRevisions.add(o.revision);
+      }
+    }
+    const newest = [...byRevision.values()].sort((a, b) => b.revision - a.revision)[0];
+    const known = newest?.revision ?? env.initialRevisions[s] ?? 1;
+    const unknownOutcomes = attempts.filter(
+      (a) => writes.has(a.fn) && (a.outcome === "abandoned" || a.status === 503),
+    ).length;
+    // Archive answers without the session, so its acknowledgement counts as one more write.
+    const ackedArchives = attempts.filter(
+      (a) => a.fn === "sessionsArchive" && a.outcome === "answered" && archivedIds(a).includes(id),
+    ).length;
+    if (doc.revision < known)
+      violations.push(`session ${s}: stored revision ${doc.revision} < acknowledged ${known}`);
+    else if (doc.revision === known && newest && !isDeepStrictEqual(doc.answers, newest.answers))
+      violations.push(
+        `session ${s}: stored answers ${JSON.stringify(doc.answers)} differ from acknowledged ${JSON.stringify(newest.answers)} (${label(newest.attempt)})`,
+      );
+    else if (doc.revision - known > unknownOutcomes + ackedArchives)
+      violations.push(
+        `session ${s}: revision ${doc.revision} is ${doc.revision - known} past the last acknowledged one, with only ${unknownOutcomes + ackedArchives} unacknowledged or archive write(s)`,
+      );
+    if (newest && doc.revision === known && newest.interactionId !== doc.interaction.id)
+      violations.push(`session ${s}: stored interaction differs from the acknowledged one`);
+    const ackedComplete = attempts.find(
+      (a) => a.fn === "sessionsComplete" && a.outcome === "answered" && a.status === 200,
+    );
+    if (ackedComplete && doc.state !== "Completed")
+      violations.push(`session ${s}: ${label(ackedComplete)} was acknowledged but is not stored`);
+    if (observations.some((o) => o.completed) && doc.state !== "Completed")
+      violations.push(`session ${s}: was shown Completed but is stored ${doc.state}`);
+    if (ackedArchives > 0 && !doc.archived)
+      violations.push(`session ${s}: archive was acknowledged but it is not archived`);
+  }
+  return violations;
+}
+
+function archivedIds(a: Attempt): string[] {
+  const body = a.json;
+  if (a.status !== 200 || typeof body !== "object" || body === null || !("archived" in body))
+    return [];
+  return Array.isArray(body.archived) ? body.archived.map(String) : [];
+}
+
+/**
+ * One effect per completion, whatever the deliveries: a Completed session's interaction carries
+ * exactly one Evaluated tag; no other interaction does; the outbox and the topic are empty.
+ */
+export async function checkCompletionEffects(env: FaultEnv): Promise<string[]> {
+  const violations: string[] = [];
+  const completedInteractions = new Set<string>();
+  const allInteractions = new Set<string>();
+  for (const [s, id] of env.sessionIds.entries()) {
+    const stored = await env.raw.sessions.get(tenant, id);
+    if (!stored) continue;
+    if (stored.doc.hasPendingEvents || stored.doc.pendingEvents.length > 0)
+      violations.push(
+        `session ${s}: ${stored.doc.pendingEvents.length} event(s) still pending after a fault-free sweep`,
+      );
+    if (stored.doc.state === "Completed") completedInteractions.add(stored.doc.interaction.id);
+  }
+  const page = await env.raw.interactions.list(tenant, {}, { limit: 200 });
+  for (const interaction of page.items) {
+    allInteractions.add(interaction.id);
+    const tags = interaction.tags.filter((t) => t === EVALUATED_TAG).length;
+    const expected = completedInteractions.has(interaction.id) ? 1 : 0;
+    if (tags !== expected)
+      violations.push(
+        `interaction ${interaction.id} has ${tags} ${EVALUATED_TAG} tag(s), expected ${expected}`,
+      );
+  }
+  for (const id of completedInteractions)
+    if (!allInteractions.has(id))
+      violations.push(`interaction ${id} of a completed session is gone`);
+  if (env.topic.pending > 0)
+    violations.push(`${env.topic.pending} message(s) still undelivered after the final deliveries`);
+  return violations;
+}
+
+/**
+ * At most one action item per notify request: per completion event with notifyAgent (and
+ * exactly one when the completion was acknowledged), per Idempotency-Key, per keyless request.
+ * Every acknowledged notify answer names the item that is stored.
+ */
+export async function checkActionItems(env: FaultEnv, record: HistoryRecord): Promise<string[]> {
+  const violations: string[] = [];
+  const page = await env.raw.actionItems.list(tenant, {}, { limit: 200 });
+  const bySummary = new Map<string, string[]>();
+  for (const item of page.items) {
+    bySummary.set(item.summary, [...(bySummary.get(item.summary) ?? []), item.id]);
+  }
+  const requested = new Map<string, Attempt[]>();
+  for (const a of record.attempts) {
+    if (a.summary === undefined) continue;
+    requested.set(a.summary, [...(requested.get(a.summary) ?? []), a]);
+  }
+  for (const [summary, ids] of bySummary) {
+    if (!requested.has(summary))
+      violations.push(`action item(s) ${ids.join(",")} nobody asked for`);
+    if (ids.length > 1)
+      violations.push(`${ids.length} action items for one request (${summary}): ${ids.join(",")}`);
+  }
+  for (const [summary, attempts] of requested) {
+    const ids = bySummary.get(summary) ?? [];
+    for (const a of attempts) {
+      if (a.outcome !== "answered") continue;
+      if (a.fn === "sessionsComplete" && a.status === 200 && ids.length !== 1)
+        violations.push(`${label(a)} acknowledged with notifyAgent, ${ids.length} action item(s)`);
+      if (a.fn === "sessionsNotifyAgent" && (a.status === 200 || a.status === 201)) {
+        const body = a.json;
+        const id = typeof body === "object" && body !== null && "id" in body ? body.id : undefined;
+        if (ids.length !== 1 || ids[0] !== id)
+          violations.push(
+            `${label(a)} answered ${a.status} with item ${String(id)}, stored: ${ids.join(",") || "none"}`,
+          );
+      }
+    }
+  }
+  return violations;
+}
+
+export async function checkHistory(env: FaultEnv, record: HistoryRecord): Promise<string[]> {
+  const violations = [
+    ...checkStatuses(record),
+    ...(await checkWrites(env, record)),
+    ...(await checkCompletionEffects(env)),
+    ...(await checkActionItems(env, record)),
+  ];
+  if (record.backgroundFailures >= 1_000)
+    violations.push("a sweep or delivery failed after the faults were turned off");
+  return violations;
+}

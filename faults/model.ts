@@ -1,0 +1,656 @@
+// The fault suite's model: random histories of API calls, deliveries, sweeps and crashes run
+// against the registered handlers with faults injected into every store and publisher call,
+// then the service's promises checked on what was acknowledged and what is stored.
+// faults/histories.test.ts runs it over the in-memory adapters, test/faults-cosmos.test.ts
+// over cosmosdb-server.
+import { InvocationContext, type Timer } from "@azure/functions";
+import fc from "fast-check";
+import type { CloudEvent, Form, Interaction, SessionDocument } from "../shared/domain/model.js";
+import type { Principal } from "../shared/http/auth.js";
+import type {
+  ActionItemStore,
+  FormStore,
+  InteractionStore,
+  SessionStore,
+} from "../shared/ports.js";
+import {
+  registeredFunctions,
+  type ServiceBusFunctionDefinition,
+  type TimerFunctionDefinition,
+} from "../shared/registry.js";
+import { setServices, type Services } from "../shared/services.js";
+import {
+  faultyPorts,
+  type FaultInjector,
+  type Fault,
+  type TransientFlavour,
+} from "../shared/testing/faults.js";
+import { createInMemoryStores } from "../shared/adapters/in-memory/index.js";
+import {
+  createTestApp,
+  RecordingPublisher,
+  type CallResult,
+  type TestApp,
+} from "../shared/testing/harness.js";
+import { admin, agent, alice, createForm, ingest, tenant } from "../shared/testing/scenario.js";
+
+// ---------- histories ----------
+
+export const SESSIONS = 2;
+/** Session 1 is created from criteria, so replace-interaction can succeed on it. */
+const CRITERIA_SESSION = 1;
+const SPARE_INTERACTIONS = 2;
+
+export type Caller = "alice" | "admin";
+
+export type Op =
+  | { k: "read"; s: number }
+  | { k: "save"; s: number; variant: number; fresh: boolean; as: Caller }
+  | { k: "complete"; s: number; notify: boolean; fresh: boolean }
+  | { k: "replace"; s: number; fresh: boolean; as: Caller }
+  | { k: "archive"; s: number }
+  /** The usual UI flow: fill in every required answer, then complete. */
+  | { k: "finish"; s: number; notify: boolean }
+  | { k: "notify"; s: number; key: number | null; as: Caller }
+  | { k: "sweep" }
+  | { k: "deliver" }
+  | { k: "redeliver"; pick: number }
+  | { k: "advance" };
+
+/** One step: one operation, or two at once (their port calls interleave under `delay`). */
+export interface Step {
+  ops: Op[];
+  /** How often a client retries a request that answered 503 or whose connection died. */
+  retries: number;
+}
+
+export interface History {
+  steps: Step[];
+  faults: Fault[];
+}
+
+const session = fc.nat({ max: SESSIONS - 1 });
+const caller = fc.constantFrom<Caller>("alice", "alice", "admin");
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  { weight: 2, arbitrary: fc.record({ k: fc.constant("read" as const), s: session }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      k: fc.constant("save" as const),
+      s: session,
+      variant: fc.constantFrom(0, 0, 0, 1, 2, 3, 4),
+      fresh: fc.boolean(),
+      as: caller,
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      k: fc.constant("complete" as const),
+      s: session,
+      notify: fc.boolean(),
+      fresh: fc.boolean(),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant("replace" as const),
+      s: fc.constantFrom(CRITERIA_SESSION, CRITERIA_SESSION, 0),
+      fresh: fc.boolean(),
+      as: caller,
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant("archive" as const), s: session }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ k: fc.constant("finish" as const), s: session, notify: fc.boolean() }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant("notify" as const),
+      s: session,
+      key: fc.option(fc.nat({ max: 2 }), { nil: null }),
+      as: caller,
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant("sweep" as const) }) },
+  { weight: 3, arbitrary: fc.record({ k: fc.constant("deliver" as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ k: fc.constant("redeliver" as const), pick: fc.nat({ max: 20 }) }),
+  },
+);
+
+const stepArb: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 20,
+    arbitrary: fc.record({ ops: fc.tuple(opArb).map((t) => [...t]), retries: fc.nat({ max: 2 }) }),
+  },
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      ops: fc.tuple(opArb, opArb).map((t) => [...t]),
+      retries: fc.nat({ max: 2 }),
+    }),
+  },
+  // Rare: once past the due date nothing more can be completed.
+  {
+    weight: 1,
+    arbitrary: fc.constant<Step>({ ops: [{ k: "advance" }], retries: 0 }),
+  },
+);
+
+const flavour = fc.constantFrom<TransientFlavour>(
+  "dependency",
+  "status503",
+  "status429",
+  "network",
+);
+
+/** Mostly calls that work; each fault kind a few percent of calls. */
+export const faultArb: fc.Arbitrary<Fault> = fc.oneof(
+  { weight: 45, arbitrary: fc.constant<Fault>({ kind: "none" }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant("failBefore" as const), flavour }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant("failAfter" as const), flavour }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("delay" as const),
+      turns: fc.integer({ min: 1, max: 4 }),
+    }),
+  },
+  // Only a publish can be duplicated; elsewhere this slot is a plain call.
+  { weight: 6, arbitrary: fc.constant<Fault>({ kind: "duplicate" }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("crash" as const), after: fc.boolean() }) },
+);
+
+export function historyArb(maxSteps = 14): fc.Arbitrary<History> {
+  return fc.record({
+    steps: fc.array(stepArb, { minLength: 3, maxLength: maxSteps }),
+    // size "max": the plan must reach past the first few calls of a history.
+    faults: fc.array(faultArb, { minLength: 10, maxLength: 80, size: "max" }),
+  });
+}
+
+// ---------- the environment ----------
+
+export interface Backing {
+  forms: FormStore;
+  interactions: InteractionStore;
+  sessions: SessionStore;
+  actionItems: ActionItemStore;
+}
+
+/** The completion topic as the model sees it: at least once, no duplicate detection. */
+export class ModelTopic {
+  private cursor = 0;
+  private readonly queue: { event: CloudEvent; sub: ServiceBusFunctionDefinition }[] = [];
+  private readonly delivered: { event: CloudEvent; sub: ServiceBusFunctionDefinition }[] = [];
+  deliveries = 0;
+  failures = 0;
+  duplicates = 0;
+
+  constructor(
+    private readonly published: readonly CloudEvent[],
+    private readonly injector: FaultInjector,
+  ) {}
+
+  private pull(): void {
+    const subscriptions = registeredFunctions().filter(
+      (f): f is ServiceBusFunctionDefinition => f.kind === "serviceBus",
+    );
+    for (const event of this.published.slice(this.cursor)) {
+      for (const sub of subscriptions) {
+        if (!sub.subjectFilter || sub.subjectFilter === event.type) this.queue.push({ event, sub });
+      }
+    }
+    this.cursor = this.published.length;
+  }
+
+  get pending(): number {
+    this.pull();
+    return this.queue.length;
+  }
+
+  /** Tries every queued message once; one that fails stays for redelivery. */
+  async deliver(): Promise<{ failed: number }> {
+    this.pull();
+    const batch = this.queue.splice(0);
+    let failed = 0;
+    for (const message of batch) {
+      this.deliveries++;
+      try {
+        await this.injector.run(() =>
+          message.sub.handler(structuredClone(message.event), quietContext(message.sub.name)),
+        );
+        this.delivered.push(message);
+      } catch {
+        failed++;
+        this.failures++;
+        this.queue.push(message);
+      }
+    }
+    return { failed };
+  }
+
+  /** The broker hands an already settled message out again (lock lost, window expired). */
+  redeliver(pick: number): void {
+    const message = this.delivered[pick % Math.max(1, this.delivered.length)];
+    if (!message) return;
+    this.duplicates++;
+    this.queue.push(message);
+  }
+}
+
+function quietContext(functionName: string): InvocationContext {
+  return new InvocationContext({ functionName, logHandler: () => undefined });
+}
+
+/**
+ * The starting point every history shares, built once through the API (a form, interactions
+ * and sessions), so each history only copies documents into fresh stores.
+ */
+export interface FaultTemplate {
+  app: TestApp;
+  injector: FaultInjector;
+  tokens: Record<Caller, string>;
+  verifyToken: Services["verifyToken"];
+  formId: string;
+  sessionIds: string[];
+  initialRevisions: number[];
+  now: string;
+  docs: {
+    forms: Form[];
+    interactions: Interaction[];
+    sessions: SessionDocument[];
+  };
+}
+
+export interface FaultEnv {
+  template: FaultTemplate;
+  app: TestApp;
+  services: Services;
+  /** The stores without faults, for the checks. */
+  raw: Backing;
+  injector: FaultInjector;
+  topic: ModelTopic;
+  tokens: Record<Caller, string>;
+  formId: string;
+  sessionIds: string[];
+  initialRevisions: number[];
+}
+
+export async function createFaultTemplate(
+  injector: FaultInjector,
+  options: { settings?: Record<string, string> } = {},
+): Promise<FaultTemplate> {
+  const app = await createTestApp(options.settings ? { settings: options.settings } : {});
+  const tokens = { alice: await app.token(alice), admin: await app.token(admin) };
+  const form = await createForm(app);
+  const interactions = [];
+  for (let i = 0; i < SESSIONS + SPARE_INTERACTIONS; i++) {
+    interactions.push(
+      await ingest(app, { startedAt: `2026-11-${String(10 + i).padStart(2, "0")}T10:00:00Z` }),
+    );
+  }
+  const sessionIds: string[] = [];
+  const initialRevisions: number[] = [];
+  for (let s = 0; s < SESSIONS; s++) {
+    const interaction =
+      s === CRITERIA_SESSION
+        ? { mode: "criteria", criteria: { agentId: agent.userId } }
+        : { mode: "manual", interactionId: interactions[interactions.length - 1 - s]?.id };
+    const res = await app.call<{ id: string }>("sessionsCreate", {
+      headers: { authorization: `Bearer ${tokens.admin}` },
+      body: {
+        name: `Fault history ${s}`,
+        type: "Distributed",
+        formIds: [form.id],
+        evaluatorId: alice.userId,
+        dueDate: "2026-12-01T00:00:00Z",
+        interaction,
+      },
+    });
+    if (res.status !== 201) throw new Error(`session: ${res.status} ${JSON.stringify(res.json)}`);
+    sessionIds.push(res.json.id);
+    initialRevisions.push(revisionOf(res.headers.etag));
+  }
+  const docs: FaultTemplate["docs"] = { forms: [], interactions: [], sessions: [] };
+  const storedForm = await app.stores.forms.get(tenant, form.id);
+  if (storedForm) docs.forms.push(storedForm.doc);
+  for (const { id } of interactions) {
+    const interaction = await app.stores.interactions.get(tenant, id);
+    if (interaction) docs.interactions.push(interaction);
+  }
+  for (const id of sessionIds) {
+    const stored = await app.stores.sessions.get(tenant, id);
+    if (stored) docs.sessions.push(stored.doc);
+  }
+  // Verify each token once, really, then reuse the principal: re-verifying is slow, and its
+  // timing (in the crypto thread pool) would make interleavings differ between runs.
+  const verified = new Map<string, Promise<Principal>>();
+  const verifyToken: Services["verifyToken"] = (header) => {
+    const key = header ?? "";
+    let principal = verified.get(key);
+    if (!principal) {
+      principal = app.services.verifyToken(header);
+      verified.set(key, principal);
+    }
+    return principal;
+  };
+  return {
+    app,
+    injector,
+    tokens,
+    verifyToken,
+    formId: form.id,
+    sessionIds,
+    initialRevisions,
+    now: app.clock.now().toISOString(),
+    docs,
+  };
+}
+
+/**
+ * A fresh service for one history: the template's documents copied into new stores (the
+ * in-memory ones unless given), faults wrapped around every port, installed as the services
+ * the registered functions use.
+ */
+export async function forkEnv(template: FaultTemplate, stores?: Backing): Promise<FaultEnv> {
+  const raw: Backing = stores ?? createInMemoryStores();
+  for (const form of template.docs.forms) await raw.forms.create(form);
+  for (const interaction of template.docs.interactions)
+    await raw.interactions.createIfAbsent(interaction);
+  for (const session of template.docs.sessions) await raw.sessions.create(session);
+  const { app, injector } = template;
+  app.clock.set(template.now);
+  const publisher = new RecordingPublisher();
+  const services: Services = {
+    ...app.services,
+    ...faultyPorts({ ...raw, publisher }, injector),
+    verifyToken: template.verifyToken,
+  };
+  setServices(services);
+  injector.enabled = false;
+  return {
+    template,
+    app,
+    services,
+    raw,
+    injector,
+    topic: new ModelTopic(publisher.published, injector),
+    tokens: template.tokens,
+    formId: template.formId,
+    sessionIds: template.sessionIds,
+    initialRevisions: template.initialRevisions,
+  };
+}
+
+function revisionOf(etag: string | undefined): number {
+  const match = /^"(\d+)"$/.exec(etag ?? "");
+  if (!match?.[1]) throw new Error(`not a revision ETag: ${String(etag)}`);
+  return Number(match[1]);
+}
+
+// ---------- running a history ----------
+
+export type OpKind = Op["k"];
+
+/** One HTTP request of a history and what came of it. */
+export interface Attempt {
+  opId: number;
+  op: Op;
+  fn: string;
+  session: number;
+  /** `abandoned`: the process crashed while it was in flight; the client saw no answer. */
+  outcome: "answered" | "abandoned";
+  status: number;
+  code: string | undefined;
+  retryAfter: string | undefined;
+  json: unknown;
+  etag: string | undefined;
+  /** Faults were injected while it ran (its own, or a concurrent request's). */
+  faulted: boolean;
+  summary?: string;
+  idempotencyKey?: string;
+}
+
+export interface HistoryRecord {
+  attempts: Attempt[];
+  /** Why a background step (sweep, delivery) failed, for the report. */
+  backgroundFailures: number;
+}
+
+const answerVariants = (formId: string, opId: number): Record<string, unknown>[] => [
+  {
+    [formId]: {
+      greet: { answerIds: ["yes"] },
+      verify: { answerIds: ["full"] },
+      resolved: { answerIds: ["yes"] },
+    },
+  },
+  { [formId]: { greet: { answerIds: ["no"] } } },
+  { [formId]: { verify: { answerIds: ["none"] } } },
+  // Clearing a required question: refused (422) once the session is Completed.
+  { [formId]: { resolved: null } },
+  { [formId]: { notes: { text: `note ${opId}` } } },
+];
+
+class Runner {
+  private readonly etags: string[];
+  private keyEpoch = 0;
+  private opCounter = 0;
+  readonly record: HistoryRecord = { attempts: [], backgroundFailures: 0 };
+
+  constructor(private readonly env: FaultEnv) {
+    this.etags = env.initialRevisions.map((r) => `"${r}"`);
+  }
+
+  private async request(
+    op: Op,
+    opId: number,
+    fn: string,
+    s: number,
+    as: Caller,
+    init: { body?: unknown; ifMatch?: boolean; headers?: Record<string, string> },
+    extra: Pick<Attempt, "summary" | "idempotencyKey"> = {},
+  ): Promise<Attempt> {
+    const { injector, app, tokens, sessionIds } = this.env;
+    const faultsBefore = injector.injected;
+    const epoch = injector.crashEpoch;
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${tokens[as]}`,
+      ...init.headers,
+    };
+    if (init.ifMatch) headers["if-match"] = this.etags[s] ?? '"0"';
+    let result: CallResult | undefined;
+    let thrown: Error | undefined;
+    try {
+      result = await injector.run(() =>
+        app.call(fn, {
+          params: fn === "sessionsArchive" ? {} : { id: sessionIds[s] ?? "" },
+          headers,
+          ...(init.body !== undefined ? { body: init.body } : {}),
+        }),
+      );
+    } catch (error) {
+      thrown = error instanceof Error ? error : new Error(String(error));
+    }
+    const abandoned = injector.crashEpoch !== epoch;
+    if (thrown !== undefined && !abandoned) throw thrown;
+    const json: unknown = result?.json;
+    const attempt: Attempt = {
+      opId,
+      op,
+      fn,
+      session: s,
+      outcome: abandoned ? "abandoned" : "answered",
+      status: result?.status ?? 0,
+      code: codeOf(json),
+      retryAfter: result?.headers["retry-after"],
+      json,
+      etag: result?.headers.etag,
+      faulted: injector.injected !== faultsBefore,
+      ...extra,
+    };
+    this.record.attempts.push(attempt);
+    if (!abandoned && attempt.status < 300 && attempt.etag) this.etags[s] = attempt.etag;
+    return attempt;
+  }
+
+  /** A client call with its retries after 503 or a dropped connection. */
+  private async withRetries(retries: number, send: () => Promise<Attempt>): Promise<void> {
+    for (let i = 0; i <= retries; i++) {
+      const attempt = await send();
+      if (attempt.outcome === "answered" && attempt.status !== 503) return;
+    }
+  }
+
+  async step(step: Step): Promise<void> {
+    await Promise.all(step.ops.map((op) => this.op(op, step.retries)));
+  }
+
+  private async op(op: Op, retries: number): Promise<void> {
+    const opId = ++this.opCounter;
+    const { env } = this;
+    switch (op.k) {
+      case "read":
+        return this.withRetries(retries, () =>
+          this.request(op, opId, "sessionsGet", op.s, "alice", {}),
+        );
+      case "save": {
+        const body = { answers: answerVariants(env.formId, opId)[op.variant] };
+        if (op.fresh) await this.request(op, opId, "sessionsGet", op.s, op.as, {});
+        return this.withRetries(retries, () =>
+          this.request(op, opId, "sessionsAnswers", op.s, op.as, { body, ifMatch: true }),
+        );
+      }
+      case "complete": {
+        const summary = `done:${opId}`;
+        const body = op.notify
+          ? { notifyAgent: { dueDate: "2026-12-05T00:00:00Z", summary, showScore: true } }
+          : {};
+        if (op.fresh) await this.request(op, opId, "sessionsGet", op.s, "alice", {});
+        return this.withRetries(retries, () =>
+          this.request(
+            op,
+            opId,
+            "sessionsComplete",
+            op.s,
+            "alice",
+            { body, ifMatch: true },
+            op.notify ? { summary } : {},
+          ),
+        );
+      }
+      case "replace":
+        if (op.fresh) await this.request(op, opId, "sessionsGet", op.s, op.as, {});
+        return this.withRetries(retries, () =>
+          this.request(op, opId, "sessionsReplaceInteraction", op.s, op.as, {
+            body: {},
+            ifMatch: true,
+          }),
+        );
+      case "finish":
+        await this.op({ k: "save", s: op.s, variant: 0, fresh: true, as: "alice" }, retries);
+        return this.op({ k: "complete", s: op.s, notify: op.notify, fresh: true }, retries);
+      case "archive":
+        return this.withRetries(retries, () =>
+          this.request(op, opId, "sessionsArchive", op.s, "admin", {
+            body: { ids: [env.sessionIds[op.s]] },
+          }),
+        );
+      case "notify": {
+        const key = op.key === null ? undefined : `k${op.key}-e${this.keyEpoch}`;
+        let attemptNo = 0;
+        return this.withRetries(retries, () => {
+          // Without a key every attempt is a new request (and may create its own item).
+          const summary = key ? `key:${op.as}:${op.s}:${key}` : `once:${opId}:${++attemptNo}`;
+          return this.request(
+            op,
+            opId,
+            "sessionsNotifyAgent",
+            op.s,
+            op.as,
+            {
+              body: { dueDate: "2026-12-05T00:00:00Z", summary, showScore: false },
+              ...(key ? { headers: { "idempotency-key": key } } : {}),
+            },
+            key ? { summary, idempotencyKey: key } : { summary },
+          );
+        });
+      }
+      case "sweep":
+        if (!(await runSweep(env))) this.record.backgroundFailures++;
+        return;
+      case "deliver":
+        this.record.backgroundFailures += (await env.topic.deliver()).failed;
+        return;
+      case "redeliver":
+        env.topic.redeliver(op.pick);
+        return;
+      case "advance":
+        // Past the due date (sessions turn Expired) and into a new idempotency window.
+        env.app.clock.advance(3 * 24 * 60 * 60 * 1000);
+        this.keyEpoch++;
+        return;
+    }
+  }
+}
+
+function codeOf(json: unknown): string | undefined {
+  if (typeof json !== "object" || json === null || !("code" in json)) return undefined;
+  return typeof json.code === "string" ? json.code : undefined;
+}
+
+const timer: Timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: "", next: "", lastUpdated: "" },
+};
+
+/** The outbox timer, as the platform fires it; false when it failed (it will run again). */
+async function runSweep(env: FaultEnv): Promise<boolean> {
+  const sweep = registeredFunctions().find(
+    (f): f is TimerFunctionDefinition => f.kind === "timer" && f.name === "outboxSweep",
+  );
+  if (!sweep) throw new Error("outboxSweep is not registered");
+  try {
+    await env.injector.run(() => sweep.handler(timer, quietContext(sweep.name)));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs the history with faults on, then settles it with faults off (sweeps and deliveries). */
+export async function runHistory(env: FaultEnv, history: History): Promise<HistoryRecord> {
+  const runner = new Runner(env);
+  env.injector.reset(history.faults);
+  env.injector.enabled = true;
+  try {
+    for (const step of history.steps) await runner.step(step);
+  } finally {
+    env.injector.enabled = false;
+  }
+  // Settle: the timer and the broker keep going after the faults are gone.
+  for (let round = 0; round < 5; round++) {
+    const swept = await runSweep(env);
+    const { failed } = await env.topic.deliver();
+    if (!swept || failed > 0) runner.record.backgroundFailures += 1_000; // must not happen now
+    const pending = await env.raw.sessions.withPendingEvents(10);
+    if (pending.length === 0 && env.topic.pending === 0) break;
+  }
+  return runner.record;
+}
+
+export { tenant };
