@@ -1,8 +1,6 @@
 // The published JSON Schemas (docs/events/*.schema.json) against the code: they must be exactly
 // what the generator makes from the zod schemas, and events the domain really builds must pass
 // them, while the JSON Schema and the zod schema agree on what they refuse.
-/* eslint-disable no-restricted-imports -- a test of committed docs: it reads files and runs the
-   generator script; the domain code under test stays pure. */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
