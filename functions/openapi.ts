@@ -16,11 +16,11 @@ export const openapi = httpFunction({
   summary: "This API's OpenAPI 3.1 document",
   tags: ["Service"],
   responses: [{ status: 200, description: "The OpenAPI document" }],
-  handler: () => {
+  handler: async () => {
     // Built on first request, not at start-up: cold starts do not pay for it.
-    document ??= buildOpenApiDocument(
+    document ??= await buildOpenApiDocument(
       registeredFunctions().filter((f): f is HttpFunctionDefinition => f.kind === "http"),
     );
-    return Promise.resolve(json(200, document));
+    return json(200, document);
   },
 });

@@ -1,11 +1,13 @@
 // The OpenAPI 3.1 document, generated from the same registrations and zod schemas that
 // validate requests, so the contract and the checks cannot drift apart.
 import { z } from "zod";
-import {
+// Types only: zod-openapi itself is imported when the document is first built, so loading the
+// function app (which imports problemSchema from here) does not load it at cold start.
+import type {
   createDocument,
-  type ZodOpenApiOperationObject,
-  type ZodOpenApiPathsObject,
-  type ZodOpenApiResponseObject,
+  ZodOpenApiOperationObject,
+  ZodOpenApiPathsObject,
+  ZodOpenApiResponseObject,
 } from "zod-openapi";
 import { errorCodes } from "../domain/errors.js";
 import type { HttpFunctionDefinition } from "../registry.js";
@@ -104,9 +106,10 @@ function operation(fn: HttpFunctionDefinition, method: string): ZodOpenApiOperat
   };
 }
 
-export function buildOpenApiDocument(
+export async function buildOpenApiDocument(
   functions: readonly HttpFunctionDefinition[],
-): ReturnType<typeof createDocument> {
+): Promise<ReturnType<typeof createDocument>> {
+  const { createDocument } = await import("zod-openapi");
   const paths: ZodOpenApiPathsObject = {};
   for (const fn of functions) {
     const path = `/${fn.route.replace(/\{([A-Za-z0-9_]+)\?\}/g, "{$1}")}`;
