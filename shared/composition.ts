@@ -38,7 +38,10 @@ export function createServices(config: Config): Services {
         await blobService.getContainerClient(blobContainers.exports).getProperties();
       },
     },
-    ...createCosmosStores(db, { retryAfterSeconds: config.DEPENDENCY_RETRY_AFTER_SECONDS }),
+    ...createCosmosStores(db, {
+      retryAfterSeconds: config.DEPENDENCY_RETRY_AFTER_SECONDS,
+      maxRetries: config.DEPENDENCY_MAX_RETRIES,
+    }),
     publisher: serviceBus
       ? createServiceBusPublisher({ client: serviceBus, topicName: config.EVENTS_TOPIC })
       : noTopic,

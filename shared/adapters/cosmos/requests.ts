@@ -28,6 +28,13 @@ export interface CosmosStoreOptions {
   onRequest?: ((event: CosmosRequestEvent) => void) | undefined;
   /** The Retry-After advertised when Cosmos still throttles or fails after the SDK's retries. */
   retryAfterSeconds?: number | undefined;
+  /**
+   * Retries of a read that met 503/408 or a timeout (DEPENDENCY_MAX_RETRIES). The SDK retries
+   * those only by failing over to another region, so a single-region account gets none; 429 is
+   * the SDK's own (retryOptions). Writes are not retried here: their outcome is unknown, and
+   * the client's retry is safe (If-Match).
+   */
+  maxRetries?: number | undefined;
 }
 
 /** The HTTP status of a Cosmos SDK error (`code` on ErrorResponse, sometimes `statusCode`). */
@@ -82,19 +89,30 @@ export class CosmosContainer {
     operation: CosmosOperation,
     crossPartition: boolean,
     run: () => Promise<T>,
+    retryable = false,
   ): Promise<T> {
-    this.options.onRequest?.({ container: this.name, operation, crossPartition });
-    try {
-      return await run();
-    } catch (error) {
-      throw toDependencyError(error, this.retryAfterSeconds);
+    const retries = retryable ? (this.options.maxRetries ?? 0) : 0;
+    for (let attempt = 0; ; attempt++) {
+      this.options.onRequest?.({ container: this.name, operation, crossPartition });
+      try {
+        return await run();
+      } catch (error) {
+        if (attempt < retries && isUnavailable(error)) {
+          await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt)));
+          continue;
+        }
+        throw toDependencyError(error, this.retryAfterSeconds);
+      }
     }
   }
 
   /** Point read by the full hierarchical key; `undefined` when it does not exist. */
   async read(tenantId: string, id: string): Promise<unknown> {
-    const response = await this.call("read", false, () =>
-      this.container.item(id, [tenantId, id]).read<Record<string, unknown>>(),
+    const response = await this.call(
+      "read",
+      false,
+      () => this.container.item(id, [tenantId, id]).read<Record<string, unknown>>(),
+      true,
     );
     if (response.statusCode === 404) return undefined;
     return response.resource;
@@ -162,8 +180,12 @@ export class CosmosContainer {
       ...(inner === undefined ? {} : { continuationToken: inner }),
     };
     try {
-      const response = await this.call("query", false, () =>
-        this.container.items.query<unknown>(spec, options).fetchNext(),
+      // A fresh iterator per try, so a retry repeats exactly this page.
+      const response = await this.call(
+        "query",
+        false,
+        () => this.container.items.query<unknown>(spec, options).fetchNext(),
+        true,
       );
       const next = response.hasMoreResults ? response.continuationToken : undefined;
       return {
@@ -201,6 +223,12 @@ export class CosmosContainer {
     }
     return results.slice(0, limit);
   }
+}
+
+/** Unavailable or timed out (not throttled: the SDK already retried 429 as configured). */
+function isUnavailable(error: unknown): boolean {
+  const status = cosmosStatusOf(error);
+  return status === 503 || status === 408 || isTimeout(error);
 }
 
 function writeError(error: unknown, id: string): unknown {
