@@ -9,14 +9,15 @@ import { FaultStats } from "./stats.js";
 
 const HISTORIES = 1_000;
 const stats = new FaultStats("in-memory");
+const injector = new FaultInjector();
 
 afterAll(() => {
+  stats.faults(injector);
   console.log(stats.summary());
 });
 
 describe("fault histories over the in-memory adapters", () => {
   it(`keeps every promise across ${HISTORIES} random histories with injected faults`, async () => {
-    const injector = new FaultInjector();
     const template = await createFaultTemplate(injector);
     await fc.assert(
       fc.asyncProperty(historyArb(), async (history) => {
@@ -28,7 +29,6 @@ describe("fault histories over the in-memory adapters", () => {
       }),
       { numRuns: HISTORIES },
     );
-    stats.faults(injector);
     expect(stats.histories).toBeGreaterThanOrEqual(HISTORIES);
     expect(injector.injected).toBeGreaterThan(0);
   }, 120_000);
