@@ -137,6 +137,23 @@ describe("POST /sessions/{id}/notify-agent", () => {
     expect((await list(agent)).json.items).toHaveLength(4);
   });
 
+  it("answers a key's retries for 24 hours after its item was created, across midnight, then starts a new item", async () => {
+    app.clock.set("2026-11-26T23:30:00Z");
+    const first = await notify(notice(false), { key: "late" });
+    app.clock.set("2026-11-27T00:30:00Z"); // a retry after midnight: still the same item
+    const afterMidnight = await notify(notice(false), { key: "late" });
+    expect([first.status, afterMidnight.status]).toEqual([201, 200]);
+    expect(afterMidnight.json.id).toBe(first.json.id);
+    app.clock.set("2026-11-27T23:31:00Z"); // 24 h and a minute later: the key has expired
+    const fresh = await notify(notice(false), { key: "late" });
+    const freshRetry = await notify(notice(false), { key: "late" });
+    expect(fresh.status).toBe(201);
+    expect(fresh.json.id).not.toBe(first.json.id);
+    expect(freshRetry.status).toBe(200);
+    expect(freshRetry.json.id).toBe(fresh.json.id);
+    expect((await list(agent)).json.items).toHaveLength(2);
+  });
+
   it("keeps one key per caller: another evaluator's identical key is a different item", async () => {
     const byAlice = await notify(notice(false), { key: "k" });
     const byAdmin = await notify(notice(false), { key: "k", as: admin });

@@ -9,6 +9,8 @@ import { notifyAgentSchema } from "./sessions-complete.js";
 
 /** How long an Idempotency-Key returns the item it first created. */
 const idempotencyWindowMs = 24 * 60 * 60 * 1000;
+/** How many expired generations of one key are followed before a fresh id is used. */
+const maxKeyGenerations = 32;
 
 function idFor(...parts: string[]): string {
   return createHash("sha256").update(parts.join("\u0000")).digest("base64url").slice(0, 40);
@@ -38,25 +40,35 @@ export const sessionsNotifyAgent = httpFunction({
     if (session.archived)
       throw new AppError("SESSION_ARCHIVED", "An archived session is read-only.");
     const now = services.clock.now();
+    const newItem = (id: string) =>
+      createActionItem(
+        {
+          id,
+          tenantId: principal.tenantId,
+          sessionId: session.id,
+          agentId: session.agentId,
+          evaluatorId: principal.userId,
+          summary: input.summary,
+          dueDate: input.dueDate,
+          showScore: input.showScore,
+        },
+        now,
+      );
     const key = request.headers.get("idempotency-key")?.trim();
-    const window = Math.floor(now.getTime() / idempotencyWindowMs);
-    const id = key
-      ? idFor(principal.tenantId, session.id, principal.userId, key, String(window))
-      : randomUUID();
-    const item = createActionItem(
-      {
-        id,
-        tenantId: principal.tenantId,
-        sessionId: session.id,
-        agentId: session.agentId,
-        evaluatorId: principal.userId,
-        summary: input.summary,
-        dueDate: input.dueDate,
-        showScore: input.showScore,
-      },
-      now,
-    );
-    const { stored: saved, created } = await services.actionItems.createIfAbsent(item);
-    return actionItemResponse(services, saved.doc, created ? 201 : 200);
+    if (key) {
+      // A key answers its retries for 24 hours. After that the same key starts a new item
+      // whose id chains from the expired one, so a retry of that request finds it in turn.
+      let id = idFor(principal.tenantId, session.id, principal.userId, key);
+      for (let generation = 0; generation < maxKeyGenerations; generation++) {
+        const { stored: saved, created } = await services.actionItems.createIfAbsent(newItem(id));
+        const age = now.getTime() - Date.parse(saved.doc.createdAt);
+        if (created || age < idempotencyWindowMs) {
+          return actionItemResponse(services, saved.doc, created ? 201 : 200);
+        }
+        id = idFor(id, "next");
+      }
+    }
+    const { stored: saved } = await services.actionItems.createIfAbsent(newItem(randomUUID()));
+    return actionItemResponse(services, saved.doc, 201);
   },
 });
