@@ -115,16 +115,17 @@ export class MemoryCollection<T extends { tenantId: string; id: string }> {
       }
       return 0;
     };
-    const sorted = this.all(identity.tenantId)
-      .map((s) => s.doc)
-      .filter(matches)
-      .map((doc) => ({ doc, key: keyOf(doc) }))
+    // Filter and sort the stored documents as they are; only the page's items are copied and
+    // parsed (copying every document of the tenant made a grid page cost O(tenant × doc size)).
+    const sorted = [...this.docs.values()]
+      .filter((entry) => entry.doc.tenantId === identity.tenantId && matches(entry.doc))
+      .map((entry) => ({ entry, key: keyOf(entry.doc) }))
       .sort((a, b) => compareKeys(a.key, b.key))
-      .filter((entry) => after === undefined || compareKeys(entry.key, after) > 0);
+      .filter((item) => after === undefined || compareKeys(item.key, after) > 0);
     const pageItems = sorted.slice(0, request.limit);
     const last = pageItems.at(-1);
     return {
-      items: pageItems.map((entry) => project(entry.doc)),
+      items: pageItems.map((item) => project(this.out(item.entry).doc)),
       continuationToken:
         sorted.length > pageItems.length && last
           ? encodeContinuation(identity, JSON.stringify(last.key))
