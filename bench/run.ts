@@ -1,0 +1,129 @@
+// `npm run bench [-- --quick] [-- --json FILE]`: every figure of docs/benchmarks.md, each a median
+// of several runs with its spread, measured on this machine. A full run (no --quick) rewrites
+// docs/benchmarks.md. Benchmarks are not tests: nothing here fails on a slow machine, but the
+// summary says which targets hold.
+import { execFile } from "node:child_process";
+import { cpus, freemem, totalmem } from "node:os";
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { parseArgs, promisify } from "node:util";
+import { z } from "zod";
+import { measureColdStart } from "./cold-start.js";
+import { measureCosmosCalls } from "./cosmos-calls.js";
+import { measureLoad } from "./load.js";
+import { measureScoring } from "./scoring.js";
+import { formatSummary, summarize, type Summary } from "./stats.js";
+import { renderMarkdown, targetsOf } from "./report.js";
+
+const root = resolve(import.meta.dirname, "..");
+const run = promisify(execFile);
+
+const { values } = parseArgs({
+  options: { quick: { type: "boolean" }, json: { type: "string" } },
+});
+const quick = values.quick ?? false;
+const plan = quick
+  ? { coldRuns: 3, loadRuns: 3, loadSeconds: 2, completes: 40, scoringRuns: 3, exportRuns: 3 }
+  : { coldRuns: 7, loadRuns: 5, loadSeconds: 5, completes: 500, scoringRuns: 7, exportRuns: 5 };
+
+const exportRunSchema = z.object({ ms: z.number(), peakRssMb: z.number(), bytes: z.number() });
+
+/** bench/export.ts in child mode: a fresh process renders once and reports time and peak RSS. */
+async function measureExport(format: "pdf" | "xlsx", runs: number) {
+  const ms: number[] = [];
+  const rss: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < runs; i++) {
+    const { stdout } = await run(
+      process.execPath,
+      ["--import", "tsx", "bench/export.ts", "--child", format],
+      { cwd: root },
+    );
+    const r = exportRunSchema.parse(JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}"));
+    ms.push(r.ms);
+    rss.push(r.peakRssMb);
+    bytes = r.bytes;
+  }
+  return { ms: summarize(ms), peakRssMb: summarize(rss), bytes };
+}
+
+const log = (line: string) => console.error(line);
+const started = performance.now();
+const step = async <T>(name: string, f: () => Promise<T>): Promise<T> => {
+  const t0 = performance.now();
+  log(`bench: ${name}…`);
+  const result = await f();
+  log(`bench: ${name} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return result;
+};
+
+const cosmos = await step("Cosmos calls", measureCosmosCalls);
+const scoring = await step("scoring", () => measureScoring(plan.scoringRuns));
+const pdf = await step("PDF export", () => measureExport("pdf", plan.exportRuns));
+const xlsx = await step("encrypted XLSX export", () => measureExport("xlsx", plan.exportRuns));
+const load = await step("HTTP load", () =>
+  measureLoad({
+    runs: plan.loadRuns,
+    seconds: plan.loadSeconds,
+    connections: 10,
+    completes: plan.completes,
+  }),
+);
+const cold = await step("cold start", () => measureColdStart(plan.coldRuns));
+
+const results = {
+  mode: quick ? "quick" : "full",
+  measuredAt: new Date().toISOString(),
+  machine: {
+    nproc: cpus().length,
+    cpu: cpus()[0]?.model ?? "unknown",
+    memoryGb: Math.round(totalmem() / 2 ** 30),
+    freeMemoryGb: Math.round(freemem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}/${process.arch}`,
+  },
+  coldStartRatio: cold.ratio.median,
+  coldStart: cold,
+  cosmosCallsPerGet: cosmos.cosmosCallsPerGet,
+  cosmosCallsPerSave: cosmos.cosmosCallsPerSave,
+  cosmosCallsPerComplete: cosmos.cosmosCallsPerComplete,
+  cosmosCallsPerSaveCompleted: cosmos.cosmosCallsPerSaveCompleted,
+  cosmosCallsPerGridPage: cosmos.cosmosCallsPerGridPage,
+  gridQueryCrossPartition: cosmos.gridQueryCrossPartition,
+  sessionDocBytes: cosmos.sessionDocBytes,
+  cosmos,
+  saveVsHealthThroughput: load.saveVsHealthThroughput.median,
+  saveStatus412: load.saveStatus412,
+  load,
+  latencyMs: load.latencyMs,
+  scoringPerSecond: scoring.perSecond.median,
+  scoring,
+  exportMs: { pdf: pdf.ms.median, xlsx: xlsx.ms.median },
+  exportPeakRssMb: { pdf: pdf.peakRssMb.median, xlsx: xlsx.peakRssMb.median },
+  export: { pdf, xlsx },
+  totalSeconds: 0,
+};
+results.totalSeconds = Math.round((performance.now() - started) / 1000);
+const targets = targetsOf(results);
+
+if (values.json)
+  await writeFile(values.json, `${JSON.stringify({ ...results, targets }, null, 2)}\n`);
+if (!quick) await writeFile(resolve(root, "docs/benchmarks.md"), renderMarkdown(results, targets));
+
+const line = (name: string, s: Summary | number | boolean, digits = 2) =>
+  console.log(`${name.padEnd(28)} ${typeof s === "object" ? formatSummary(s, digits) : String(s)}`);
+line("coldStartRatio", cold.ratio);
+line("coldStartRatio (bundled)", cold.bundledRatio);
+line("cosmosCallsPerGet", cosmos.cosmosCallsPerGet);
+line("cosmosCallsPerSave", cosmos.cosmosCallsPerSave);
+line("cosmosCallsPerComplete", cosmos.cosmosCallsPerComplete);
+line("cosmosCallsPerSaveCompleted", cosmos.cosmosCallsPerSaveCompleted);
+line("cosmosCallsPerGridPage", cosmos.cosmosCallsPerGridPage);
+line("gridQueryCrossPartition", cosmos.gridQueryCrossPartition);
+line("sessionDocBytes", cosmos.sessionDocBytes);
+line("saveVsHealthThroughput", load.saveVsHealthThroughput);
+line("save 412s", load.saveStatus412);
+line("scoringPerSecond", scoring.perSecond, 0);
+line("exportMs pdf / xlsx", `${pdf.ms.median.toFixed(0)} / ${xlsx.ms.median.toFixed(0)}` as never);
+for (const t of targets) console.log(`${t.met ? "met    " : "MISSED "} ${t.name}: ${t.target}`);
+console.log(`total ${results.totalSeconds} s`);

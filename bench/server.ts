@@ -1,0 +1,139 @@
+// The throughput benchmark's server: the registered functions served over HTTP with the local
+// host's routing (dev/routes.ts) and in-memory services (the unit-test harness: real token
+// checks, in-memory stores), plus a no-op function registered only here as the baseline. Runs
+// as a child process so the load generator does not share its CPU; prints one JSON line.
+//   npx tsx bench/server.ts <sessionsToSave> <sessionsToComplete>
+import { randomUUID } from "node:crypto";
+import { once } from "node:events";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { HttpResponseInit } from "@azure/functions";
+import { HttpRequest, HttpResponse, InvocationContext } from "../dev/azure-functions.js";
+import { buildHostTable, matchRoute } from "../dev/routes.js";
+import { createTestApp } from "../shared/testing/harness.js";
+import { admin, alice, createLargeForms, createSession } from "../shared/testing/scenario.js";
+import { httpFunction, json, registeredFunctions } from "../shared/registry.js";
+import { problem } from "../shared/http/problem.js";
+
+export const noopRoute = "bench/noop";
+
+httpFunction({
+  name: "benchNoop",
+  route: noopRoute,
+  methods: ["GET"],
+  access: "anonymous",
+  summary: "Does nothing (the benchmark's baseline)",
+  responses: [{ status: 200, description: "Nothing" }],
+  handler: () => Promise.resolve(json(200, { ok: true })),
+});
+
+export interface BenchSession {
+  id: string;
+  etag: string;
+  formId: string;
+}
+
+export interface ServerReady {
+  port: number;
+  evaluatorToken: string;
+  adminToken: string;
+  /** Sessions each load-generator connection saves (one per connection). */
+  toSave: BenchSession[];
+  /** Fully answered sessions, each completed once. */
+  toComplete: BenchSession[];
+}
+
+async function readBody(req: IncomingMessage): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+const silent = () => undefined;
+
+async function serve(
+  table: ReturnType<typeof buildHostTable>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const method = (req.method ?? "GET").toUpperCase();
+  const url = new URL(req.url ?? "/", "http://localhost");
+  const bytes = await readBody(req);
+  const match = matchRoute(table, method, url.pathname.replace(/^\/api\//, ""));
+  let init: HttpResponseInit;
+  if (match.kind === "match") {
+    const request = new HttpRequest({
+      method,
+      url: url.toString(),
+      headers: Object.fromEntries(
+        Object.entries(req.headers).flatMap(([k, v]) =>
+          v === undefined ? [] : [[k, Array.isArray(v) ? v.join(", ") : v]],
+        ),
+      ),
+      ...(bytes.byteLength > 0 ? { body: { bytes } } : {}),
+      params: match.params,
+    });
+    const context = new InvocationContext({
+      invocationId: randomUUID(),
+      functionName: match.route.name,
+      logHandler: silent,
+    });
+    init = await match.route.handler(request, context);
+  } else {
+    init = problem("NOT_FOUND", "No such route.");
+  }
+  const response = new HttpResponse(init);
+  const body = new Uint8Array(await response.arrayBuffer());
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => res.setHeader(name, value));
+  res.setHeader("Content-Length", body.byteLength);
+  res.end(body);
+}
+
+async function main(toSaveCount: number, toCompleteCount: number): Promise<void> {
+  const app = await createTestApp();
+  const { formIds, answers } = await createLargeForms(app, 5, 40);
+  const formId = formIds[0] ?? "";
+  const sessionIds = async (n: number) => {
+    const out: BenchSession[] = [];
+    for (let i = 0; i < n; i++) {
+      const s = await createSession(app, { formIds }, formId);
+      out.push({ id: s.sessionId, etag: s.etag, formId });
+    }
+    return out;
+  };
+  const toSave = await sessionIds(toSaveCount);
+  const toComplete: BenchSession[] = [];
+  for (const s of await sessionIds(toCompleteCount)) {
+    const res = await app.call("sessionsAnswers", {
+      as: alice,
+      params: { id: s.id },
+      headers: { "if-match": s.etag },
+      body: { answers },
+    });
+    if (res.status !== 200) throw new Error(`seed save: ${res.status}`);
+    toComplete.push({ ...s, etag: res.headers.etag ?? "" });
+  }
+
+  const table = buildHostTable(registeredFunctions());
+  const server = createServer((req, res) => {
+    serve(table, req, res).catch((error: unknown) => {
+      res.statusCode = 500;
+      res.end(String(error));
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const ready: ServerReady = {
+    port: (server.address() as AddressInfo).port,
+    evaluatorToken: await app.token(alice),
+    adminToken: await app.token(admin),
+    toSave,
+    toComplete,
+  };
+  console.log(JSON.stringify(ready));
+}
+
+if (process.argv[1] === import.meta.filename) {
+  await main(Number(process.argv[2] ?? 10), Number(process.argv[3] ?? 100));
+}
