@@ -1,6 +1,7 @@
 // The local host's demo data: a tenant "demo" seeded through the HTTP API itself, as the UI
 // would, so what a new user sees is what the service's own rules produced.
 import type { Role } from "../shared/http/auth.js";
+import { customerCareForm } from "../shared/domain/example-form.js";
 
 export interface SeedPrincipal {
   tenantId: string;
@@ -29,62 +30,7 @@ export interface SeedResult {
 }
 
 /** API.md's example form. */
-export const demoForm = {
-  name: "Customer care",
-  groups: [
-    {
-      id: "opening",
-      name: "Opening",
-      weight: 40,
-      questions: [
-        {
-          id: "greet",
-          text: "Greeted the customer by name?",
-          type: "yesNo",
-          required: true,
-          weight: 50,
-          naAllowed: false,
-          answers: [
-            { id: "yes", label: "Yes", score: 100 },
-            { id: "no", label: "No", score: 0 },
-          ],
-        },
-        {
-          id: "verify",
-          text: "Verified identity?",
-          type: "singleChoice",
-          required: true,
-          weight: 50,
-          naAllowed: true,
-          answers: [
-            { id: "full", label: "Fully", score: 100 },
-            { id: "none", label: "Not at all", score: 0, autofail: true },
-          ],
-        },
-      ],
-    },
-    {
-      id: "close",
-      name: "Closing",
-      weight: 60,
-      questions: [
-        {
-          id: "resolved",
-          text: "Issue resolved?",
-          type: "yesNo",
-          required: true,
-          weight: 100,
-          naAllowed: false,
-          answers: [
-            { id: "yes", label: "Yes", score: 100 },
-            { id: "no", label: "No", score: 0 },
-          ],
-        },
-        { id: "notes", text: "Notes", type: "text", required: false, weight: 0 },
-      ],
-    },
-  ],
-};
+export const demoForm = customerCareForm;
 
 class SeedError extends Error {}
 

@@ -6,6 +6,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../shared/http/auth.js";
 import { api, tokenFor, type ApiResponse } from "./support/http.js";
+import { customerCareForm } from "../shared/domain/example-form.js";
 
 const tenantId = `grid-${randomUUID().slice(0, 8)}`;
 const PAST_DAY = (d: number) => `2020-01-${String(d).padStart(2, "0")}T00:00:00.000Z`;
@@ -169,61 +170,8 @@ beforeAll(async () => {
   for (const [person, roles] of Object.entries(roleOf) as [Person, readonly Role[]][]) {
     tokens.set(person, await tokenFor({ tenantId, userId: person, roles }));
   }
-  const form = await call("admin", "POST", "forms", {
-    name: "Customer care",
-    groups: [
-      {
-        id: "opening",
-        name: "Opening",
-        weight: 40,
-        questions: [
-          {
-            id: "greet",
-            text: "Greeted the customer by name?",
-            type: "yesNo",
-            required: true,
-            weight: 50,
-            naAllowed: false,
-            answers: [
-              { id: "yes", label: "Yes", score: 100 },
-              { id: "no", label: "No", score: 0 },
-            ],
-          },
-          {
-            id: "verify",
-            text: "Verified identity?",
-            type: "singleChoice",
-            required: true,
-            weight: 50,
-            naAllowed: true,
-            answers: [
-              { id: "full", label: "Fully", score: 100 },
-              { id: "none", label: "Not at all", score: 0, autofail: true },
-            ],
-          },
-        ],
-      },
-      {
-        id: "close",
-        name: "Closing",
-        weight: 60,
-        questions: [
-          {
-            id: "resolved",
-            text: "Issue resolved?",
-            type: "yesNo",
-            required: true,
-            weight: 100,
-            naAllowed: false,
-            answers: [
-              { id: "yes", label: "Yes", score: 100 },
-              { id: "no", label: "No", score: 0 },
-            ],
-          },
-        ],
-      },
-    ],
-  });
+  const form = await call("admin", "POST", "forms", customerCareForm);
+
   expect(form.status).toBe(201);
   careFormId = form.json.id as string;
 
