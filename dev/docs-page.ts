@@ -25,8 +25,8 @@ async function main() {
   for (const [path, item] of Object.entries(doc.paths ?? {})) {
     for (const [method, op] of Object.entries(item)) {
       if (!["get", "post", "put", "patch", "delete"].includes(method)) continue;
-      const roles = /Roles: ([^.]+)\./.exec(op.description ?? "");
-      const auth = Array.isArray(op.security) && op.security.length === 0 ? "no token" : roles ? roles[1] : "any signed-in user";
+      const roles = op["x-roles"];
+      const auth = Array.isArray(op.security) && op.security.length === 0 ? "no token" : Array.isArray(roles) ? roles.join(", ") : "any signed-in user";
       const params = (op.parameters ?? []).map((p) => resolve(doc, p, 0));
       const body = op.requestBody?.content?.["application/json"]?.schema;
       const responses = Object.entries(op.responses ?? {}).map(([status, r]) => {

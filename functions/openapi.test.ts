@@ -41,5 +41,10 @@ describe("GET /api/openapi.json", () => {
       expect.arrayContaining(["limit", "continuationToken", "status", "archived"]),
     );
     expect(doc.paths["/health"].get.security).toEqual([]);
+    expect(doc.paths["/forms"].post["x-roles"]).toEqual(["QM.Administrator"]);
+    expect(doc.paths["/sessions/archive"].post["x-roles"]).toEqual([
+      "QM.Administrator",
+      "QM.Archive",
+    ]);
   });
 });

@@ -80,6 +80,8 @@ function operation(fn: HttpFunctionDefinition, method: string): ZodOpenApiOperat
     description: `${fn.summary}.${roles}${fn.ifMatch ? " Requires If-Match." : ""}`,
     tags: [...fn.tags],
     ...(fn.access === "anonymous" ? { security: [] } : {}),
+    // The roles allowed to call, for the API reference page and generated clients.
+    ...(typeof fn.access === "string" ? {} : { "x-roles": [...fn.access] }),
     requestParams: {
       ...(pathParams.length > 0
         ? {
