@@ -1,4 +1,7 @@
 // The targets of issue 8 checked against a run, and docs/benchmarks.md written from it.
+import { writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import { format } from "prettier";
 import type { ColdStartResult } from "./cold-start.js";
 import type { CosmosCallsResult } from "./cosmos-calls.js";
 import type { LoadResult } from "./load.js";
@@ -192,6 +195,19 @@ ${(["get", "save", "complete", "gridPage"] as const)
 (grid page: an administrator's first page of 50 summaries; complete: each request completes
 another fully answered session.)
 
+### Why the save ratio misses its target
+
+The ratio is measured on the heavy session (5 forms × 40 questions, ${(r.cosmos.sessionDocBytes / 1024).toFixed(0)} KB stored)
+against a no-op that answers in well under a millisecond. A save is bounded by work proportional
+to the document, not by the handler's own logic (scoring the whole session takes
+${(1000 / r.scoring.perSecond.median).toFixed(3)} ms): the in-memory store copies
+(\`structuredClone\`) and re-parses the full document with the zod schema on the read and again
+on the write, and the response serialises the whole session view. Meeting 0.5 needs a cheaper
+stored-document parse (no deep shape check of the immutable form snapshots), stores that skip
+the defensive copies, and a smaller save response, none of which is done yet. The grid's
+in-memory latency has the same cause (each page item is copied and parsed in full before it is
+projected to a summary); the Cosmos adapter projects in the query instead.
+
 ## Scoring and exports
 
 | figure | value |
@@ -203,4 +219,10 @@ another fully answered session.)
 | \`exportPeakRssMb\` encrypted XLSX | ${s0(r.export.xlsx.peakRssMb)} |
 | output size PDF / XLSX | ${(r.export.pdf.bytes / 1024).toFixed(0)} KB / ${(r.export.xlsx.bytes / 1024).toFixed(0)} KB |
 `;
+}
+
+/** Writes docs/benchmarks.md, formatted as `npm run lint` (prettier --check) expects. */
+export async function writeBenchmarksDoc(r: BenchResults, targets: TargetCheck[]): Promise<void> {
+  const file = resolve(import.meta.dirname, "../docs/benchmarks.md");
+  await writeFile(file, await format(renderMarkdown(r, targets), { filepath: file }));
 }

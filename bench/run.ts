@@ -13,7 +13,7 @@ import { measureCosmosCalls } from "./cosmos-calls.js";
 import { measureLoad } from "./load.js";
 import { measureScoring } from "./scoring.js";
 import { formatSummary, summarize, type Summary } from "./stats.js";
-import { renderMarkdown, targetsOf } from "./report.js";
+import { targetsOf, writeBenchmarksDoc } from "./report.js";
 
 const root = resolve(import.meta.dirname, "..");
 const run = promisify(execFile);
@@ -108,7 +108,7 @@ const targets = targetsOf(results);
 
 if (values.json)
   await writeFile(values.json, `${JSON.stringify({ ...results, targets }, null, 2)}\n`);
-if (!quick) await writeFile(resolve(root, "docs/benchmarks.md"), renderMarkdown(results, targets));
+if (!quick) await writeBenchmarksDoc(results, targets);
 
 const line = (name: string, s: Summary | number | boolean, digits = 2) =>
   console.log(`${name.padEnd(28)} ${typeof s === "object" ? formatSummary(s, digits) : String(s)}`);

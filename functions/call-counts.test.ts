@@ -152,7 +152,7 @@ describe("Cosmos calls per request (counted at the adapter)", () => {
       .item(s.sessionId, ["t1", s.sessionId])
       .read<Record<string, unknown>>();
     const bytes = Buffer.byteLength(JSON.stringify(resource));
-    expect(Object.keys((resource?.answers ?? {}))).toHaveLength(5);
+    expect(Object.keys(resource?.answers ?? {})).toHaveLength(5);
     expect(bytes).toBeLessThan(60 * 1024);
   }, 30_000);
 });
