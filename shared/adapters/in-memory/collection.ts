@@ -50,9 +50,17 @@ export class MemoryCollection<T extends { tenantId: string; id: string }> {
     return `${tenantId}\u0000${id}`;
   }
 
-  /** Parsed copies, like a document read back from Cosmos. */
+  /**
+   * Copies out, so callers never share the stored object. What is stored was parsed once on
+   * its way in (see `stored`), so reads need no second parse.
+   */
   private out(entry: { doc: T; etag: string }): Stored<T> {
-    return { doc: this.schema.parse(structuredClone(entry.doc)), etag: entry.etag };
+    return { doc: structuredClone(entry.doc), etag: entry.etag };
+  }
+
+  /** The document as the store keeps it: a parsed copy, like Cosmos's JSON round trip. */
+  private stored(doc: T): { doc: T; etag: string } {
+    return { doc: this.schema.parse(structuredClone(doc)), etag: nextEtag() };
   }
 
   get(tenantId: string, id: string): Stored<T> | undefined {
@@ -65,7 +73,7 @@ export class MemoryCollection<T extends { tenantId: string; id: string }> {
     if (this.docs.has(key)) {
       throw new AppError("CONFLICT", `A document with id ${doc.id} already exists.`);
     }
-    const entry = { doc: structuredClone(doc), etag: nextEtag() };
+    const entry = this.stored(doc);
     this.docs.set(key, entry);
     return this.out(entry);
   }
@@ -80,7 +88,7 @@ export class MemoryCollection<T extends { tenantId: string; id: string }> {
         `Document ${doc.id} was changed by someone else; reload it and retry.`,
       );
     }
-    const entry = { doc: structuredClone(doc), etag: nextEtag() };
+    const entry = this.stored(doc);
     this.docs.set(key, entry);
     return this.out(entry);
   }
