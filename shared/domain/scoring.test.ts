@@ -54,6 +54,17 @@ describe("answerScore", () => {
     expect(answerScore(multi, { answerIds: ["b", "c"] })).toBeCloseTo(50.1, 10);
     expect(answerScore(multi, { answerIds: ["a", "b"] })).toBe(100);
   });
+  it("gives exactly 100 when decimal scores sum to 100 (75.67 + 24.33 is not 100 in binary)", () => {
+    const options = {
+      ...multi,
+      answers: [
+        { id: "m0", label: "Option 0", score: 75.66999999999999 },
+        { id: "m1", label: "Option 1", score: 24.33 },
+      ],
+    };
+    expect(75.66999999999999 + 24.33).not.toBe(100);
+    expect(answerScore(options, { answerIds: ["m0", "m1"] })).toBe(100);
+  });
   it("is null for N/A, text questions and an empty choice", () => {
     expect(answerScore(yesNo("q", 100), { na: true })).toBeNull();
     expect(answerScore({ ...multi, type: "text", answers: [] }, { text: "fine" })).toBeNull();

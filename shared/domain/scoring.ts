@@ -45,10 +45,10 @@ export function answerScore(question: Question, answer: Answer): number | null {
   const options = chosenOptions(question, answer);
   if (options.length === 0) return null;
   if (question.type === "multiChoice") {
-    return Math.min(
-      100,
-      options.reduce((sum, option) => sum + option.score, 0),
-    );
+    // Scores are decimals people typed; rounding the sum to 9 places drops only float noise
+    // (75.67 + 24.33 is 99.99999999999999 in binary), so a reachable 100 really is 100.
+    const sum = options.reduce((total, option) => total + option.score, 0);
+    return Math.min(100, Math.round(sum * 1e9) / 1e9);
   }
   // A single-answer question carries exactly one id once the patch was validated.
   return options[0]?.score ?? null;
