@@ -191,6 +191,11 @@ describe("fault histories over cosmosdb-server", () => {
           calls = (calls * 1103515245 + 12345) % 2147483648;
           if (run < MAX_RETRIES && calls % 10 === 0) {
             run++;
+            // `run` bounds throttles in a row across all requests, not per request: with two
+            // operations at once, one request can meet more than MAX_RETRIES of them and
+            // rightly answer 503. Count every wire throttle as an injected fault, so such a 503
+            // is explained.
+            env.injector.injected++;
             return { kind: "throttle", retryAfterMs: 1 };
           }
           run = 0;
