@@ -6,7 +6,7 @@ import { createInterface } from "node:readline";
 import { resolve } from "node:path";
 import autocannon, { type Client, type Options, type Request, type Result } from "autocannon";
 import { summarize, type Summary } from "./stats.js";
-import type { BenchSession, ServerReady } from "./server.js";
+import type { BenchSession, ServerReady, SessionShape } from "./server.js";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -17,7 +17,9 @@ export interface Latency {
   non2xx: number;
 }
 
-export interface LoadResult {
+/** The save-vs-no-op figures of one session shape. */
+export interface SaveLoadResult {
+  shape: SessionShape;
   /** requests/s of the save ÷ requests/s of the no-op, per paired run. */
   saveVsHealthThroughput: Summary;
   saveRps: Summary;
@@ -25,12 +27,25 @@ export interface LoadResult {
   saves: number;
   saveStatus412: number;
   saveNon2xx: number;
-  latencyMs: { get: Latency; save: Latency; complete: Latency; gridPage: Latency };
+  /** Latency of the last save run. */
+  save: Latency;
   connections: number;
   secondsPerRun: number;
 }
 
+export interface LoadResult extends SaveLoadResult {
+  latencyMs: { get: Latency; save: Latency; complete: Latency; gridPage: Latency };
+}
+
+export interface LoadOptions {
+  shape: SessionShape;
+  runs: number;
+  seconds: number;
+  connections: number;
+}
+
 async function startServer(
+  shape: SessionShape,
   toSave: number,
   toComplete: number,
 ): Promise<{
@@ -39,7 +54,7 @@ async function startServer(
 }> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "bench/server.ts", String(toSave), String(toComplete)],
+    ["--import", "tsx", "bench/server.ts", shape, String(toSave), String(toComplete)],
     { cwd: root, stdio: ["ignore", "pipe", "ignore"] },
   );
   const lines = createInterface({ input: child.stdout });
@@ -111,81 +126,115 @@ function perConnection(
   };
 }
 
-export async function measureLoad(options: {
-  runs: number;
-  seconds: number;
-  connections: number;
-  completes: number;
-}): Promise<LoadResult> {
+const evaluatorAuth = (ready: ServerReady) => ({ authorization: `Bearer ${ready.evaluatorToken}` });
+
+/** Paired runs of the no-op and of one-answer saves, each connection saving its own session. */
+async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<SaveLoadResult> {
   const { runs, seconds, connections } = options;
-  const { ready, child } = await startServer(connections, options.completes);
-  try {
-    const url = `http://127.0.0.1:${ready.port}`;
-    const evaluator = { authorization: `Bearer ${ready.evaluatorToken}` };
-    let toggle = 0;
-    const saveRequest = (s: BenchSession, etag: string): Request => ({
-      method: "PUT",
-      path: `/api/sessions/${s.id}/answers`,
-      headers: { ...evaluator, "content-type": "application/json", "if-match": etag },
-      // A typical autosave: one answer changed; the whole 5 × 40 session is rescored and written.
-      body: JSON.stringify({
-        answers: { [s.formId]: { q1: { answerIds: [toggle++ % 2 ? "yes" : "no"] } } },
-      }),
+  const url = `http://127.0.0.1:${ready.port}`;
+  const { formId, questionId, answerIds } = ready.save;
+  let toggle = 0;
+  const saveRequest = (s: BenchSession, etag: string): Request => ({
+    method: "PUT",
+    path: `/api/sessions/${s.id}/answers`,
+    headers: { ...evaluatorAuth(ready), "content-type": "application/json", "if-match": etag },
+    // An autosave: one answer changed; the whole session is rescored, written and returned.
+    body: JSON.stringify({
+      answers: { [formId]: { [questionId]: { answerIds: [answerIds[toggle++ % 2]] } } },
+    }),
+  });
+  let status412 = 0;
+  let saves = 0;
+  const countStatus = (status: number) => {
+    saves++;
+    if (status === 412) status412++;
+  };
+  // Fixed amounts, not durations: a run ends only when every response arrived, so no save is
+  // cut off mid-flight (its ETag lost) between runs. Amounts are sized from the warm-up rates.
+  let noopAmount = 0;
+  let saveAmount = 0;
+  const noop = () =>
+    noopAmount
+      ? timed({ url: `${url}/api/bench/noop`, connections, amount: noopAmount })
+      : timed({ url: `${url}/api/bench/noop`, connections, duration: seconds });
+  const saveClients = perConnection(ready.toSave, saveRequest, countStatus);
+  const save = () =>
+    timed({
+      url,
+      connections,
+      ...(saveAmount ? { amount: saveAmount } : { duration: seconds }),
+      setupClient: saveClients,
     });
-    let status412 = 0;
-    let saves = 0;
-    const countStatus = (status: number) => {
-      saves++;
-      if (status === 412) status412++;
-    };
-    // Fixed amounts, not durations: a run ends only when every response arrived, so no save is
-    // cut off mid-flight (its ETag lost) between runs. Amounts are sized from the warm-up rates.
-    let noopAmount = 0;
-    let saveAmount = 0;
-    const noop = () =>
-      noopAmount
-        ? timed({ url: `${url}/api/bench/noop`, connections, amount: noopAmount })
-        : timed({ url: `${url}/api/bench/noop`, connections, duration: seconds });
-    const saveClients = perConnection(ready.toSave, saveRequest, countStatus);
-    const save = () =>
-      timed({
-        url,
-        connections,
-        ...(saveAmount ? { amount: saveAmount } : { duration: seconds }),
-        setupClient: saveClients,
-      });
 
-    // Warm-up (JIT, caches) for both paths, not recorded.
-    const amountFor = (r: Result & { rate: number }) =>
-      Math.max(connections * 20, Math.round(r.rate * seconds));
-    noopAmount = amountFor(await noop());
-    // The warm-up save runs a fixed amount too: a duration would cut saves off mid-flight.
-    saveAmount = connections * 20;
-    const warmSave = await save();
-    saveAmount = amountFor(warmSave);
-    status412 = 0;
-    saves = 0;
-    const ratios: number[] = [];
-    const saveRps: number[] = [];
-    const noopRps: number[] = [];
-    let saveNon2xx = 0;
-    let lastSave: (Result & { rate: number }) | undefined;
-    for (let i = 0; i < runs; i++) {
-      const n = await noop();
-      const s = await save();
-      saveNon2xx += s.non2xx;
-      lastSave = s;
-      noopRps.push(rate(n));
-      saveRps.push(rate(s));
-      // requests.average is per-second samples; whole-run rates also count the last partial second.
-      ratios.push(rate(s) / rate(n));
-    }
+  // Warm-up (JIT, caches) for both paths, not recorded.
+  const amountFor = (r: Result & { rate: number }) =>
+    Math.max(connections * 20, Math.round(r.rate * seconds));
+  noopAmount = amountFor(await noop());
+  // The warm-up save runs a fixed amount too: a duration would cut saves off mid-flight.
+  saveAmount = connections * 20;
+  const warmSave = await save();
+  saveAmount = amountFor(warmSave);
+  status412 = 0;
+  saves = 0;
+  const ratios: number[] = [];
+  const saveRps: number[] = [];
+  const noopRps: number[] = [];
+  let saveNon2xx = 0;
+  let lastSave = warmSave;
+  for (let i = 0; i < runs; i++) {
+    const n = await noop();
+    const s = await save();
+    saveNon2xx += s.non2xx;
+    lastSave = s;
+    noopRps.push(rate(n));
+    saveRps.push(rate(s));
+    // Whole-run rates (first request to last response), not autocannon's per-second samples.
+    ratios.push(rate(s) / rate(n));
+  }
+  return {
+    shape: ready.shape,
+    saveVsHealthThroughput: summarize(ratios),
+    saveRps: summarize(saveRps),
+    noopRps: summarize(noopRps),
+    saves,
+    saveStatus412: status412,
+    saveNon2xx,
+    save: latencyOf(lastSave),
+    connections,
+    secondsPerRun: seconds,
+  };
+}
 
+async function withServer<T>(
+  shape: SessionShape,
+  toSave: number,
+  toComplete: number,
+  measure: (ready: ServerReady) => Promise<T>,
+): Promise<T> {
+  const { ready, child } = await startServer(shape, toSave, toComplete);
+  try {
+    return await measure(ready);
+  } finally {
+    child.kill();
+  }
+}
+
+/** Save vs no-op throughput only (no get, grid or complete runs). */
+export function measureSaveLoad(options: LoadOptions): Promise<SaveLoadResult> {
+  return withServer(options.shape, options.connections, 0, (ready) => measureSaves(ready, options));
+}
+
+/** Save vs no-op throughput, then get, grid-page and complete latencies, on one session shape. */
+export function measureLoad(options: LoadOptions & { completes: number }): Promise<LoadResult> {
+  const { seconds, connections } = options;
+  return withServer(options.shape, connections, options.completes, async (ready) => {
+    const saves = await measureSaves(ready, options);
+    const url = `http://127.0.0.1:${ready.port}`;
     const get = await timed({
       url: `${url}/api/sessions/${ready.toSave[0]?.id ?? ""}`,
       connections,
       duration: seconds,
-      headers: evaluator,
+      headers: evaluatorAuth(ready),
     });
     const gridPage = await timed({
       url: `${url}/api/sessions?limit=50`,
@@ -197,27 +246,18 @@ export async function measureLoad(options: {
       url,
       connections,
       amount: ready.toComplete.length,
-      setupClient: completeEach(ready.toComplete, evaluator),
+      setupClient: completeEach(ready.toComplete, evaluatorAuth(ready)),
     });
     return {
-      saveVsHealthThroughput: summarize(ratios),
-      saveRps: summarize(saveRps),
-      noopRps: summarize(noopRps),
-      saves,
-      saveStatus412: status412,
-      saveNon2xx,
+      ...saves,
       latencyMs: {
         get: latencyOf(get),
-        save: latencyOf(lastSave ?? (await save())),
+        save: saves.save,
         complete: latencyOf(complete),
         gridPage: latencyOf(gridPage),
       },
-      connections,
-      secondsPerRun: seconds,
     };
-  } finally {
-    child.kill();
-  }
+  });
 }
 
 /** Completing is one-shot: every request takes the next fully answered session of the pool. */

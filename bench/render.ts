@@ -7,4 +7,6 @@ const file = process.argv[2];
 if (!file) throw new Error("Usage: npx tsx bench/render.ts results.json");
 const results = JSON.parse(await readFile(file, "utf8")) as BenchResults & { mode: string };
 if (results.mode !== "full") throw new Error("Only a full run may be written to the docs.");
+// Runs saved before the typical/large split have no loadLarge and cannot be rendered.
+if (!("loadLarge" in results)) throw new Error("This run predates loadLarge; run the bench again.");
 await writeBenchmarksDoc(results, targetsOf(results));

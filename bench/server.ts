@@ -2,7 +2,7 @@
 // host's routing (dev/routes.ts) and in-memory services (the unit-test harness: real token
 // checks, in-memory stores), plus a no-op function registered only here as the baseline. Runs
 // as a child process so the load generator does not share its CPU; prints one JSON line.
-//   npx tsx bench/server.ts <sessionsToSave> <sessionsToComplete>
+//   npx tsx bench/server.ts <typical|large> <sessionsToSave> <sessionsToComplete>
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -10,8 +10,15 @@ import type { AddressInfo } from "node:net";
 import type { HttpResponseInit } from "@azure/functions";
 import { HttpRequest, HttpResponse, InvocationContext } from "../dev/azure-functions.js";
 import { buildHostTable, matchRoute } from "../dev/routes.js";
-import { createTestApp } from "../shared/testing/harness.js";
-import { admin, alice, createLargeForms, createSession } from "../shared/testing/scenario.js";
+import { createTestApp, type TestApp } from "../shared/testing/harness.js";
+import { customerCareForm } from "../shared/domain/example-form.js";
+import {
+  admin,
+  alice,
+  createForm,
+  createLargeForms,
+  createSession,
+} from "../shared/testing/scenario.js";
 import { httpFunction, json, registeredFunctions } from "../shared/registry.js";
 import { problem } from "../shared/http/problem.js";
 
@@ -27,14 +34,30 @@ httpFunction({
   handler: () => Promise.resolve(json(200, { ok: true })),
 });
 
+/**
+ * `typical`: one form, API.md's "Customer care" example (4 questions), the session the product's
+ * own docs show. `large`: 5 forms × 40 questions, the size sessionDocBytes is specified for.
+ */
+export const sessionShapes = ["typical", "large"] as const;
+export type SessionShape = (typeof sessionShapes)[number];
+
 export interface BenchSession {
   id: string;
   etag: string;
   formId: string;
 }
 
+/** What a one-answer save needs: a question of the shape and two answers to toggle between. */
+export interface SaveTarget {
+  formId: string;
+  questionId: string;
+  answerIds: [string, string];
+}
+
 export interface ServerReady {
   port: number;
+  shape: SessionShape;
+  save: SaveTarget;
   evaluatorToken: string;
   adminToken: string;
   /** Sessions each load-generator connection saves (one per connection). */
@@ -90,10 +113,40 @@ async function serve(
   res.end(body);
 }
 
-async function main(toSaveCount: number, toCompleteCount: number): Promise<void> {
+interface SeededForms {
+  formIds: string[];
+  /** Answers for every question, so a session can be completed. */
+  answers: Record<string, Record<string, unknown>>;
+  save: SaveTarget;
+}
+
+async function seedForms(app: TestApp, shape: SessionShape): Promise<SeededForms> {
+  if (shape === "large") {
+    const { formIds, answers } = await createLargeForms(app, 5, 40);
+    const formId = formIds[0] ?? "";
+    // q1 of every fixture form is a yes/no question.
+    return { formIds, answers, save: { formId, questionId: "q1", answerIds: ["yes", "no"] } };
+  }
+  const { id: formId } = await createForm(app, customerCareForm);
+  const answers = {
+    [formId]: {
+      greet: { answerIds: ["yes"] },
+      verify: { answerIds: ["full"] },
+      resolved: { answerIds: ["yes"] },
+      notes: { text: "Friendly, resolved on the first call." },
+    },
+  };
+  return {
+    formIds: [formId],
+    answers,
+    save: { formId, questionId: "greet", answerIds: ["yes", "no"] },
+  };
+}
+
+async function main(shape: SessionShape, toSaveCount: number, toCompleteCount: number) {
   const app = await createTestApp();
-  const { formIds, answers } = await createLargeForms(app, 5, 40);
-  const formId = formIds[0] ?? "";
+  const { formIds, answers, save } = await seedForms(app, shape);
+  const formId = save.formId;
   const sessionIds = async (n: number) => {
     const out: BenchSession[] = [];
     for (let i = 0; i < n; i++) {
@@ -126,6 +179,8 @@ async function main(toSaveCount: number, toCompleteCount: number): Promise<void>
   await once(server, "listening");
   const ready: ServerReady = {
     port: (server.address() as AddressInfo).port,
+    shape,
+    save,
     evaluatorToken: await app.token(alice),
     adminToken: await app.token(admin),
     toSave,
@@ -135,5 +190,8 @@ async function main(toSaveCount: number, toCompleteCount: number): Promise<void>
 }
 
 if (process.argv[1] === import.meta.filename) {
-  await main(Number(process.argv[2] ?? 10), Number(process.argv[3] ?? 100));
+  const shape = sessionShapes.find((s) => s === process.argv[2]);
+  if (!shape)
+    throw new Error(`Usage: bench/server.ts <${sessionShapes.join("|")}> [saves] [completes]`);
+  await main(shape, Number(process.argv[3] ?? 10), Number(process.argv[4] ?? 100));
 }
