@@ -167,3 +167,50 @@ describe("createTokenVerifier", () => {
     );
   });
 });
+
+describe("the verified-token cache", () => {
+  it("checks a token's signature once and answers its repeats from memory, until it expires", async () => {
+    const trusted = await generateKeyPair("ES256");
+    const jwk = { ...(await exportJWK(trusted.publicKey)), kid: "c1", alg: "ES256" };
+    const localKeys = createLocalJWKSet({ keys: [jwk] });
+    let keyLookups = 0;
+    const counting = createTokenVerifier({
+      issuers: [issuer],
+      audience,
+      allowedTenants: ["*"],
+      keys: (header, input) => {
+        keyLookups++;
+        return localKeys(header, input);
+      },
+    });
+    const token = await new SignJWT({ ...validClaims(), exp: now() + 2 })
+      .setProtectedHeader({ alg: "ES256", kid: "c1" })
+      .sign(trusted.privateKey);
+    const first = await counting(`Bearer ${token}`);
+    const again = await counting(`Bearer ${token}`);
+    expect(again).toEqual(first);
+    expect(keyLookups).toBe(1);
+    // Past its exp the cached entry is not used: the token is verified again (and refused
+    // once outside the clock tolerance, which the expiry tests above cover).
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    await counting(`Bearer ${token}`);
+    expect(keyLookups).toBe(2);
+  });
+
+  it("never caches a refusal: a token of a tenant not served stays refused", async () => {
+    const trusted = await generateKeyPair("ES256");
+    const jwk = { ...(await exportJWK(trusted.publicKey)), kid: "c2", alg: "ES256" };
+    const limited = createTokenVerifier({
+      issuers: [issuer],
+      audience,
+      allowedTenants: ["tenant-2"],
+      keys: createLocalJWKSet({ keys: [jwk] }),
+    });
+    const token = await new SignJWT(validClaims())
+      .setProtectedHeader({ alg: "ES256", kid: "c2" })
+      .sign(trusted.privateKey);
+    for (let i = 0; i < 2; i++) {
+      await expect(limited(`Bearer ${token}`)).rejects.toMatchObject({ code: "UNAUTHENTICATED" });
+    }
+  });
+});

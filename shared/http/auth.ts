@@ -1,6 +1,12 @@
 // Bearer JWT verification: issuer, audience, signature through a JWKS, expiry and an algorithm
 // allow-list, all checked in code. Platform headers such as x-ms-client-principal are ignored.
-import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from "jose";
+import {
+  createRemoteJWKSet,
+  errors as joseErrors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from "jose";
 import { z } from "zod";
 import { AppError } from "../domain/errors.js";
 
@@ -44,14 +50,26 @@ export type TokenVerifier = (authorization: string | null) => Promise<Principal>
 
 const unauthenticated = (detail: string) => new AppError("UNAUTHENTICATED", detail);
 
+/** Verified tokens are remembered this long at most (and never past their `exp`). */
+const verifiedTtlMs = 5 * 60_000;
+const verifiedMax = 1000;
+
 export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
   const anyTenant = options.allowedTenants.includes("*");
+  // A client sends the same token with every request until it expires; checking its signature
+  // once, not per request, saves most of the verifier's cost. Keyed by the whole token string.
+  const verified = new Map<string, { principal: Principal; until: number }>();
   return async (authorization) => {
     const match = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(authorization?.trim() ?? "");
     if (!match?.[1]) throw unauthenticated("A bearer token is required.");
-    let payload: unknown;
+    const token = match[1];
+    const now = Date.now();
+    const known = verified.get(token);
+    if (known && known.until > now) return known.principal;
+    if (known) verified.delete(token);
+    let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(match[1], options.keys, {
+      ({ payload } = await jwtVerify(token, options.keys, {
         issuer: [...options.issuers],
         audience: options.audience,
         algorithms: allowedAlgorithms,
@@ -70,13 +88,20 @@ export function createTokenVerifier(options: VerifierOptions): TokenVerifier {
     if (!anyTenant && !options.allowedTenants.includes(tid)) {
       throw unauthenticated("The token's tenant is not served by this deployment.");
     }
-    const known = new Set<string>(roles);
-    return {
+    const knownRoles = new Set<string>(roles);
+    const principal: Principal = {
       tenantId: tid,
       userId: oid,
       name: name ?? oid,
-      roles: new Set(claims.data.roles.filter((r): r is Role => known.has(r))),
+      roles: new Set(claims.data.roles.filter((r): r is Role => knownRoles.has(r))),
     };
+    if (verified.size >= verifiedMax) {
+      const oldest = verified.keys().next();
+      if (!oldest.done) verified.delete(oldest.value);
+    }
+    const expiresAt = (payload.exp ?? 0) * 1000;
+    verified.set(token, { principal, until: Math.min(expiresAt, now + verifiedTtlMs) });
+    return principal;
   };
 }
 
