@@ -53,6 +53,25 @@ export default tseslint.config(
   })),
 
   {
+    // Dependencies point inward: functions/ -> shared/ -> shared/domain. The test harness is
+    // the one part of shared/ that loads the functions (to call them).
+    files: ["shared/**/*.ts"],
+    ignores: ["shared/domain/**", "shared/testing/**", "**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/functions/*", "**/dev/*", "**/bench/*", "**/test/*"],
+              message: "shared/ must not depend on functions/, dev/, bench/ or test/.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: [
       "shared/config.ts",
       "dev/**/*.ts",
