@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { AppError } from "../shared/domain/errors.js";
 import { idSchema } from "../shared/domain/ids.js";
 import { archive, archiveCheck } from "../shared/domain/session.js";
 import { commitSession } from "../shared/app/session-flow.js";
@@ -59,7 +60,7 @@ export const sessionsArchive = httpFunction({
         archived.push(id);
       } catch (error) {
         // Someone saved it between our read and write: report it, archive the rest.
-        if (error instanceof Error && "code" in error && error.code === "PRECONDITION_FAILED") {
+        if (error instanceof AppError && error.code === "PRECONDITION_FAILED") {
           rejected.push({ id, code: "PRECONDITION_FAILED" });
         } else throw error;
       }
