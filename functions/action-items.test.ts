@@ -6,12 +6,12 @@ import {
   admin,
   agent,
   alice,
-  bestAnswers,
   bob,
   createSession,
   otherAgent,
   otherTenantAdmin,
   type SessionSetup,
+  completeWithBestAnswers,
 } from "../shared/testing/scenario.js";
 import type { TestPrincipal } from "../shared/testing/harness.js";
 
@@ -85,18 +85,7 @@ const list = (as: TestPrincipal, query: Record<string, string> = {}) =>
   });
 
 async function completeSession(): Promise<void> {
-  const saved = await app.call("sessionsAnswers", {
-    as: alice,
-    params: { id: s.sessionId },
-    headers: { "if-match": s.etag },
-    body: { answers: bestAnswers(s.formId) },
-  });
-  const done = await app.call("sessionsComplete", {
-    as: alice,
-    params: { id: s.sessionId },
-    headers: { "if-match": saved.headers.etag! },
-    body: {},
-  });
+  const done = await completeWithBestAnswers(app, s);
   expect(done.status).toBe(200);
 }
 

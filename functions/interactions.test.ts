@@ -6,10 +6,10 @@ import {
   admin,
   agent,
   alice,
-  bestAnswers,
   createSession,
   integration,
   otherTenantAdmin,
+  completeWithBestAnswers,
 } from "../shared/testing/scenario.js";
 
 interface InteractionJson {
@@ -127,18 +127,7 @@ describe("GET /interactions", () => {
 
   it("filters by evaluated once a completed session tagged its interaction", async () => {
     const s = await createSession(app);
-    const saved = await app.call("sessionsAnswers", {
-      as: alice,
-      params: { id: s.sessionId },
-      headers: { "if-match": s.etag },
-      body: { answers: bestAnswers(s.formId) },
-    });
-    const done = await app.call("sessionsComplete", {
-      as: alice,
-      params: { id: s.sessionId },
-      headers: { "if-match": saved.headers.etag! },
-      body: {},
-    });
+    const done = await completeWithBestAnswers(app, s);
     expect(done.status).toBe(200);
     await app.deliver();
     const evaluated = await app.call<PageJson>("interactionsList", {

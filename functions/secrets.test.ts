@@ -11,6 +11,7 @@ import {
   bestAnswers,
   createSession,
   type SessionSetup,
+  saveBestAnswers,
 } from "../shared/testing/scenario.js";
 
 const requestPassword = "Req-Pa55word-7f3c9e";
@@ -55,12 +56,7 @@ describe("secrets never leave the request", () => {
 
   it("keeps export passwords and bearer tokens out of logs, documents, blobs and events", async () => {
     const s = await createSession(app);
-    const saved = await app.call("sessionsAnswers", {
-      as: alice,
-      params: { id: s.sessionId },
-      headers: { "if-match": s.etag },
-      body: { answers: bestAnswers(s.formId) },
-    });
+    const saved = await saveBestAnswers(app, s);
     // A wrong-length password is refused without being echoed.
     const tooShort = await app.call("sessionsExports", {
       as: alice,

@@ -8,6 +8,7 @@ import {
   bob,
   createSession,
   otherTenantAdmin,
+  saveBestAnswers,
 } from "../shared/testing/scenario.js";
 
 let app: TestApp;
@@ -100,12 +101,7 @@ describe("session handlers over in-memory adapters", () => {
 
   it("completes, publishes completed.v1, tags the interaction and notifies the agent once per event", async () => {
     const s = await createSession(app);
-    const saved = await app.call("sessionsAnswers", {
-      as: alice,
-      params: { id: s.sessionId },
-      headers: { "if-match": s.etag },
-      body: { answers: bestAnswers(s.formId) },
-    });
+    const saved = await saveBestAnswers(app, s);
     const done = await app.call("sessionsComplete", {
       as: alice,
       params: { id: s.sessionId },
@@ -145,12 +141,7 @@ describe("session handlers over in-memory adapters", () => {
 
   it("keeps the event in the outbox when publishing fails, and the sweep sends it later", async () => {
     const s = await createSession(app);
-    const saved = await app.call("sessionsAnswers", {
-      as: alice,
-      params: { id: s.sessionId },
-      headers: { "if-match": s.etag },
-      body: { answers: bestAnswers(s.formId) },
-    });
+    const saved = await saveBestAnswers(app, s);
     app.publisher.failures = 1;
     const done = await app.call("sessionsComplete", {
       as: alice,

@@ -130,3 +130,24 @@ export async function createLargeForms(
   }
   return { formIds, answers };
 }
+
+/** alice saves every required answer of the customer-care form (the session's first save). */
+export function saveBestAnswers(app: TestApp, s: SessionSetup) {
+  return app.call("sessionsAnswers", {
+    as: alice,
+    params: { id: s.sessionId },
+    headers: { "if-match": s.etag },
+    body: { answers: bestAnswers(s.formId) },
+  });
+}
+
+/** alice answers everything and completes; `body` is the complete request's body. */
+export async function completeWithBestAnswers(app: TestApp, s: SessionSetup, body: unknown = {}) {
+  const saved = await saveBestAnswers(app, s);
+  return app.call("sessionsComplete", {
+    as: alice,
+    params: { id: s.sessionId },
+    headers: { "if-match": saved.headers.etag! },
+    body,
+  });
+}
