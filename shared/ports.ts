@@ -10,6 +10,8 @@ import type {
   SessionDocument,
   SessionType,
 } from "./domain/model.js";
+import type { SessionSummarySource } from "./domain/access.js";
+import type { HoldRecord } from "./domain/eligibility.js";
 
 /** The only source of "now" (tests and property tests drive time through it). */
 export interface Clock {
@@ -101,25 +103,10 @@ export interface SessionFilter {
 }
 
 /** What the grid shows of a session (no answers, no form bodies). */
-export type SessionSummaryRecord = Pick<
-  SessionDocument,
-  | "id"
-  | "name"
-  | "type"
-  | "state"
-  | "archived"
-  | "evaluatorId"
-  | "agentId"
-  | "dueDate"
-  | "lastEditedAt"
-  | "showScore"
-> & { interaction: { id: string; externalId: string }; score: number | null };
+export type SessionSummaryRecord = SessionSummarySource & Pick<SessionDocument, "showScore">;
 
 /** What eligibility checks need to know of the sessions holding an interaction. */
-export type SessionHoldRecord = Pick<
-  SessionDocument,
-  "id" | "type" | "state" | "archived" | "calibrationId" | "evaluatorId"
->;
+export type SessionHoldRecord = HoldRecord;
 
 export interface SessionStore {
   get(tenantId: string, id: string): Promise<Stored<SessionDocument> | undefined>;
