@@ -21,7 +21,7 @@ export async function sweepOutbox(
   const result: SweepResult = { sessions: pending.length, published: 0, failed: 0 };
   for (const stored of pending) {
     try {
-      result.published += await republish(services, stored);
+      result.published += (await sendPending(services, stored)).sent;
     } catch (error) {
       result.failed++;
       log.warn(
@@ -33,16 +33,24 @@ export async function sweepOutbox(
   return result;
 }
 
-async function republish(services: Services, stored: Stored<SessionDocument>): Promise<number> {
+/**
+ * Sends a session's pending events, then clears them conditionally on the etag it was read
+ * with (the revision stays). Returns how many were sent and whether the clear took; when it did
+ * not, a concurrent save moved the etag, and that save's own write carries (and will clear)
+ * what is left. Throws when the broker refuses.
+ */
+export async function sendPending(
+  services: Services,
+  stored: Stored<SessionDocument>,
+): Promise<{ sent: number; cleared: boolean }> {
   const events = stored.doc.pendingEvents;
-  if (events.length === 0) return 0;
+  if (events.length === 0) return { sent: 0, cleared: true };
   await services.publisher.publish(events);
-  // A concurrent save moved the etag: its own write carries (and will clear) what is left.
-  await services.sessions.clearPendingEvents(
+  const cleared = await services.sessions.clearPendingEvents(
     stored.doc.tenantId,
     stored.doc.id,
     events.map((e) => e.id),
     stored.etag,
   );
-  return events.length;
+  return { sent: events.length, cleared };
 }

@@ -16,6 +16,7 @@ import type { Stored } from "../ports.js";
 import { etagOf } from "../http/etag.js";
 import { json } from "../registry.js";
 import type { Services } from "../services.js";
+import { sendPending } from "./outbox.js";
 
 export interface VisibleSession {
   stored: Stored<SessionDocument>;
@@ -91,18 +92,12 @@ export async function publishPending(
   const events = stored.doc.pendingEvents;
   if (events.length === 0) return stored;
   try {
-    await services.publisher.publish(events);
-    const ids = events.map((e) => e.id);
-    const cleared = await services.sessions.clearPendingEvents(
-      stored.doc.tenantId,
-      stored.doc.id,
-      ids,
-      stored.etag,
-    );
-    if (!cleared)
+    const { cleared } = await sendPending(services, stored);
+    if (!cleared) {
       context.warn(
         `session ${stored.doc.id}: changed while publishing; the sweep clears its events`,
       );
+    }
   } catch (error) {
     context.warn(
       `session ${stored.doc.id}: publishing ${events.length} event(s) failed; the sweep will retry`,
