@@ -4,13 +4,11 @@ import { z } from "zod";
 import { missingRequired } from "./scoring.js";
 import { displayStatus } from "./session.js";
 import {
-  answersSchema,
-  criteriaSchema,
   displayStatuses,
-  interactionRefSchema,
   isoDateTime,
   missingRequiredSchema,
   scoresSchema,
+  sessionDocumentSchema,
   sessionTypes,
   type DisplayStatus,
   type FormSnapshot,
@@ -94,34 +92,22 @@ export const formViewSchema = z
   });
 export type FormView = z.output<typeof formViewSchema>;
 
-export const sessionViewSchema = z
-  .object({
-    id: z.string(),
-    name: z.string(),
-    type: z.enum(sessionTypes),
-    source: z.enum(["manual", "criteria"]),
-    criteria: criteriaSchema.optional(),
-    calibrationId: z.string().optional(),
+/** The stored document without its storage fields, with the derived status and missing answers. */
+export const sessionViewSchema = sessionDocumentSchema
+  .omit({
+    tenantId: true,
+    state: true,
+    forms: true,
+    scores: true,
+    revision: true,
+    pendingEvents: true,
+    hasPendingEvents: true,
+  })
+  .extend({
     status: z.enum(displayStatuses),
-    archived: z.boolean(),
-    archivedAt: isoDateTime.optional(),
-    archivedBy: z.string().optional(),
-    evaluatorId: z.string().nullable(),
-    agentId: z.string(),
-    interaction: interactionRefSchema,
-    dueDate: isoDateTime,
-    defaultScores: z.boolean(),
-    showScore: z.boolean(),
     forms: z.array(formViewSchema),
-    answers: answersSchema,
     scores: scoresSchema.optional(),
     missingRequired: missingRequiredSchema,
-    createdAt: isoDateTime,
-    createdBy: z.string(),
-    lastEditedAt: isoDateTime,
-    lastEditedBy: z.string(),
-    completedAt: isoDateTime.optional(),
-    completedBy: z.string().optional(),
   })
   .meta({ id: "Session", description: "An evaluation session as the caller may see it." });
 export type SessionView = z.output<typeof sessionViewSchema>;
