@@ -34,23 +34,13 @@ export class InMemoryInteractionStore implements InteractionStore {
     });
   }
 
+  // async: a refused continuation token must reject the promise, not throw synchronously.
   async list(
     tenantId: string,
     filter: InteractionFilter,
     page: PageRequest,
   ): Promise<Page<Interaction>> {
-    return Promise.resolve(
-      this.interactions.page(
-        interactionListIdentity(tenantId, filter, "newestFirst"),
-        (i) => matchesInteraction(i, filter),
-        [
-          { value: (i) => i.startedAt, descending: true },
-          { value: (i) => i.id, descending: true },
-        ],
-        page,
-        (i) => i,
-      ),
-    );
+    return Promise.resolve(this.ordered(tenantId, filter, page, "newestFirst"));
   }
 
   async listOldestFirst(
@@ -58,14 +48,25 @@ export class InMemoryInteractionStore implements InteractionStore {
     filter: InteractionFilter,
     page: PageRequest,
   ): Promise<Page<Interaction>> {
-    return Promise.resolve(
-      this.interactions.page(
-        interactionListIdentity(tenantId, filter, "oldestFirst"),
-        (i) => matchesInteraction(i, filter),
-        [{ value: (i) => i.startedAt }, { value: (i) => i.id }],
-        page,
-        (i) => i,
-      ),
+    return Promise.resolve(this.ordered(tenantId, filter, page, "oldestFirst"));
+  }
+
+  private ordered(
+    tenantId: string,
+    filter: InteractionFilter,
+    page: PageRequest,
+    order: "newestFirst" | "oldestFirst",
+  ): Page<Interaction> {
+    const descending = order === "newestFirst";
+    return this.interactions.page(
+      interactionListIdentity(tenantId, filter, order),
+      (i) => matchesInteraction(i, filter),
+      [
+        { value: (i) => i.startedAt, descending },
+        { value: (i) => i.id, descending },
+      ],
+      page,
+      (i) => i,
     );
   }
 
