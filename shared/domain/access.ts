@@ -78,7 +78,7 @@ const groupViewSchema = z.object({
   weight: z.number().optional(),
   questions: z.array(questionViewSchema),
 });
-export const formViewSchema = z
+export const sessionFormViewSchema = z
   .object({
     formId: z.string(),
     version: z.number().int(),
@@ -90,7 +90,7 @@ export const formViewSchema = z
     description:
       "A form version as the session uses it; weights, answer scores and autofail marks are left out of an agent's view without showScore.",
   });
-export type FormView = z.output<typeof formViewSchema>;
+export type SessionFormView = z.output<typeof sessionFormViewSchema>;
 
 /** The stored document without its storage fields, with the derived status and missing answers. */
 export const sessionViewSchema = sessionDocumentSchema
@@ -105,7 +105,7 @@ export const sessionViewSchema = sessionDocumentSchema
   })
   .extend({
     status: z.enum(displayStatuses),
-    forms: z.array(formViewSchema),
+    forms: z.array(sessionFormViewSchema),
     scores: scoresSchema.optional(),
     missingRequired: missingRequiredSchema,
   })
@@ -113,7 +113,7 @@ export const sessionViewSchema = sessionDocumentSchema
 export type SessionView = z.output<typeof sessionViewSchema>;
 
 /** The form without what would reveal a score: weights, answer scores and autofail marks. */
-function redactForm(form: FormSnapshot): FormView {
+function redactForm(form: FormSnapshot): SessionFormView {
   return {
     formId: form.formId,
     version: form.version,
