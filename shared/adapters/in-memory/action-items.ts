@@ -1,10 +1,10 @@
-import { actionItemSchema, type ActionItem } from "../../domain/model.js";
+import type { ActionItem } from "../../domain/model.js";
 import type { ActionItemFilter, ActionItemStore, Page, PageRequest, Stored } from "../../ports.js";
 import { actionItemListIdentity } from "../continuation.js";
 import { MemoryCollection } from "./collection.js";
 
 export class InMemoryActionItemStore implements ActionItemStore {
-  private readonly items = new MemoryCollection(actionItemSchema, "actionItems");
+  private readonly items = new MemoryCollection<ActionItem>("actionItems");
 
   async get(tenantId: string, id: string): Promise<Stored<ActionItem> | undefined> {
     return Promise.resolve(this.items.get(tenantId, id));

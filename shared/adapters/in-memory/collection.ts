@@ -1,5 +1,5 @@
 // The in-memory twin of one Cosmos container: documents keyed by (tenantId, id), a fresh etag on
-// every write, 409/412 as AppErrors, deep copies in and out, and keyset paging behind the same
+// every write, 409/412 as AppErrors, deeply frozen documents, and keyset paging behind the same
 // continuation-token envelope as Cosmos.
 import { z } from "zod";
 import { AppError } from "../../domain/errors.js";
@@ -38,29 +38,38 @@ function compareValues(a: KeyValue, b: KeyValue): number {
 
 const keySchema = z.array(z.union([z.string(), z.number(), z.boolean(), z.null()]));
 
+/**
+ * Freezes `value` and everything reachable from it. A frozen object is taken to be frozen
+ * throughout (this is the only place that freezes stored data), so the parts a new version
+ * shares with the one it was made from, like a session's form snapshots, are not walked again.
+ */
+export function deepFreeze<V>(value: V): V {
+  if (typeof value !== "object" || value === null || Object.isFrozen(value)) return value;
+  for (const child of Object.values(value)) deepFreeze(child);
+  return Object.freeze(value);
+}
+
 export class MemoryCollection<T extends { tenantId: string; id: string }> {
   private readonly docs = new Map<string, { doc: T; etag: string }>();
 
-  constructor(
-    private readonly schema: z.ZodType<T>,
-    private readonly label: string,
-  ) {}
+  constructor(private readonly label: string) {}
 
   private static key(tenantId: string, id: string): string {
     return `${tenantId}\u0000${id}`;
   }
 
-  /**
-   * Copies out, so callers never share the stored object. What is stored was parsed once on
-   * its way in (see `stored`), so reads need no second parse.
-   */
+  /** Stored documents are frozen, so they are handed out as they are: nobody can change them. */
   private out(entry: { doc: T; etag: string }): Stored<T> {
-    return { doc: structuredClone(entry.doc), etag: entry.etag };
+    return { doc: entry.doc, etag: entry.etag };
   }
 
-  /** The document as the store keeps it: a parsed copy, like Cosmos's JSON round trip. */
+  /**
+   * The document as the store keeps it: frozen, with the parts it shares with the previous
+   * version left shared. The domain builds new versions instead of changing old ones; a change
+   * in place would throw here (strict mode) and fail a test, where a copy would have hidden it.
+   */
   private stored(doc: T): { doc: T; etag: string } {
-    return { doc: this.schema.parse(structuredClone(doc)), etag: nextEtag() };
+    return { doc: deepFreeze(doc), etag: nextEtag() };
   }
 
   get(tenantId: string, id: string): Stored<T> | undefined {
@@ -93,7 +102,7 @@ export class MemoryCollection<T extends { tenantId: string; id: string }> {
     return this.out(entry);
   }
 
-  /** Every document of one tenant (or of all tenants), as parsed copies. */
+  /** Every document of one tenant (or of all tenants). */
   all(tenantId?: string): Stored<T>[] {
     const result: Stored<T>[] = [];
     for (const entry of this.docs.values()) {
@@ -123,8 +132,7 @@ export class MemoryCollection<T extends { tenantId: string; id: string }> {
       }
       return 0;
     };
-    // Filter and sort the stored documents as they are; only the page's items are copied and
-    // parsed (copying every document of the tenant made a grid page cost O(tenant × doc size)).
+    // Filter and sort the stored documents as they are; only the page's items are projected.
     const sorted = [...this.docs.values()]
       .filter((entry) => entry.doc.tenantId === identity.tenantId && matches(entry.doc))
       .map((entry) => ({ entry, key: keyOf(entry.doc) }))

@@ -1,10 +1,10 @@
-import { formSchema, type Form } from "../../domain/model.js";
+import type { Form } from "../../domain/model.js";
 import type { FormStore, Page, PageRequest, Stored } from "../../ports.js";
 import { formListIdentity } from "../continuation.js";
 import { MemoryCollection } from "./collection.js";
 
 export class InMemoryFormStore implements FormStore {
-  private readonly forms = new MemoryCollection(formSchema, "forms");
+  private readonly forms = new MemoryCollection<Form>("forms");
 
   async get(tenantId: string, id: string): Promise<Stored<Form> | undefined> {
     return Promise.resolve(this.forms.get(tenantId, id));

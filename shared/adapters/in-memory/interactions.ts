@@ -1,5 +1,5 @@
 import { AppError } from "../../domain/errors.js";
-import { EVALUATED_TAG, interactionSchema, type Interaction } from "../../domain/model.js";
+import { EVALUATED_TAG, type Interaction } from "../../domain/model.js";
 import type { InteractionFilter, InteractionStore, Page, PageRequest } from "../../ports.js";
 import { interactionListIdentity } from "../continuation.js";
 import { MemoryCollection } from "./collection.js";
@@ -17,7 +17,7 @@ export function matchesInteraction(i: Interaction, filter: InteractionFilter): b
 }
 
 export class InMemoryInteractionStore implements InteractionStore {
-  private readonly interactions = new MemoryCollection(interactionSchema, "interactions");
+  private readonly interactions = new MemoryCollection<Interaction>("interactions");
 
   async get(tenantId: string, id: string): Promise<Interaction | undefined> {
     return Promise.resolve(this.interactions.get(tenantId, id)?.doc);

@@ -1,4 +1,4 @@
-import { sessionDocumentSchema, type SessionDocument } from "../../domain/model.js";
+import type { SessionDocument } from "../../domain/model.js";
 import type {
   Page,
   PageRequest,
@@ -54,7 +54,7 @@ function summaryOf(s: SessionDocument): SessionSummaryRecord {
 }
 
 export class InMemorySessionStore implements SessionStore {
-  private readonly sessions = new MemoryCollection(sessionDocumentSchema, "sessions");
+  private readonly sessions = new MemoryCollection<SessionDocument>("sessions");
 
   async get(tenantId: string, id: string): Promise<Stored<SessionDocument> | undefined> {
     return Promise.resolve(this.sessions.get(tenantId, id));
