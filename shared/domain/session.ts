@@ -73,18 +73,28 @@ function requiredErrors(forms: readonly FormSnapshot[], answers: Answers): Field
   }));
 }
 
-/** A user's write: the next revision, stamped with who and when. */
-function edited(doc: SessionDocument, actor: Actor, now: Date): SessionDocument {
+/** A user's write: the next revision with `changes`, stamped with who and when. */
+function edited(
+  doc: SessionDocument,
+  actor: Actor,
+  now: Date,
+  changes: Partial<SessionDocument>,
+): SessionDocument {
   return {
     ...doc,
+    ...changes,
     revision: doc.revision + 1,
     lastEditedAt: now.toISOString(),
     lastEditedBy: actor.userId,
   };
 }
 
-function withAnswers(doc: SessionDocument, answers: Answers): SessionDocument {
-  return { ...doc, answers, scores: scoreSession(doc.forms, answers) };
+/** Answers with the scores they give. */
+function answered(
+  forms: readonly FormSnapshot[],
+  answers: Answers,
+): Pick<SessionDocument, "answers" | "scores"> {
+  return { answers, scores: scoreSession(forms, answers) };
 }
 
 // ---------- create ----------
@@ -177,7 +187,7 @@ export function claim(doc: SessionDocument, actor: Actor, now: Date): SessionDoc
   if (doc.state !== "Unassigned") {
     throw new AppError("ALREADY_ASSIGNED", "The session is already assigned.");
   }
-  return { ...edited(doc, actor, now), state: "Pending", evaluatorId: actor.userId };
+  return edited(doc, actor, now, { state: "Pending", evaluatorId: actor.userId });
 }
 
 /** An Administrator (re)assigns a session that is not completed. */
@@ -192,11 +202,10 @@ export function assign(
   if (doc.state === "Completed") {
     throw new AppError("ALREADY_COMPLETED", "A completed session cannot be reassigned.");
   }
-  return {
-    ...edited(doc, actor, now),
+  return edited(doc, actor, now, {
     state: doc.state === "InProgress" ? "InProgress" : "Pending",
     evaluatorId,
-  };
+  });
 }
 
 // ---------- answers ----------
@@ -245,11 +254,11 @@ export function saveAnswers(
     }
   }
 
-  const next: SessionDocument = {
-    ...withAnswers(edited(doc, actor, now), answers),
+  const next = edited(doc, actor, now, {
+    ...answered(doc.forms, answers),
     state: doc.state === "Pending" ? "InProgress" : doc.state,
     ...(showScore !== undefined ? { showScore } : {}),
-  };
+  });
   if (doc.state === "Completed" && !sameAnswers(doc.answers, answers)) {
     return withPendingEvent(next, rescoredEvent(next, doc.scores.session));
   }
@@ -285,12 +294,12 @@ export function complete(
     );
   }
   const at = now.toISOString();
-  const next: SessionDocument = {
-    ...withAnswers(edited(doc, actor, now), doc.answers),
+  const next = edited(doc, actor, now, {
+    ...answered(doc.forms, doc.answers),
     state: "Completed",
     completedAt: at,
     completedBy: actor.userId,
-  };
+  });
   return withPendingEvent(next, completedEvent(next, notifyAgent));
 }
 
@@ -338,12 +347,12 @@ export function replaceInteraction(
       "The interaction does not match the session's criteria.",
     );
   }
-  return {
-    ...withAnswers(edited(doc, actor, now), {}),
+  return edited(doc, actor, now, {
+    ...answered(doc.forms, {}),
     interaction,
     agentId: interaction.agentId,
     defaultScores: false,
-  };
+  });
 }
 
 // ---------- default scores ----------
@@ -360,11 +369,11 @@ export function setDefaultScores(
   if (doc.state === "Completed") {
     throw new AppError("SESSION_COMPLETED", "Default scores cannot change on a completed session.");
   }
-  return {
-    ...withAnswers(edited(doc, actor, now), enabled ? defaultAnswers(doc.forms) : {}),
+  return edited(doc, actor, now, {
+    ...answered(doc.forms, enabled ? defaultAnswers(doc.forms) : {}),
     state: "InProgress",
     defaultScores: enabled,
-  };
+  });
 }
 
 // ---------- archive ----------
@@ -391,11 +400,10 @@ export function archive(doc: SessionDocument, actor: Actor, now: Date): SessionD
   if (refusal)
     throw new AppError("CONFLICT", "Only a Completed or Expired session can be archived.");
   const at = now.toISOString();
-  const next: SessionDocument = {
-    ...edited(doc, actor, now),
+  const next = edited(doc, actor, now, {
     archived: true,
     archivedAt: at,
     archivedBy: actor.userId,
-  };
+  });
   return withPendingEvent(next, archivedEvent(next));
 }
