@@ -166,24 +166,34 @@ async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<S
       setupClient: saveClients,
     });
 
-  // Warm-up (JIT, caches) for both paths, not recorded.
+  // Warm-up (JIT, caches) for both paths, a run's length each, not recorded.
   const amountFor = (r: Result & { rate: number }) =>
     Math.max(connections * 20, Math.round(r.rate * seconds));
   noopAmount = amountFor(await noop());
-  // The warm-up save runs a fixed amount too: a duration would cut saves off mid-flight.
+  // The save warm-up runs fixed amounts too (a duration would cut saves off mid-flight): a short
+  // one to size it, then a run's length.
   saveAmount = connections * 20;
-  const warmSave = await save();
-  saveAmount = amountFor(warmSave);
+  saveAmount = amountFor(await save());
+  let lastSave = await save();
+  saveAmount = amountFor(lastSave);
   status412 = 0;
   saves = 0;
   const ratios: number[] = [];
   const saveRps: number[] = [];
   const noopRps: number[] = [];
   let saveNon2xx = 0;
-  let lastSave = warmSave;
   for (let i = 0; i < runs; i++) {
-    const n = await noop();
-    const s = await save();
+    // Alternate which goes first, so a machine slowing down or speeding up over a pair does not
+    // always favour the same side.
+    let n: Result & { rate: number };
+    let s: Result & { rate: number };
+    if (i % 2 === 0) {
+      n = await noop();
+      s = await save();
+    } else {
+      s = await save();
+      n = await noop();
+    }
     saveNon2xx += s.non2xx;
     lastSave = s;
     noopRps.push(rate(n));
