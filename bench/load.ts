@@ -22,8 +22,14 @@ export interface SaveLoadResult {
   shape: SessionShape;
   /** requests/s of the save ÷ requests/s of the no-op, per paired run. */
   saveVsHealthThroughput: Summary;
+  /**
+   * The same, against the no-op sent the save's very request (PUT, token, If-Match, body), which
+   * it ignores: what remains is the save's own work, without the host's cost of a body.
+   */
+  saveVsSameRequestNoop: Summary;
   saveRps: Summary;
   noopRps: Summary;
+  sameRequestNoopRps: Summary;
   saves: number;
   saveStatus412: number;
   saveNon2xx: number;
@@ -152,11 +158,24 @@ async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<S
   // Fixed amounts, not durations: a run ends only when every response arrived, so no save is
   // cut off mid-flight (its ETag lost) between runs. Amounts are sized from the warm-up rates.
   let noopAmount = 0;
+  let sameAmount = 0;
   let saveAmount = 0;
   const noop = () =>
     noopAmount
       ? timed({ url: `${url}/api/bench/noop`, connections, amount: noopAmount })
       : timed({ url: `${url}/api/bench/noop`, connections, duration: seconds });
+  const first = ready.toSave[0];
+  if (!first) throw new Error("No session to save.");
+  const { headers, body } = saveRequest(first, first.etag);
+  const sameRequestNoop = () =>
+    timed({
+      url: `${url}/api/bench/noop`,
+      connections,
+      method: "PUT",
+      headers,
+      body,
+      ...(sameAmount ? { amount: sameAmount } : { duration: seconds }),
+    });
   const saveClients = perConnection(ready.toSave, saveRequest, countStatus);
   const save = () =>
     timed({
@@ -170,6 +189,7 @@ async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<S
   const amountFor = (r: Result & { rate: number }) =>
     Math.max(connections * 20, Math.round(r.rate * seconds));
   noopAmount = amountFor(await noop());
+  sameAmount = amountFor(await sameRequestNoop());
   // The save warm-up runs fixed amounts too (a duration would cut saves off mid-flight): a short
   // one to size it, then a run's length.
   saveAmount = connections * 20;
@@ -179,33 +199,42 @@ async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<S
   status412 = 0;
   saves = 0;
   const ratios: number[] = [];
+  const sameRatios: number[] = [];
   const saveRps: number[] = [];
   const noopRps: number[] = [];
+  const sameRps: number[] = [];
   let saveNon2xx = 0;
   for (let i = 0; i < runs; i++) {
-    // Alternate which goes first, so a machine slowing down or speeding up over a pair does not
-    // always favour the same side.
+    // Alternate the order, so a machine slowing down or speeding up over a run does not always
+    // favour the same side.
     let n: Result & { rate: number };
+    let same: Result & { rate: number };
     let s: Result & { rate: number };
     if (i % 2 === 0) {
       n = await noop();
+      same = await sameRequestNoop();
       s = await save();
     } else {
       s = await save();
+      same = await sameRequestNoop();
       n = await noop();
     }
-    saveNon2xx += s.non2xx;
+    saveNon2xx += s.non2xx + same.non2xx;
     lastSave = s;
     noopRps.push(rate(n));
+    sameRps.push(rate(same));
     saveRps.push(rate(s));
     // Whole-run rates (first request to last response), not autocannon's per-second samples.
     ratios.push(rate(s) / rate(n));
+    sameRatios.push(rate(s) / rate(same));
   }
   return {
     shape: ready.shape,
     saveVsHealthThroughput: summarize(ratios),
+    saveVsSameRequestNoop: summarize(sameRatios),
     saveRps: summarize(saveRps),
     noopRps: summarize(noopRps),
+    sameRequestNoopRps: summarize(sameRps),
     saves,
     saveStatus412: status412,
     saveNon2xx,

@@ -93,6 +93,8 @@ const results = {
   cosmos,
   /** On the typical session (API.md's one-form example); the target applies to this one. */
   saveVsHealthThroughput: load.saveVsHealthThroughput.median,
+  /** Against the no-op sent the save's very request (typical session); reported, no target. */
+  saveVsSameRequestNoop: load.saveVsSameRequestNoop.median,
   /** On the 5 × 40 session; reported, no target. */
   saveVsHealthThroughputLarge: loadLarge.saveVsHealthThroughput.median,
   /** 412 responses to saves, both sessions together. */
@@ -129,6 +131,8 @@ line("gridQueryCrossPartition", cosmos.gridQueryCrossPartition);
 line("sessionDocBytes", cosmos.sessionDocBytes);
 line("saveVsHealthThroughput", load.saveVsHealthThroughput);
 console.log(`${"".padEnd(28)} typical session (1 form, 4 questions); target ≥ 0.5`);
+line("saveVsSameRequestNoop", load.saveVsSameRequestNoop);
+console.log(`${"".padEnd(28)} no-op sent the save's request (PUT, token, body); no target`);
 const rps = (l: { saveRps: Summary; save: { p50: number; p99: number } }) =>
   `save ${l.saveRps.median.toFixed(0)}/s, p50 ${l.save.p50} ms, p99 ${l.save.p99} ms`;
 console.log(`${"".padEnd(28)} ${rps(load)}`);
