@@ -64,9 +64,10 @@ export class MemoryCollection<T extends { tenantId: string; id: string }> {
   }
 
   /**
-   * The document as the store keeps it: frozen, with the parts it shares with the previous
-   * version left shared. The domain builds new versions instead of changing old ones; a change
-   * in place would throw here (strict mode) and fail a test, where a copy would have hidden it.
+   * The document as the store keeps it: the object given, frozen (the store takes it over),
+   * with the parts it shares with the previous version left shared. The domain builds new
+   * versions instead of changing old ones; a change in place would throw (strict mode) and fail
+   * a test, where a copy would have hidden it.
    */
   private stored(doc: T): { doc: T; etag: string } {
     return { doc: deepFreeze(doc), etag: nextEtag() };
