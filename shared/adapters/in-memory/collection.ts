@@ -43,7 +43,7 @@ const keySchema = z.array(z.union([z.string(), z.number(), z.boolean(), z.null()
  * throughout (this is the only place that freezes stored data), so the parts a new version
  * shares with the one it was made from, like a session's form snapshots, are not walked again.
  */
-export function deepFreeze<V>(value: V): V {
+function deepFreeze<V>(value: V): V {
   if (typeof value !== "object" || value === null || Object.isFrozen(value)) return value;
   for (const child of Object.values(value)) deepFreeze(child);
   return Object.freeze(value);
