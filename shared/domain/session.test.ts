@@ -4,7 +4,11 @@ import type { Actor } from "./access.js";
 import type { AnswersPatch } from "./answers.js";
 import { AppError } from "./errors.js";
 import { eventTypes } from "./events.js";
-import { sessionDocumentSchema, type SessionDocument } from "./model.js";
+import {
+  sessionDocumentSchema,
+  storedSessionDocumentSchema,
+  type SessionDocument,
+} from "./model.js";
 import { missingRequired, scoreSession } from "./scoring.js";
 import {
   archive,
@@ -492,6 +496,8 @@ function apply(doc: SessionDocument, o: Op, now: Date, serial: number): SessionD
 
 function checkInvariants(doc: SessionDocument): void {
   expect(sessionDocumentSchema.parse(doc)).toEqual(doc);
+  // What the Cosmos adapter reads back with is the same, for every reachable document.
+  expect(storedSessionDocumentSchema.parse(doc)).toEqual(doc);
   if (doc.state === "Unassigned") {
     expect(doc.answers).toEqual({});
     expect(doc.evaluatorId).toBeNull();

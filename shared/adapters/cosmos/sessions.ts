@@ -4,6 +4,7 @@ import { AppError } from "../../domain/errors.js";
 import { isValidId } from "../../domain/ids.js";
 import {
   sessionDocumentSchema,
+  storedSessionDocumentSchema,
   type CloudEvent,
   type SessionDocument,
 } from "../../domain/model.js";
@@ -144,7 +145,7 @@ export class CosmosSessionStore implements SessionStore {
   }
 
   private stored(resource: unknown): Stored<SessionDocument> {
-    const stored = toStored(sessionDocumentSchema, resource);
+    const stored = toStored(storedSessionDocumentSchema, resource);
     this.outbox.remember(stored);
     return stored;
   }
