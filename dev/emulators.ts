@@ -69,6 +69,24 @@ export async function startCosmosServer(port: number): Promise<CosmosStandIn> {
   };
 }
 
+/**
+ * Azurite's blob service on loopback: `--disableTelemetry` (without it Azurite tries to reach
+ * the internet), and lenient about API versions and headers the SDKs send.
+ */
+export function azuriteBlobArgs(port: number, location: string): string[] {
+  return [
+    "--blobHost",
+    "127.0.0.1",
+    "--blobPort",
+    String(port),
+    "--location",
+    location,
+    "--disableTelemetry",
+    "--skipApiVersionCheck",
+    "--loose",
+  ];
+}
+
 export interface AzuriteStandIn {
   url: string;
   port: number;
@@ -86,22 +104,9 @@ export async function startAzurite(options: {
   const location = join(options.dataDir, "azurite");
   mkdirSync(location, { recursive: true });
   const main = require.resolve("azurite/dist/src/blob/main.js");
-  const child = spawn(
-    process.execPath,
-    [
-      main,
-      "--blobHost",
-      "127.0.0.1",
-      "--blobPort",
-      String(port),
-      "--location",
-      location,
-      "--disableTelemetry",
-      "--skipApiVersionCheck",
-      "--loose",
-    ],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawn(process.execPath, [main, ...azuriteBlobArgs(port, location)], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   const recent: string[] = [];
   const remember = (chunk: Buffer) => {
     for (const line of chunk.toString("utf8").split(/\r?\n/)) {

@@ -6,12 +6,8 @@ import { createConnection, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-
-/** Azurite's well-known development account (public, documented; not a secret). */
-export const azuriteAccount = {
-  name: "devstoreaccount1",
-  key: "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==",
-} as const;
+import { azuriteBlobArgs } from "../../dev/emulators.js";
+import { azuriteAccount } from "../../dev/settings.js";
 
 export interface AzuriteBlob {
   /** Blob service URL, path-style: http://127.0.0.1:<port>/devstoreaccount1 */
@@ -66,22 +62,9 @@ async function stopChild(child: ChildProcess): Promise<void> {
 export async function startAzuriteBlob(timeoutMs = 30_000): Promise<AzuriteBlob> {
   const location = await mkdtemp(join(tmpdir(), "azurite-"));
   const port = await freePort();
-  const child = spawn(
-    binary,
-    [
-      "--blobHost",
-      host,
-      "--blobPort",
-      String(port),
-      "--location",
-      location,
-      "--disableTelemetry",
-      "--skipApiVersionCheck",
-      "--loose",
-      "--silent",
-    ],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
+  const child = spawn(binary, [...azuriteBlobArgs(port, location), "--silent"], {
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   let spawnError: Error | undefined;
   child.once("error", (error) => {
