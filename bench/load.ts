@@ -7,6 +7,7 @@ import { resolve } from "node:path";
 import autocannon, { type Client, type Options, type Request, type Result } from "autocannon";
 import { summarize, type Summary } from "./stats.js";
 import type { BenchSession, ServerReady, SessionShape } from "./server.js";
+import { cpuRoute, noopRoute, saveShapedRoute } from "./server-routes.js";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -17,19 +18,30 @@ export interface Latency {
   non2xx: number;
 }
 
+/** Server CPU time (all threads, GC included) per response, in microseconds. */
+export interface CpuPerRequest {
+  noop: Summary;
+  saveShapedNoop: Summary;
+  save: Summary;
+}
+
 /** The save-vs-no-op figures of one session shape. */
 export interface SaveLoadResult {
   shape: SessionShape;
   /** requests/s of the save ÷ requests/s of the no-op, per paired run. */
   saveVsHealthThroughput: Summary;
   /**
-   * The same, against the no-op sent the save's very request (PUT, token, If-Match, body), which
-   * it ignores: what remains is the save's own work, without the host's cost of a body.
+   * requests/s of the save-shaped no-op (the save's request in, a body of the save's size out,
+   * nothing done between) ÷ requests/s of the no-op: the most any save can reach on this host.
    */
-  saveVsSameRequestNoop: Summary;
+  saveShapedNoopVsHealthThroughput: Summary;
+  /** requests/s of the save ÷ requests/s of the save-shaped no-op: the service's own share. */
+  saveVsSaveShapedNoop: Summary;
   saveRps: Summary;
   noopRps: Summary;
-  sameRequestNoopRps: Summary;
+  saveShapedNoopRps: Summary;
+  cpuMicrosPerRequest: CpuPerRequest;
+  saveResponseBytes: number;
   saves: number;
   saveStatus412: number;
   saveNon2xx: number;
@@ -75,7 +87,9 @@ async function startServer(
  * autocannon notices the end of a fixed `amount` only on its next one-second tick, so its own
  * duration would round every short run up to whole seconds.
  */
-async function timed(options: Options): Promise<Result & { rate: number }> {
+type Timed = Result & { rate: number; responses: number };
+
+async function timed(options: Options): Promise<Timed> {
   const t0 = performance.now();
   let last = t0;
   let responses = 0;
@@ -90,12 +104,12 @@ async function timed(options: Options): Promise<Result & { rate: number }> {
       });
     },
   });
-  return { ...result, rate: responses / ((last - t0) / 1000) };
+  return { ...result, rate: responses / ((last - t0) / 1000), responses };
 }
 
-const rate = (r: Result & { rate: number }): number => r.rate;
+const rate = (r: Timed): number => r.rate;
 
-const latencyOf = (r: Result & { rate: number }): Latency => ({
+const latencyOf = (r: Timed): Latency => ({
   p50: r.latency.p50,
   p99: r.latency.p99,
   requestsPerSecond: rate(r),
@@ -134,7 +148,10 @@ function perConnection(
 
 const evaluatorAuth = (ready: ServerReady) => ({ authorization: `Bearer ${ready.evaluatorToken}` });
 
-/** Paired runs of the no-op and of one-answer saves, each connection saving its own session. */
+/**
+ * Paired runs of the no-op, the save-shaped no-op and one-answer saves, each connection saving
+ * its own session; the server's CPU time is read around every run.
+ */
 async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<SaveLoadResult> {
   const { runs, seconds, connections } = options;
   const url = `http://127.0.0.1:${ready.port}`;
@@ -155,41 +172,58 @@ async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<S
     saves++;
     if (status === 412) status412++;
   };
+  const serverCpu = async () => {
+    const res = await fetch(`${url}/api/${cpuRoute}`);
+    return ((await res.json()) as { micros: number }).micros;
+  };
+  /** A run with the server's CPU time per response beside its rate. */
+  const withCpu = async (run: () => Promise<Timed>) => {
+    const before = await serverCpu();
+    const result = await run();
+    return { ...result, cpuPerResponse: ((await serverCpu()) - before) / result.responses };
+  };
   // Fixed amounts, not durations: a run ends only when every response arrived, so no save is
   // cut off mid-flight (its ETag lost) between runs. Amounts are sized from the warm-up rates.
   let noopAmount = 0;
-  let sameAmount = 0;
+  let shapedAmount = 0;
   let saveAmount = 0;
   const noop = () =>
-    noopAmount
-      ? timed({ url: `${url}/api/bench/noop`, connections, amount: noopAmount })
-      : timed({ url: `${url}/api/bench/noop`, connections, duration: seconds });
+    withCpu(() =>
+      timed({
+        url: `${url}/api/${noopRoute}`,
+        connections,
+        ...(noopAmount ? { amount: noopAmount } : { duration: seconds }),
+      }),
+    );
   const first = ready.toSave[0];
   if (!first) throw new Error("No session to save.");
   const { headers, body } = saveRequest(first, first.etag);
-  const sameRequestNoop = () =>
-    timed({
-      url: `${url}/api/bench/noop`,
-      connections,
-      method: "PUT",
-      headers,
-      body,
-      ...(sameAmount ? { amount: sameAmount } : { duration: seconds }),
-    });
+  const saveShapedNoop = () =>
+    withCpu(() =>
+      timed({
+        url: `${url}/api/${saveShapedRoute}`,
+        connections,
+        method: "PUT",
+        headers,
+        body,
+        ...(shapedAmount ? { amount: shapedAmount } : { duration: seconds }),
+      }),
+    );
   const saveClients = perConnection(ready.toSave, saveRequest, countStatus);
   const save = () =>
-    timed({
-      url,
-      connections,
-      ...(saveAmount ? { amount: saveAmount } : { duration: seconds }),
-      setupClient: saveClients,
-    });
+    withCpu(() =>
+      timed({
+        url,
+        connections,
+        ...(saveAmount ? { amount: saveAmount } : { duration: seconds }),
+        setupClient: saveClients,
+      }),
+    );
 
-  // Warm-up (JIT, caches) for both paths, a run's length each, not recorded.
-  const amountFor = (r: Result & { rate: number }) =>
-    Math.max(connections * 20, Math.round(r.rate * seconds));
+  // Warm-up (JIT, caches) for every path, a run's length each, not recorded.
+  const amountFor = (r: Timed) => Math.max(connections * 20, Math.round(r.rate * seconds));
   noopAmount = amountFor(await noop());
-  sameAmount = amountFor(await sameRequestNoop());
+  shapedAmount = amountFor(await saveShapedNoop());
   // The save warm-up runs fixed amounts too (a duration would cut saves off mid-flight): a short
   // one to size it, then a run's length.
   saveAmount = connections * 20;
@@ -198,43 +232,50 @@ async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<S
   saveAmount = amountFor(lastSave);
   status412 = 0;
   saves = 0;
-  const ratios: number[] = [];
-  const sameRatios: number[] = [];
-  const saveRps: number[] = [];
-  const noopRps: number[] = [];
-  const sameRps: number[] = [];
+  const ratio = { save: [] as number[], shaped: [] as number[], saveVsShaped: [] as number[] };
+  const rps = { noop: [] as number[], shaped: [] as number[], save: [] as number[] };
+  const cpu = { noop: [] as number[], shaped: [] as number[], save: [] as number[] };
   let saveNon2xx = 0;
   for (let i = 0; i < runs; i++) {
     // Alternate the order, so a machine slowing down or speeding up over a run does not always
     // favour the same side.
-    let n: Result & { rate: number };
-    let same: Result & { rate: number };
-    let s: Result & { rate: number };
+    let n, shaped, s;
     if (i % 2 === 0) {
       n = await noop();
-      same = await sameRequestNoop();
+      shaped = await saveShapedNoop();
       s = await save();
     } else {
       s = await save();
-      same = await sameRequestNoop();
+      shaped = await saveShapedNoop();
       n = await noop();
     }
-    saveNon2xx += s.non2xx + same.non2xx;
+    saveNon2xx += s.non2xx + shaped.non2xx;
     lastSave = s;
-    noopRps.push(rate(n));
-    sameRps.push(rate(same));
-    saveRps.push(rate(s));
     // Whole-run rates (first request to last response), not autocannon's per-second samples.
-    ratios.push(rate(s) / rate(n));
-    sameRatios.push(rate(s) / rate(same));
+    rps.noop.push(rate(n));
+    rps.shaped.push(rate(shaped));
+    rps.save.push(rate(s));
+    ratio.save.push(rate(s) / rate(n));
+    ratio.shaped.push(rate(shaped) / rate(n));
+    ratio.saveVsShaped.push(rate(s) / rate(shaped));
+    cpu.noop.push(n.cpuPerResponse);
+    cpu.shaped.push(shaped.cpuPerResponse);
+    cpu.save.push(s.cpuPerResponse);
   }
   return {
     shape: ready.shape,
-    saveVsHealthThroughput: summarize(ratios),
-    saveVsSameRequestNoop: summarize(sameRatios),
-    saveRps: summarize(saveRps),
-    noopRps: summarize(noopRps),
-    sameRequestNoopRps: summarize(sameRps),
+    saveVsHealthThroughput: summarize(ratio.save),
+    saveShapedNoopVsHealthThroughput: summarize(ratio.shaped),
+    saveVsSaveShapedNoop: summarize(ratio.saveVsShaped),
+    saveRps: summarize(rps.save),
+    noopRps: summarize(rps.noop),
+    saveShapedNoopRps: summarize(rps.shaped),
+    cpuMicrosPerRequest: {
+      noop: summarize(cpu.noop),
+      saveShapedNoop: summarize(cpu.shaped),
+      save: summarize(cpu.save),
+    },
+    saveResponseBytes: ready.saveResponseBytes,
     saves,
     saveStatus412: status412,
     saveNon2xx,

@@ -1,7 +1,8 @@
 // The throughput benchmark's server: the registered functions served over HTTP with the local
 // host's routing (dev/routes.ts) and in-memory services (the unit-test harness: real token
-// checks, in-memory stores), plus a no-op function registered only here as the baseline. Runs
-// as a child process so the load generator does not share its CPU; prints one JSON line.
+// checks, in-memory stores), plus functions registered only here: the no-op baseline, a
+// save-shaped no-op and a CPU-time reading. Runs as a child process so the load generator does
+// not share its CPU; prints one JSON line.
 //   npx tsx bench/server.ts <typical|large> <sessionsToSave> <sessionsToComplete>
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
@@ -21,19 +22,53 @@ import {
 } from "../shared/testing/scenario.js";
 import { httpFunction, json, registeredFunctions } from "../shared/registry.js";
 import { problem } from "../shared/http/problem.js";
-
-export const noopRoute = "bench/noop";
+import { cpuRoute, noopRoute, saveShapedRoute } from "./server-routes.js";
 
 httpFunction({
   name: "benchNoop",
   route: noopRoute,
-  // PUT too: the benchmark also sends it the save's very request, which it ignores.
-  methods: ["GET", "PUT"],
+  methods: ["GET"],
   access: "anonymous",
-  summary: "Does nothing (the benchmark's baseline)",
+  summary: "Does nothing (the benchmark's baseline, called like a health check)",
   responses: [{ status: 200, description: "Nothing" }],
   handler: () => Promise.resolve(json(200, { ok: true })),
 });
+
+httpFunction({
+  name: "benchCpu",
+  route: cpuRoute,
+  methods: ["GET"],
+  access: "anonymous",
+  summary: "CPU time this process has used, all threads (the benchmark's cost per request)",
+  responses: [{ status: 200, description: "`{ micros }`" }],
+  handler: () => {
+    const { user, system } = process.cpuUsage();
+    return Promise.resolve(json(200, { micros: user + system }));
+  },
+});
+
+/**
+ * A no-op shaped like a save, for what the runtime alone makes a save cost: it is sent the
+ * save's very request (PUT, token, If-Match, JSON body), reads the body through the Functions
+ * request and returns a prebuilt body as large as the save's response, with an ETag. It checks
+ * no token, parses nothing, stores nothing and serialises nothing.
+ */
+function registerSaveShapedNoop(responseBytes: number): void {
+  const shell = JSON.stringify({ filler: "" });
+  const body = JSON.stringify({ filler: "x".repeat(Math.max(0, responseBytes - shell.length)) });
+  httpFunction({
+    name: "benchSaveShapedNoop",
+    route: saveShapedRoute,
+    methods: ["PUT"],
+    access: "anonymous",
+    summary: "Reads the body, returns a body as large as a save's (the benchmark's bound)",
+    responses: [{ status: 200, description: "Filler" }],
+    handler: async ({ request }) => {
+      await request.arrayBuffer();
+      return { status: 200, headers: { "Content-Type": "application/json", ETag: '"1"' }, body };
+    },
+  });
+}
 
 /**
  * `typical`: one form, API.md's "Customer care" example (4 questions), the session the product's
@@ -65,6 +100,8 @@ export interface ServerReady {
   toSave: BenchSession[];
   /** Fully answered sessions, each completed once. */
   toComplete: BenchSession[];
+  /** Bytes of a one-answer save's response body, which the save-shaped no-op returns. */
+  saveResponseBytes: number;
 }
 
 /** Events, not `for await`: the async iterator cost more per request than a small body's read. */
@@ -148,6 +185,24 @@ async function seedForms(app: TestApp, shape: SessionShape): Promise<SeededForms
   };
 }
 
+/** Saves one answer on a session of its own, as the load does, and sizes the response. */
+async function measureSaveResponse(
+  app: TestApp,
+  [probe]: BenchSession[],
+  save: SaveTarget,
+): Promise<number> {
+  if (!probe) throw new Error("No session to size the save's response.");
+  const res = await app.call("sessionsAnswers", {
+    as: alice,
+    params: { id: probe.id },
+    headers: { "if-match": probe.etag },
+    body: { answers: { [save.formId]: { [save.questionId]: { answerIds: [save.answerIds[0]] } } } },
+  });
+  if (res.status !== 200) throw new Error(`probe save: ${res.status}`);
+  // The body was JSON.stringify'd; doing it again on the parsed value gives the same bytes.
+  return Buffer.byteLength(JSON.stringify(res.json));
+}
+
 async function main(shape: SessionShape, toSaveCount: number, toCompleteCount: number) {
   const app = await createTestApp();
   const { formIds, answers, save } = await seedForms(app, shape);
@@ -173,6 +228,8 @@ async function main(shape: SessionShape, toSaveCount: number, toCompleteCount: n
     toComplete.push({ ...s, etag: res.headers.etag ?? "" });
   }
 
+  const saveResponseBytes = await measureSaveResponse(app, await sessionIds(1), save);
+  registerSaveShapedNoop(saveResponseBytes);
   const table = buildHostTable(registeredFunctions());
   const server = createServer((req, res) => {
     serve(table, req, res).catch((error: unknown) => {
@@ -190,6 +247,7 @@ async function main(shape: SessionShape, toSaveCount: number, toCompleteCount: n
     adminToken: await app.token(admin),
     toSave,
     toComplete,
+    saveResponseBytes,
   };
   console.log(JSON.stringify(ready));
 }
