@@ -11,7 +11,7 @@ param tags object
   '20'
   '22'
 ])
-param nodeVersion string = '20'
+param nodeVersion string = '22'
 
 @allowed([
   512
