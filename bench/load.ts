@@ -88,6 +88,7 @@ async function startServer(
  * duration would round every short run up to whole seconds.
  */
 type Timed = Result & { rate: number; responses: number };
+type Measured = Timed & { cpuPerResponse: number };
 
 async function timed(options: Options): Promise<Timed> {
   const t0 = performance.now();
@@ -177,7 +178,7 @@ async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<S
     return ((await res.json()) as { micros: number }).micros;
   };
   /** A run with the server's CPU time per response beside its rate. */
-  const withCpu = async (run: () => Promise<Timed>) => {
+  const withCpu = async (run: () => Promise<Timed>): Promise<Measured> => {
     const before = await serverCpu();
     const result = await run();
     return { ...result, cpuPerResponse: ((await serverCpu()) - before) / result.responses };
@@ -232,53 +233,41 @@ async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<S
   saveAmount = amountFor(lastSave);
   status412 = 0;
   saves = 0;
-  const ratio = { save: [] as number[], shaped: [] as number[], saveVsShaped: [] as number[] };
-  const rps = { noop: [] as number[], shaped: [] as number[], save: [] as number[] };
-  const cpu = { noop: [] as number[], shaped: [] as number[], save: [] as number[] };
-  let saveNon2xx = 0;
+  const paired: { noop: Measured; shaped: Measured; save: Measured }[] = [];
   for (let i = 0; i < runs; i++) {
     // Alternate the order, so a machine slowing down or speeding up over a run does not always
     // favour the same side.
-    let n, shaped, s;
     if (i % 2 === 0) {
-      n = await noop();
-      shaped = await saveShapedNoop();
-      s = await save();
+      const noopRun = await noop();
+      const shaped = await saveShapedNoop();
+      paired.push({ noop: noopRun, shaped, save: await save() });
     } else {
-      s = await save();
-      shaped = await saveShapedNoop();
-      n = await noop();
+      const saveRun = await save();
+      const shaped = await saveShapedNoop();
+      paired.push({ noop: await noop(), shaped, save: saveRun });
     }
-    saveNon2xx += s.non2xx + shaped.non2xx;
-    lastSave = s;
-    // Whole-run rates (first request to last response), not autocannon's per-second samples.
-    rps.noop.push(rate(n));
-    rps.shaped.push(rate(shaped));
-    rps.save.push(rate(s));
-    ratio.save.push(rate(s) / rate(n));
-    ratio.shaped.push(rate(shaped) / rate(n));
-    ratio.saveVsShaped.push(rate(s) / rate(shaped));
-    cpu.noop.push(n.cpuPerResponse);
-    cpu.shaped.push(shaped.cpuPerResponse);
-    cpu.save.push(s.cpuPerResponse);
   }
+  lastSave = paired.at(-1)?.save ?? lastSave;
+  // Whole-run rates (first request to last response), not autocannon's per-second samples;
+  // ratios within each run.
+  const over = (figure: (run: (typeof paired)[number]) => number) => summarize(paired.map(figure));
   return {
     shape: ready.shape,
-    saveVsHealthThroughput: summarize(ratio.save),
-    saveShapedNoopVsHealthThroughput: summarize(ratio.shaped),
-    saveVsSaveShapedNoop: summarize(ratio.saveVsShaped),
-    saveRps: summarize(rps.save),
-    noopRps: summarize(rps.noop),
-    saveShapedNoopRps: summarize(rps.shaped),
+    saveVsHealthThroughput: over((p) => rate(p.save) / rate(p.noop)),
+    saveShapedNoopVsHealthThroughput: over((p) => rate(p.shaped) / rate(p.noop)),
+    saveVsSaveShapedNoop: over((p) => rate(p.save) / rate(p.shaped)),
+    saveRps: over((p) => rate(p.save)),
+    noopRps: over((p) => rate(p.noop)),
+    saveShapedNoopRps: over((p) => rate(p.shaped)),
     cpuMicrosPerRequest: {
-      noop: summarize(cpu.noop),
-      saveShapedNoop: summarize(cpu.shaped),
-      save: summarize(cpu.save),
+      noop: over((p) => p.noop.cpuPerResponse),
+      saveShapedNoop: over((p) => p.shaped.cpuPerResponse),
+      save: over((p) => p.save.cpuPerResponse),
     },
     saveResponseBytes: ready.saveResponseBytes,
     saves,
     saveStatus412: status412,
-    saveNon2xx,
+    saveNon2xx: paired.reduce((sum, p) => sum + p.save.non2xx + p.shaped.non2xx, 0),
     save: latencyOf(lastSave),
     connections,
     secondsPerRun: seconds,
