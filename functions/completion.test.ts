@@ -13,8 +13,8 @@ import {
   admin,
   agent,
   alice,
-  bestAnswers,
   createSession,
+  saveBestAnswers,
   tenant,
   type SessionSetup,
 } from "../shared/testing/scenario.js";
@@ -57,12 +57,7 @@ async function runSweep(): Promise<void> {
 }
 
 async function saveBest(s: SessionSetup): Promise<string> {
-  const saved = await app.call("sessionsAnswers", {
-    as: alice,
-    params: { id: s.sessionId },
-    headers: { "if-match": s.etag },
-    body: { answers: bestAnswers(s.formId) },
-  });
+  const saved = await saveBestAnswers(app, s);
   expect(saved.status).toBe(200);
   return saved.headers.etag!;
 }

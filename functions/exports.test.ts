@@ -10,10 +10,10 @@ import {
   admin,
   agent,
   alice,
-  bestAnswers,
   bob,
   createSession,
   otherTenantAdmin,
+  saveBestAnswers,
   tenant,
   type SessionSetup,
 } from "../shared/testing/scenario.js";
@@ -30,12 +30,7 @@ const exportsOf = (app: TestApp, s: SessionSetup, body: unknown, as = alice) =>
   app.call("sessionsExports", { as, params: { id: s.sessionId }, body });
 
 async function answerAll(app: TestApp, s: SessionSetup): Promise<string> {
-  const saved = await app.call("sessionsAnswers", {
-    as: alice,
-    params: { id: s.sessionId },
-    headers: { "if-match": s.etag },
-    body: { answers: bestAnswers(s.formId) },
-  });
+  const saved = await saveBestAnswers(app, s);
   expect(saved.status).toBe(200);
   return saved.headers.etag!;
 }

@@ -24,12 +24,12 @@ import {
   admin,
   agent,
   alice,
-  bestAnswers,
   bob,
   createForm,
   createSession,
   ingest,
   otherTenantAdmin,
+  saveBestAnswers,
 } from "../shared/testing/scenario.js";
 
 const NUM_RUNS = 50;
@@ -552,12 +552,7 @@ async function arrange(app: TestApp): Promise<Fixture> {
     { interaction: { mode: "criteria", criteria: { agentId: agent.userId } } },
     formId,
   );
-  const saved = await app.call("sessionsAnswers", {
-    as: alice,
-    params: { id: s.sessionId },
-    headers: { "if-match": s.etag },
-    body: { answers: bestAnswers(formId) },
-  });
+  const saved = await saveBestAnswers(app, s);
   const second = await createSession(app, {}, formId);
   const spare = await ingest(app);
   const notify = (id: string) =>
