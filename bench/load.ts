@@ -6,8 +6,8 @@ import { createInterface } from "node:readline";
 import { resolve } from "node:path";
 import autocannon, { type Client, type Options, type Request, type Result } from "autocannon";
 import { summarize, type Summary } from "./stats.js";
-import type { BenchSession, ServerReady, SessionShape } from "./server.js";
-import { cpuRoute, noopRoute, saveShapedRoute } from "./server-routes.js";
+import type { BenchSession, ServerReady } from "./server.js";
+import { cpuRoute, noopRoute, saveShapedRoute, type SessionShape } from "./server-routes.js";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -62,17 +62,19 @@ export interface LoadOptions {
   connections: number;
 }
 
-async function startServer(
+/** Starts bench/server.ts in a child process; `nodeArgs` go to its Node (e.g. `--cpu-prof`). */
+export async function startServer(
   shape: SessionShape,
   toSave: number,
   toComplete: number,
+  nodeArgs: readonly string[] = [],
 ): Promise<{
   ready: ServerReady;
   child: ChildProcess;
 }> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "bench/server.ts", shape, String(toSave), String(toComplete)],
+    [...nodeArgs, "--import", "tsx", "bench/server.ts", shape, String(toSave), String(toComplete)],
     { cwd: root, stdio: ["ignore", "pipe", "ignore"] },
   );
   const lines = createInterface({ input: child.stdout });
@@ -118,7 +120,7 @@ const latencyOf = (r: Timed): Latency => ({
 });
 
 /** Each connection takes the next session of `pool` and keeps its own ETag. */
-function perConnection(
+export function perConnection(
   pool: BenchSession[],
   request: (session: BenchSession, etag: string) => Request,
   onStatus: (status: number) => void = () => undefined,
@@ -149,6 +151,29 @@ function perConnection(
 
 const evaluatorAuth = (ready: ServerReady) => ({ authorization: `Bearer ${ready.evaluatorToken}` });
 
+/** The server's CPU time so far (all threads, GC included), read from its bench-only function. */
+export async function serverCpuMicros(port: number): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/${cpuRoute}`);
+  return ((await res.json()) as { micros: number }).micros;
+}
+
+/**
+ * An autosave: one answer changed, toggling between two choices on every request; the whole
+ * session is rescored, written and returned.
+ */
+export function saveRequests(ready: ServerReady): (session: BenchSession, etag: string) => Request {
+  const { formId, questionId, answerIds } = ready.save;
+  let toggle = 0;
+  return (s, etag) => ({
+    method: "PUT",
+    path: `/api/sessions/${s.id}/answers`,
+    headers: { ...evaluatorAuth(ready), "content-type": "application/json", "if-match": etag },
+    body: JSON.stringify({
+      answers: { [formId]: { [questionId]: { answerIds: [answerIds[toggle++ % 2]] } } },
+    }),
+  });
+}
+
 /**
  * Paired runs of the no-op, the save-shaped no-op and one-answer saves, each connection saving
  * its own session; the server's CPU time is read around every run.
@@ -156,27 +181,14 @@ const evaluatorAuth = (ready: ServerReady) => ({ authorization: `Bearer ${ready.
 async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<SaveLoadResult> {
   const { runs, seconds, connections } = options;
   const url = `http://127.0.0.1:${ready.port}`;
-  const { formId, questionId, answerIds } = ready.save;
-  let toggle = 0;
-  const saveRequest = (s: BenchSession, etag: string): Request => ({
-    method: "PUT",
-    path: `/api/sessions/${s.id}/answers`,
-    headers: { ...evaluatorAuth(ready), "content-type": "application/json", "if-match": etag },
-    // An autosave: one answer changed; the whole session is rescored, written and returned.
-    body: JSON.stringify({
-      answers: { [formId]: { [questionId]: { answerIds: [answerIds[toggle++ % 2]] } } },
-    }),
-  });
+  const saveRequest = saveRequests(ready);
   let status412 = 0;
   let saves = 0;
   const countStatus = (status: number) => {
     saves++;
     if (status === 412) status412++;
   };
-  const serverCpu = async () => {
-    const res = await fetch(`${url}/api/${cpuRoute}`);
-    return ((await res.json()) as { micros: number }).micros;
-  };
+  const serverCpu = () => serverCpuMicros(ready.port);
   /** A run with the server's CPU time per response beside its rate. */
   const withCpu = async (run: () => Promise<Timed>): Promise<Measured> => {
     const before = await serverCpu();

@@ -22,7 +22,13 @@ import {
 } from "../shared/testing/scenario.js";
 import { httpFunction, json, registeredFunctions } from "../shared/registry.js";
 import { problem } from "../shared/http/problem.js";
-import { cpuRoute, noopRoute, saveShapedRoute } from "./server-routes.js";
+import {
+  cpuRoute,
+  noopRoute,
+  saveShapedRoute,
+  sessionShapes,
+  type SessionShape,
+} from "./server-routes.js";
 
 httpFunction({
   name: "benchNoop",
@@ -69,13 +75,6 @@ function registerSaveShapedNoop(responseBytes: number): void {
     },
   });
 }
-
-/**
- * `typical`: one form, API.md's "Customer care" example (4 questions), the session the product's
- * own docs show. `large`: 5 forms × 40 questions, the size sessionDocBytes is specified for.
- */
-export const sessionShapes = ["typical", "large"] as const;
-export type SessionShape = (typeof sessionShapes)[number];
 
 export interface BenchSession {
   id: string;
@@ -249,6 +248,8 @@ async function main(shape: SessionShape, toSaveCount: number, toCompleteCount: n
     toComplete,
     saveResponseBytes,
   };
+  // Exit on the load generator's SIGTERM, so that a profile (--cpu-prof) is written.
+  process.once("SIGTERM", () => process.exit(0));
   console.log(JSON.stringify(ready));
 }
 
