@@ -16,6 +16,7 @@ export default defineConfig({
             "dev/**/*.test.ts",
             "infra/**/*.test.ts",
             "faults/**/*.test.ts",
+            "bench/**/*.test.ts",
           ],
         },
       },

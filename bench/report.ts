@@ -6,6 +6,7 @@ import type { ColdStartResult } from "./cold-start.js";
 import type { CosmosCallsResult } from "./cosmos-calls.js";
 import type { LoadResult, SaveLoadResult } from "./load.js";
 import { formatSummary, type Summary } from "./stats.js";
+import { renderSaveProfile, type SaveProfile, type SaveProfileRow } from "./profile-save.js";
 import type { StoredParseResult } from "./stored-parse.js";
 
 export interface BenchResults {
@@ -27,6 +28,8 @@ export interface BenchResults {
   scoring: { perSecond: Summary };
   storedParse: StoredParseResult;
   export: Record<"pdf" | "xlsx", { ms: Summary; peakRssMb: Summary; bytes: number }>;
+  /** Full runs since the profile was added. */
+  saveProfile?: SaveProfile;
   totalSeconds: number;
 }
 
@@ -245,7 +248,7 @@ keeps documents frozen and hands them out without copies; the write freezes only
 changed. The response grows with the session: on the 5 × 40 session it is most of the
 ${(r.cosmos.sessionDocBytes / 1024).toFixed(0)} KB document, serialised on every save, which is
 why that ratio is a fraction of the typical session's (about 2 KB).
-${saveRatioMet(r) ? "" : whySaveMisses(r)}
+${r.saveProfile ? whereSaveTimeGoes(r.saveProfile) : ""}${saveRatioMet(r) ? "" : whySaveMisses(r)}
 ## Scoring and exports
 
 | figure | value |
@@ -257,6 +260,31 @@ ${saveRatioMet(r) ? "" : whySaveMisses(r)}
 | \`exportPeakRssMb\` encrypted XLSX | ${s0(r.export.xlsx.peakRssMb)} |
 | output size PDF / XLSX | ${(r.export.pdf.bytes / 1024).toFixed(0)} KB / ${(r.export.xlsx.bytes / 1024).toFixed(0)} KB |
 `;
+}
+
+function whereSaveTimeGoes(p: SaveProfile): string {
+  return `
+### Where a save's time goes
+
+CPU profiles of the server (\`node --cpu-prof\`, one server per load) under ${p.requests} saves
+on the ${p.shape} session and as many requests to the save-shaped no-op, after a warm-up; each
+part's own time on the main thread per request. V8 mostly counts a built-in to the function that
+calls it: \`JSON.stringify\` of every response shows under \`shared/registry.ts\`. Sampling slows
+the server, so the rates here are below the ones above.
+\`npm run bench:profile\` repeats it and keeps the profiles for Chrome DevTools or VS Code.
+
+${renderSaveProfile(p)}
+`;
+}
+
+/** The part that adds most to a save, measured against all the save adds on the main thread. */
+function largestAddition(p: SaveProfile): string {
+  const added = (r: SaveProfileRow) => r.save - r.saveShapedNoop;
+  const [top] = p.parts;
+  if (!top) return "";
+  const share = added(top) / added(p.busy);
+  return `In the profile above the part adding most is \`${top.part}\`, ${added(top).toFixed(0)} µs of the
+  ${added(p.busy).toFixed(0)} µs a save adds on the main thread (${(share * 100).toFixed(0)}%).`;
 }
 
 /** Printed only when the typical session's save ratio misses its target. */
@@ -280,7 +308,7 @@ ${us(cpu.saveShapedNoop)} µs and the save ${us(cpu.save)} µs.
   no-op to ${l.saveShapedNoopVsHealthThroughput.median.toFixed(2)} of the no-op's rate.
 - The service's own part, ${own.toFixed(0)} µs (save-shaped no-op to save), is the work listed
   above, with the garbage it leaves: a new session document and a freshly serialised response
-  on every save.
+  on every save.${r.saveProfile ? ` ${largestAddition(r.saveProfile)}` : ""}
 
 For the target to hold, a save may cost about twice the no-op. That leaves the service's own
 part about ${Math.max(0, allowed).toFixed(0)} µs, against ${own.toFixed(0)} µs measured.

@@ -3,14 +3,15 @@
 // docs/benchmarks.md. Benchmarks are not tests: nothing here fails on a slow machine, but the
 // summary says which targets hold.
 import { execFile } from "node:child_process";
-import { cpus, freemem, totalmem } from "node:os";
-import { writeFile } from "node:fs/promises";
-import { resolve } from "node:path";
+import { cpus, freemem, tmpdir, totalmem } from "node:os";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { z } from "zod";
 import { measureColdStart } from "./cold-start.js";
 import { measureCosmosCalls } from "./cosmos-calls.js";
 import { measureLoad, measureSaveLoad } from "./load.js";
+import { profileSaves } from "./profile-save.js";
 import { measureScoring } from "./scoring.js";
 import { measureStoredParse } from "./stored-parse.js";
 import { formatSummary, summarize, type Summary } from "./stats.js";
@@ -71,6 +72,18 @@ const loadLarge = await step("HTTP saves, large session (5 × 40)", () =>
   measureSaveLoad({ ...loadPlan, shape: "large" }),
 );
 const cold = await step("cold start", () => measureColdStart(plan.coldRuns));
+// A full run also shows where a save's time goes (CPU profiles; about half a minute).
+const saveProfile = quick
+  ? undefined
+  : await step("save profile, typical session", async () => {
+      const dir = await mkdtemp(join(tmpdir(), "qm-profile-"));
+      try {
+        const { profileFiles: _files, ...profile } = await profileSaves("typical", 20_000, dir);
+        return profile;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    });
 
 const results = {
   mode: quick ? "quick" : "full",
@@ -116,6 +129,8 @@ const results = {
   exportMs: { pdf: pdf.ms.median, xlsx: xlsx.ms.median },
   exportPeakRssMb: { pdf: pdf.peakRssMb.median, xlsx: xlsx.peakRssMb.median },
   export: { pdf, xlsx },
+  /** Full runs only: own time per request by part, save-shaped no-op vs save. */
+  ...(saveProfile ? { saveProfile } : {}),
   totalSeconds: 0,
 };
 results.totalSeconds = Math.round((performance.now() - started) / 1000);
