@@ -266,7 +266,7 @@ function whereSaveTimeGoes(p: SaveProfile): string {
   return `
 ### Where a save's time goes
 
-CPU profiles of the server (\`node --cpu-prof\`, one server per load) under ${p.requests} saves
+CPU profiles of the server (\`node --cpu-prof\`, one server per load) under ${p.requests.toLocaleString("en-US")} saves
 on the ${p.shape} session and as many requests to the save-shaped no-op, after a warm-up; each
 part's own time on the main thread per request. V8 mostly counts a built-in to the function that
 calls it: \`JSON.stringify\` of every response shows under \`shared/registry.ts\`. Sampling slows
