@@ -132,6 +132,7 @@ the ratios pair each measurement with its baseline run right next to it.
 \`\`\`sh
 npm run bench                               # full run (~${Math.ceil(r.totalSeconds / 60)} min here); rewrites this file
 npm run bench -- --quick --json out.json    # short run; writes every figure to out.json
+npm run bench:profile                       # where a save's time goes: CPU profiles, kept (~30 s)
 \`\`\`
 
 Call counts are also asserted by \`functions/call-counts.test.ts\` (part of \`npm test\`);
