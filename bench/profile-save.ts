@@ -156,18 +156,33 @@ export function renderSaveProfile(p: SaveProfile): string {
   ].join("\n");
 }
 
-if (process.argv[1] === import.meta.filename) {
-  const { values } = parseArgs({
-    options: {
-      shape: { type: "string", default: "typical" },
-      requests: { type: "string" },
-    },
-  });
+const usage = "Usage: npm run bench:profile [-- --shape typical|large] [-- --requests N]";
+
+/** The command line's choices, or a message saying what is wrong with it. */
+function parseCommandLine(): { shape: SessionShape; requests: number } | string {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: { shape: { type: "string", default: "typical" }, requests: { type: "string" } },
+    }));
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
   const shape = sessionShapes.find((s) => s === values.shape);
-  if (!shape) throw new Error(`--shape must be one of: ${sessionShapes.join(", ")}`);
+  if (!shape) return `--shape must be one of: ${sessionShapes.join(", ")}`;
   const requests = Number(values.requests ?? (shape === "typical" ? 20_000 : 5_000));
   if (!Number.isInteger(requests) || requests < 1000)
-    throw new Error("--requests must be a whole number of at least 1000.");
+    return "--requests must be a whole number of at least 1000";
+  return { shape, requests };
+}
+
+if (process.argv[1] === import.meta.filename) {
+  const choices = parseCommandLine();
+  if (typeof choices === "string") {
+    console.error(`${choices}\n${usage}`);
+    process.exit(2);
+  }
+  const { shape, requests } = choices;
   const dir = await mkdtemp(join(tmpdir(), "qm-profile-"));
   console.error(`profile: ${requests} requests per load, ${shape} session, in ${dir}`);
   const profile = await profileSaves(shape, requests, dir, (line) => console.error(line));
