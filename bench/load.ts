@@ -7,7 +7,13 @@ import { resolve } from "node:path";
 import autocannon, { type Client, type Options, type Request, type Result } from "autocannon";
 import { summarize, type Summary } from "./stats.js";
 import type { BenchSession, ServerReady } from "./server.js";
-import { cpuRoute, noopRoute, saveShapedRoute, type SessionShape } from "./server-routes.js";
+import {
+  cpuRoute,
+  noopRoute,
+  oneAnswerSave,
+  saveShapedRoute,
+  type SessionShape,
+} from "./server-routes.js";
 
 const root = resolve(import.meta.dirname, "..");
 
@@ -162,15 +168,13 @@ export async function serverCpuMicros(port: number): Promise<number> {
  * session is rescored, written and returned.
  */
 export function saveRequests(ready: ServerReady): (session: BenchSession, etag: string) => Request {
-  const { formId, questionId, answerIds } = ready.save;
+  const [first, second] = ready.save.answerIds;
   let toggle = 0;
   return (s, etag) => ({
     method: "PUT",
     path: `/api/sessions/${s.id}/answers`,
     headers: { ...evaluatorAuth(ready), "content-type": "application/json", "if-match": etag },
-    body: JSON.stringify({
-      answers: { [formId]: { [questionId]: { answerIds: [answerIds[toggle++ % 2]] } } },
-    }),
+    body: JSON.stringify(oneAnswerSave(ready.save, toggle++ % 2 === 0 ? first : second)),
   });
 }
 

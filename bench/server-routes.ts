@@ -1,6 +1,6 @@
 // What bench/server.ts shares with the load generators (bench/load.ts, bench/profile-save.ts):
-// the routes only the server registers, and the session shapes it seeds. They must not import
-// the server's module, which would register the whole app in their process.
+// the routes only the server registers, the session shapes it seeds and the save they send.
+// The generators must not import the server's module: it would register the whole app in them.
 export const noopRoute = "bench/noop";
 export const saveShapedRoute = "bench/save-shaped";
 export const cpuRoute = "bench/cpu";
@@ -11,3 +11,18 @@ export const cpuRoute = "bench/cpu";
  */
 export const sessionShapes = ["typical", "large"] as const;
 export type SessionShape = (typeof sessionShapes)[number];
+
+/** What a one-answer save needs: a question of the shape and two answers to toggle between. */
+export interface SaveTarget {
+  formId: string;
+  questionId: string;
+  answerIds: [string, string];
+}
+
+/**
+ * The body of an autosave that changes one answer: what the load sends, and what the server
+ * saves once to size the response the save-shaped no-op returns.
+ */
+export function oneAnswerSave(target: SaveTarget, answerId: string) {
+  return { answers: { [target.formId]: { [target.questionId]: { answerIds: [answerId] } } } };
+}

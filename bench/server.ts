@@ -25,8 +25,10 @@ import { problem } from "../shared/http/problem.js";
 import {
   cpuRoute,
   noopRoute,
+  oneAnswerSave,
   saveShapedRoute,
   sessionShapes,
+  type SaveTarget,
   type SessionShape,
 } from "./server-routes.js";
 
@@ -80,13 +82,6 @@ export interface BenchSession {
   id: string;
   etag: string;
   formId: string;
-}
-
-/** What a one-answer save needs: a question of the shape and two answers to toggle between. */
-export interface SaveTarget {
-  formId: string;
-  questionId: string;
-  answerIds: [string, string];
 }
 
 export interface ServerReady {
@@ -195,7 +190,7 @@ async function measureSaveResponse(
     as: alice,
     params: { id: probe.id },
     headers: { "if-match": probe.etag },
-    body: { answers: { [save.formId]: { [save.questionId]: { answerIds: [save.answerIds[0]] } } } },
+    body: oneAnswerSave(save, save.answerIds[0]),
   });
   if (res.status !== 200) throw new Error(`probe save: ${res.status}`);
   // The body was JSON.stringify'd; doing it again on the parsed value gives the same bytes.
