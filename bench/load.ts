@@ -47,6 +47,11 @@ export interface SaveLoadResult {
   noopRps: Summary;
   saveShapedNoopRps: Summary;
   cpuMicrosPerRequest: CpuPerRequest;
+  /**
+   * The load generator's own CPU time (this process, autocannon with its request hooks) per
+   * response, to show it is not what limits the rates.
+   */
+  generatorCpuMicrosPerRequest: CpuPerRequest;
   saveResponseBytes: number;
   saves: number;
   saveStatus412: number;
@@ -96,7 +101,7 @@ export async function startServer(
  * duration would round every short run up to whole seconds.
  */
 type Timed = Result & { rate: number; responses: number };
-type Measured = Timed & { cpuPerResponse: number };
+type Measured = Timed & { cpuPerResponse: number; generatorCpuPerResponse: number };
 
 async function timed(options: Options): Promise<Timed> {
   const t0 = performance.now();
@@ -193,11 +198,17 @@ async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<S
     if (status === 412) status412++;
   };
   const serverCpu = () => serverCpuMicros(ready.port);
-  /** A run with the server's CPU time per response beside its rate. */
+  /** A run with the server's and the generator's CPU time per response beside its rate. */
   const withCpu = async (run: () => Promise<Timed>): Promise<Measured> => {
     const before = await serverCpu();
+    const generatorBefore = process.cpuUsage();
     const result = await run();
-    return { ...result, cpuPerResponse: ((await serverCpu()) - before) / result.responses };
+    const generator = process.cpuUsage(generatorBefore);
+    return {
+      ...result,
+      cpuPerResponse: ((await serverCpu()) - before) / result.responses,
+      generatorCpuPerResponse: (generator.user + generator.system) / result.responses,
+    };
   };
   // Fixed amounts, not durations: a run ends only when every response arrived, so no save is
   // cut off mid-flight (its ETag lost) between runs. Amounts are sized from the warm-up rates.
@@ -279,6 +290,11 @@ async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<S
       noop: over((p) => p.noop.cpuPerResponse),
       saveShapedNoop: over((p) => p.shaped.cpuPerResponse),
       save: over((p) => p.save.cpuPerResponse),
+    },
+    generatorCpuMicrosPerRequest: {
+      noop: over((p) => p.noop.generatorCpuPerResponse),
+      saveShapedNoop: over((p) => p.shaped.generatorCpuPerResponse),
+      save: over((p) => p.save.generatorCpuPerResponse),
     },
     saveResponseBytes: ready.saveResponseBytes,
     saves,

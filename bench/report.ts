@@ -112,6 +112,16 @@ const s2 = (s: Summary) => formatSummary(s, 2);
 const s3 = (s: Summary) => formatSummary(s, 3);
 const s0 = (s: Summary) => formatSummary(s, 0);
 
+/** The most of one core the load generator used in any save-vs-no-op load (median rate × CPU). */
+function generatorPeakShare(...loads: SaveLoadResult[]): string {
+  const shares = loads.flatMap((l) => [
+    l.noopRps.median * l.generatorCpuMicrosPerRequest.noop.median,
+    l.saveShapedNoopRps.median * l.generatorCpuMicrosPerRequest.saveShapedNoop.median,
+    l.saveRps.median * l.generatorCpuMicrosPerRequest.save.median,
+  ]);
+  return (Math.max(...shares) / 1e4).toFixed(0);
+}
+
 export function renderMarkdown(r: BenchResults, targets: TargetCheck[]): string {
   const m = r.machine;
   const cs = r.coldStart;
@@ -207,7 +217,9 @@ beyond the no-op is the runtime's, not the service's.
 save's rate ÷ its rate, the service's own share. Each run measures the three in alternating
 order, the ratios are taken within the run, and the server's CPU time (all threads, GC included,
 read from the server before and after each run) is divided by the responses: on a shared machine
-that figure moves less than requests/s do.
+that figure moves less than requests/s do. The load generator's own CPU time is read the same
+way: at its busiest it uses ${generatorPeakShare(l, lg)}% of one core, so the server, not the generator,
+sets the rates.
 
 **\`saveVsHealthThroughput\` and the latencies below are measured on the typical session**: one
 form, API.md's "Customer care" example (4 questions; the shape the product's own docs show),
@@ -226,6 +238,8 @@ reported as \`saveVsHealthThroughputLarge\`, without a target.
 | server CPU µs per request: save | ${s0(l.cpuMicrosPerRequest.save)} | ${s0(lg.cpuMicrosPerRequest.save)} |
 | server CPU µs per request: save-shaped no-op | ${s0(l.cpuMicrosPerRequest.saveShapedNoop)} | ${s0(lg.cpuMicrosPerRequest.saveShapedNoop)} |
 | server CPU µs per request: no-op | ${s0(l.cpuMicrosPerRequest.noop)} | ${s0(lg.cpuMicrosPerRequest.noop)} |
+| load generator CPU µs per request: save | ${s0(l.generatorCpuMicrosPerRequest.save)} | ${s0(lg.generatorCpuMicrosPerRequest.save)} |
+| load generator CPU µs per request: no-op | ${s0(l.generatorCpuMicrosPerRequest.noop)} | ${s0(lg.generatorCpuMicrosPerRequest.noop)} |
 | save p50 / p99 ms (last paired run) | ${l.save.p50} / ${l.save.p99} | ${lg.save.p50} / ${lg.save.p99} |
 | saves measured / 412 responses / other non-2xx | ${l.saves} / ${l.saveStatus412} / ${l.saveNon2xx} | ${lg.saves} / ${lg.saveStatus412} / ${lg.saveNon2xx} |
 

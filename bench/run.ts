@@ -161,6 +161,11 @@ console.log(
   `${"".padEnd(28)} server CPU µs/request: no-op ${cpu.noop.median.toFixed(0)}, ` +
     `save-shaped no-op ${cpu.saveShapedNoop.median.toFixed(0)}, save ${cpu.save.median.toFixed(0)}`,
 );
+const generator = load.generatorCpuMicrosPerRequest;
+console.log(
+  `${"".padEnd(28)} load generator CPU µs/request: no-op ${generator.noop.median.toFixed(0)}, ` +
+    `save ${generator.save.median.toFixed(0)}`,
+);
 const rps = (l: { saveRps: Summary; save: { p50: number; p99: number } }) =>
   `save ${l.saveRps.median.toFixed(0)}/s, p50 ${l.save.p50} ms, p99 ${l.save.p99} ms`;
 console.log(`${"".padEnd(28)} ${rps(load)}`);
