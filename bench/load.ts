@@ -2,6 +2,7 @@
 // load generator does not share its CPU). Saves use one session per connection and the ETag of
 // that connection's previous response, so a 412 here would be a bug, not contention.
 import { spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { resolve } from "node:path";
 import autocannon, { type Client, type Options, type Request, type Result } from "autocannon";
@@ -313,10 +314,13 @@ async function withServer<T>(
   measure: (ready: ServerReady) => Promise<T>,
 ): Promise<T> {
   const { ready, child } = await startServer(shape, toSave, toComplete);
+  const exited = once(child, "exit");
   try {
     return await measure(ready);
   } finally {
+    // Waited for, so the next step (the cold start, say) does not share the CPU with its exit.
     child.kill();
+    await exited;
   }
 }
 

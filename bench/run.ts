@@ -25,7 +25,7 @@ const { values } = parseArgs({
 });
 const quick = values.quick ?? false;
 const plan = quick
-  ? { coldRuns: 3, loadRuns: 5, loadSeconds: 1.5, completes: 40, scoringRuns: 3, exportRuns: 3 }
+  ? { coldRuns: 5, loadRuns: 5, loadSeconds: 1.5, completes: 40, scoringRuns: 3, exportRuns: 3 }
   : { coldRuns: 7, loadRuns: 9, loadSeconds: 3, completes: 500, scoringRuns: 7, exportRuns: 5 };
 
 const exportRunSchema = z.object({ ms: z.number(), peakRssMb: z.number(), bytes: z.number() });
