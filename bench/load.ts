@@ -75,7 +75,7 @@ export interface LoadOptions {
 }
 
 /** Starts bench/server.ts in a child process; `nodeArgs` go to its Node (e.g. `--cpu-prof`). */
-export async function startServer(
+async function startServer(
   shape: SessionShape,
   toSave: number,
   toComplete: number,
@@ -184,6 +184,14 @@ export function saveRequests(ready: ServerReady): (session: BenchSession, etag: 
   });
 }
 
+/** The save-shaped no-op's load: a one-answer save's very request, sent to the no-op. */
+export function saveShapedLoad(ready: ServerReady): Options {
+  const [first] = ready.toSave;
+  if (!first) throw new Error("No session to shape the request on.");
+  const { method = "PUT", headers = {}, body = "" } = saveRequests(ready)(first, first.etag);
+  return { url: `http://127.0.0.1:${ready.port}/api/${saveShapedRoute}`, method, headers, body };
+}
+
 /**
  * Paired runs of the no-op, the save-shaped no-op and one-answer saves, each connection saving
  * its own session; the server's CPU time is read around every run.
@@ -224,17 +232,12 @@ async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<S
         ...(noopAmount ? { amount: noopAmount } : { duration: seconds }),
       }),
     );
-  const first = ready.toSave[0];
-  if (!first) throw new Error("No session to save.");
-  const { headers, body } = saveRequest(first, first.etag);
+  const shapedLoad = saveShapedLoad(ready);
   const saveShapedNoop = () =>
     withCpu(() =>
       timed({
-        url: `${url}/api/${saveShapedRoute}`,
+        ...shapedLoad,
         connections,
-        method: "PUT",
-        headers,
-        body,
         ...(shapedAmount ? { amount: shapedAmount } : { duration: seconds }),
       }),
     );
@@ -307,19 +310,24 @@ async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<S
   };
 }
 
-async function withServer<T>(
+/**
+ * Runs `measure` against a fresh benchmark server, then stops the server and waits for it to
+ * exit (so the next step does not share the CPU with its exit, and a `--cpu-prof` profile is
+ * written by the time this returns).
+ */
+export async function withServer<T>(
   shape: SessionShape,
   toSave: number,
   toComplete: number,
   measure: (ready: ServerReady) => Promise<T>,
+  nodeArgs: readonly string[] = [],
 ): Promise<T> {
-  const { ready, child } = await startServer(shape, toSave, toComplete);
+  const { ready, child } = await startServer(shape, toSave, toComplete, nodeArgs);
   const exited = once(child, "exit");
   try {
     return await measure(ready);
   } finally {
-    // Waited for, so the next step (the cold start, say) does not share the CPU with its exit.
-    child.kill();
+    child.kill(); // the server exits on SIGTERM
     await exited;
   }
 }

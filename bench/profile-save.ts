@@ -5,15 +5,20 @@
 // kept for Chrome DevTools or VS Code:
 //   npm run bench:profile [-- --shape large] [-- --requests N]
 import { mkdtemp, readdir, readFile } from "node:fs/promises";
-import { once } from "node:events";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon, { type Options } from "autocannon";
-import { perConnection, saveRequests, serverCpuMicros, startServer } from "./load.js";
+import {
+  perConnection,
+  saveRequests,
+  saveShapedLoad,
+  serverCpuMicros,
+  withServer,
+} from "./load.js";
 import { idle, timeByPart, type CpuProfile } from "./profile-parts.js";
 import type { ServerReady } from "./server.js";
-import { saveShapedRoute, sessionShapes, type SessionShape } from "./server-routes.js";
+import { sessionShapes, type SessionShape } from "./server-routes.js";
 
 const root = resolve(import.meta.dirname, "..");
 const connections = 10;
@@ -57,29 +62,26 @@ async function profilePath(
   dir: string,
 ): Promise<PathProfile> {
   const profileDir = join(dir, path);
-  const { ready, child } = await startServer(shape, connections, 0, [
-    "--cpu-prof",
-    `--cpu-prof-dir=${profileDir}`,
-  ]);
-  const exited = once(child, "exit");
-  const options = loadOf(path, ready, `http://127.0.0.1:${ready.port}`);
   let non2xx = 0;
-  const run = async (amount: number) => {
-    non2xx += (await autocannon({ ...options, connections, amount })).non2xx;
-  };
-  let window: { from: number; to: number; cpu: number };
-  try {
-    await run(Math.round(requests / 5)); // warm-up (JIT, caches), not counted
-    const cpuBefore = await serverCpuMicros(ready.port);
-    // The profile's clock and process.hrtime are both the monotonic clock, in µs here.
-    const from = monotonicMicros();
-    await run(requests);
-    const to = monotonicMicros();
-    window = { from, to, cpu: (await serverCpuMicros(ready.port)) - cpuBefore };
-  } finally {
-    child.kill(); // the server exits on SIGTERM and writes its profile
-    await exited;
-  }
+  const window = await withServer(
+    shape,
+    connections,
+    0,
+    async (ready) => {
+      const options = loadOf(path, ready);
+      const run = async (amount: number) => {
+        non2xx += (await autocannon({ ...options, connections, amount })).non2xx;
+      };
+      await run(Math.round(requests / 5)); // warm-up (JIT, caches), not counted
+      const cpuBefore = await serverCpuMicros(ready.port);
+      // The profile's clock and process.hrtime are both the monotonic clock, in µs here.
+      const from = monotonicMicros();
+      await run(requests);
+      const to = monotonicMicros();
+      return { from, to, cpu: (await serverCpuMicros(ready.port)) - cpuBefore };
+    },
+    ["--cpu-prof", `--cpu-prof-dir=${profileDir}`], // written when the server exits
+  );
   if (non2xx > 0) throw new Error(`${path}: ${non2xx} responses were not 2xx.`);
   const [file] = await readdir(profileDir);
   if (!file) throw new Error(`${path}: the server wrote no profile.`);
@@ -95,13 +97,10 @@ async function profilePath(
 }
 
 /** The load of one path: the save's request to the no-op, or saves that keep their ETags. */
-function loadOf(path: Path, ready: ServerReady, url: string): Options {
-  const saveRequest = saveRequests(ready);
-  if (path === "save") return { url, setupClient: perConnection(ready.toSave, saveRequest) };
-  const [first] = ready.toSave;
-  if (!first) throw new Error("No session to shape the request on.");
-  const { method = "PUT", headers = {}, body = "" } = saveRequest(first, first.etag);
-  return { url: `${url}/api/${saveShapedRoute}`, method, headers, body };
+function loadOf(path: Path, ready: ServerReady): Options {
+  if (path === "saveShapedNoop") return saveShapedLoad(ready);
+  const url = `http://127.0.0.1:${ready.port}`;
+  return { url, setupClient: perConnection(ready.toSave, saveRequests(ready)) };
 }
 
 /** Profiles both loads, `requests` each, in profiles under `dir`. */
