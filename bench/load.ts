@@ -96,17 +96,25 @@ async function startServer(
   throw new Error("The benchmark server exited before it was ready.");
 }
 
+/** The monotonic clock in µs, the clock V8's CPU profiles are stamped with. */
+const monotonicMicros = (): number => Number(process.hrtime.bigint() / 1000n);
+
+type Timed = Result & {
+  rate: number;
+  responses: number;
+  /** From the first request to the last response, on the monotonic clock (µs). */
+  span: { from: number; to: number };
+};
+type Measured = Timed & { cpuPerResponse: number; generatorCpuPerResponse: number };
+
 /**
  * Runs autocannon and adds the rate over the run's own span (first request to last response):
  * autocannon notices the end of a fixed `amount` only on its next one-second tick, so its own
  * duration would round every short run up to whole seconds.
  */
-type Timed = Result & { rate: number; responses: number };
-type Measured = Timed & { cpuPerResponse: number; generatorCpuPerResponse: number };
-
-async function timed(options: Options): Promise<Timed> {
-  const t0 = performance.now();
-  let last = t0;
+export async function timed(options: Options): Promise<Timed> {
+  const from = monotonicMicros();
+  let to = from;
   let responses = 0;
   const setup = options.setupClient;
   const result = await autocannon({
@@ -115,11 +123,11 @@ async function timed(options: Options): Promise<Timed> {
       setup?.(client);
       client.on("response", () => {
         responses++;
-        last = performance.now();
+        to = monotonicMicros();
       });
     },
   });
-  return { ...result, rate: responses / ((last - t0) / 1000), responses };
+  return { ...result, rate: responses / ((to - from) / 1e6), responses, span: { from, to } };
 }
 
 const rate = (r: Timed): number => r.rate;

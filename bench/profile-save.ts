@@ -8,12 +8,13 @@ import { mkdtemp, readdir, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import autocannon, { type Options } from "autocannon";
+import type { Options } from "autocannon";
 import {
   perConnection,
   saveRequests,
   saveShapedLoad,
   serverCpuMicros,
+  timed,
   withServer,
 } from "./load.js";
 import { idle, timeByPart, type CpuProfile } from "./profile-parts.js";
@@ -53,8 +54,6 @@ export interface SaveProfile {
   requestsPerSecond: SaveProfileRow;
 }
 
-const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
-
 async function profilePath(
   shape: SessionShape,
   path: Path,
@@ -70,15 +69,16 @@ async function profilePath(
     async (ready) => {
       const options = loadOf(path, ready);
       const run = async (amount: number) => {
-        non2xx += (await autocannon({ ...options, connections, amount })).non2xx;
+        const result = await timed({ ...options, connections, amount });
+        non2xx += result.non2xx;
+        return result;
       };
       await run(Math.round(requests / 5)); // warm-up (JIT, caches), not counted
       const cpuBefore = await serverCpuMicros(ready.port);
-      // The profile's clock and process.hrtime are both the monotonic clock, in µs here.
-      const from = monotonicMicros();
-      await run(requests);
-      const to = monotonicMicros();
-      return { from, to, cpu: (await serverCpuMicros(ready.port)) - cpuBefore };
+      // First request to last response, on the monotonic clock the profile is stamped with (not
+      // autocannon's end, which waits for its next one-second tick: idle time, not the load's).
+      const { span } = await run(requests);
+      return { ...span, cpu: (await serverCpuMicros(ready.port)) - cpuBefore };
     },
     ["--cpu-prof", `--cpu-prof-dir=${profileDir}`], // written when the server exits
   );
