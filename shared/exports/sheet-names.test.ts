@@ -25,12 +25,14 @@ describe("sheetNames", () => {
   });
 
   it("never yields an empty, reserved, apostrophe-framed or control-character name", () => {
-    expect(sheetNames(["", "'''", "History", " 'x' ", "a\u0000b\tc"])).toEqual([
+    expect(sheetNames(["", "'''", "History", " 'x' ", "a\u0000b\tc", "' '(", "x ' '"])).toEqual([
       "Form",
       "Form (2)",
       "History (2)",
       "x",
       "a_b_c",
+      "(",
+      "x (2)",
     ]);
   });
 

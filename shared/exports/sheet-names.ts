@@ -14,9 +14,8 @@ function clean(name: string): string {
     // Control characters are not allowed either.
     .map((ch) => (isControl(ch) ? "_" : ch))
     .join("")
-    .trim()
-    .replace(/^'+|'+$/g, "")
-    .trim();
+    // Spaces and apostrophes together: stripping one kind may uncover the other ("' '(").
+    .replace(/^[\s']+|[\s']+$/g, "");
   return replaced.length > 0 ? replaced : "Form";
 }
 
