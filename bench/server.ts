@@ -1,16 +1,14 @@
 // The throughput benchmark's server: the registered functions served over HTTP with the local
-// host's routing (dev/routes.ts) and in-memory services (the unit-test harness: real token
+// host's routing (dev/serve-functions.ts) and in-memory services (the unit-test harness: real token
 // checks, in-memory stores), plus functions registered only here: the no-op baseline, a
 // save-shaped no-op and a CPU-time reading. Runs as a child process so the load generator does
 // not share its CPU; prints one JSON line.
 //   npx tsx bench/server.ts <typical|large> <sessionsToSave> <sessionsToComplete>
-import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { HttpResponseInit } from "@azure/functions";
-import { HttpRequest, HttpResponse, InvocationContext } from "../dev/azure-functions.js";
-import { buildHostTable, matchRoute } from "../dev/routes.js";
+import { buildHostTable } from "../dev/routes.js";
+import { serveFunctions } from "../dev/serve-functions.js";
 import { createTestApp, type TestApp } from "../shared/testing/harness.js";
 import { customerCareForm } from "../shared/domain/example-form.js";
 import {
@@ -21,7 +19,6 @@ import {
   createSession,
 } from "../shared/testing/scenario.js";
 import { httpFunction, json, registeredFunctions } from "../shared/registry.js";
-import { problem } from "../shared/http/problem.js";
 import {
   cpuRoute,
   noopRoute,
@@ -96,57 +93,6 @@ export interface ServerReady {
   toComplete: BenchSession[];
   /** Bytes of a one-answer save's response body, which the save-shaped no-op returns. */
   saveResponseBytes: number;
-}
-
-/** Events, not `for await`: the async iterator cost more per request than a small body's read. */
-function readBody(req: IncomingMessage): Promise<Uint8Array> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (chunk: Buffer) => chunks.push(chunk));
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
-const silent = () => undefined;
-
-async function serve(
-  table: ReturnType<typeof buildHostTable>,
-  req: IncomingMessage,
-  res: ServerResponse,
-): Promise<void> {
-  const method = (req.method ?? "GET").toUpperCase();
-  const url = new URL(req.url ?? "/", "http://localhost");
-  const bytes = await readBody(req);
-  const match = matchRoute(table, method, url.pathname.replace(/^\/api\//, ""));
-  let init: HttpResponseInit;
-  if (match.kind === "match") {
-    const request = new HttpRequest({
-      method,
-      url: url.toString(),
-      headers: Object.fromEntries(
-        Object.entries(req.headers).flatMap(([k, v]) =>
-          v === undefined ? [] : [[k, Array.isArray(v) ? v.join(", ") : v]],
-        ),
-      ),
-      ...(bytes.byteLength > 0 ? { body: { bytes } } : {}),
-      params: match.params,
-    });
-    const context = new InvocationContext({
-      invocationId: randomUUID(),
-      functionName: match.route.name,
-      logHandler: silent,
-    });
-    init = await match.route.handler(request, context);
-  } else {
-    init = problem("NOT_FOUND", "No such route.");
-  }
-  const response = new HttpResponse(init);
-  const body = new Uint8Array(await response.arrayBuffer());
-  res.statusCode = response.status;
-  response.headers.forEach((value, name) => res.setHeader(name, value));
-  res.setHeader("Content-Length", body.byteLength);
-  res.end(body);
 }
 
 interface SeededForms {
@@ -225,12 +171,7 @@ async function main(shape: SessionShape, toSaveCount: number, toCompleteCount: n
   const saveResponseBytes = await measureSaveResponse(app, await sessionIds(1), save);
   registerSaveShapedNoop(saveResponseBytes);
   const table = buildHostTable(registeredFunctions());
-  const server = createServer((req, res) => {
-    serve(table, req, res).catch((error: unknown) => {
-      res.statusCode = 500;
-      res.end(String(error));
-    });
-  });
+  const server = createServer(serveFunctions(table));
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
   const ready: ServerReady = {
