@@ -24,6 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
+          setupFiles: ["shared/testing/quiet-functions.ts"],
           include: ["test/**/*.test.ts"],
           globalSetup: ["test/global-setup.ts"],
           testTimeout: 30_000,

@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig, settingsSchema } from "../shared/config.js";
-import { defaultPorts, localDefaults, pickSettings, readSettingsFile } from "./settings.js";
+import {
+  defaultPorts,
+  localDefaults,
+  pickSettings,
+  readSettingsFile,
+  settingsOf,
+} from "./settings.js";
 
 const functionsHostKeys = ["FUNCTIONS_WORKER_RUNTIME", "AzureWebJobsStorage"];
 
@@ -60,5 +66,19 @@ describe("local settings", () => {
     ).toEqual({
       FEATURE_DEFAULT_SCORES: "true",
     });
+  });
+
+  it("are written back from a parsed configuration, so another process parses the same", () => {
+    const config = parseConfig({
+      ...localDefaults({ http: 7071, cosmos: 8081, blob: 10000 }),
+      AUTH_ISSUERS: "https://a.example/v2.0, https://b.example/v2.0",
+      FEATURE_DEFAULT_SCORES: "true",
+      DEPENDENCY_MAX_RETRIES: "2",
+    });
+    const settings = settingsOf(config);
+    expect(settings.AUTH_ISSUERS).toBe("https://a.example/v2.0,https://b.example/v2.0");
+    expect(settings.FEATURE_DEFAULT_SCORES).toBe("true");
+    expect(settings).not.toHaveProperty("EXPORT_PASSWORD");
+    expect(parseConfig(settings)).toEqual(config);
   });
 });

@@ -3,7 +3,7 @@
 // turn by the process environment; then parsed by the one settings schema.
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import { settingsSchema } from "../shared/config.js";
+import { settingsSchema, type Config } from "../shared/config.js";
 
 /** Azurite's documented development account (public, the same on every machine). */
 export const azuriteAccount = {
@@ -80,4 +80,14 @@ export function pickSettings(values: Record<string, string | undefined>): Record
     if (value !== undefined && value !== "") picked[key] = value;
   }
   return picked;
+}
+
+/** The app settings that parse back to `config`, e.g. for another process to run with them. */
+export function settingsOf(config: Config): Record<string, string> {
+  const settings: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (value === undefined) continue;
+    settings[key] = Array.isArray(value) ? value.join(",") : String(value);
+  }
+  return settings;
 }

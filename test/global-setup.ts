@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import type { TestProject } from "vitest/node";
 import { startLocalHost } from "../dev/host.js";
+import { settingsOf } from "../dev/settings.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -13,6 +14,8 @@ declare module "vitest" {
     /** The issuer and audience the host's verifier accepts. */
     issuer: string;
     audience: string;
+    /** The host's app settings (stand-in endpoints and keys, the local issuer). */
+    settings: Record<string, string>;
   }
 }
 
@@ -44,6 +47,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("baseUrl", `http://127.0.0.1:${host.port}/api`);
   project.provide("issuer", host.config.AUTH_ISSUERS[0] ?? "");
   project.provide("audience", host.config.AUTH_AUDIENCE);
+  project.provide("settings", settingsOf(host.config));
 
   return async () => {
     await host.stop();

@@ -17,6 +17,8 @@ export interface ApiOptions {
   /** An object is sent as JSON; a string or bytes are sent as they are. */
   body?: unknown;
   headers?: Record<string, string>;
+  /** Another API base than the local host's, e.g. the built package's (test/package.test.ts). */
+  baseUrl?: string;
 }
 
 export function baseUrl(): string {
@@ -36,7 +38,7 @@ export async function api<T = unknown>(
     body = JSON.stringify(options.body);
     headers["content-type"] ??= "application/json";
   }
-  const response = await fetch(`${baseUrl()}/${path.replace(/^\/+/, "")}`, {
+  const response = await fetch(`${options.baseUrl ?? baseUrl()}/${path.replace(/^\/+/, "")}`, {
     method: options.method ?? "GET",
     headers,
     ...(body !== undefined ? { body } : {}),
