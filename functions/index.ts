@@ -31,3 +31,7 @@ import "./action-items-close.js";
 import "./on-session-completed-tag.js";
 import "./on-session-completed-notify.js";
 import "./outbox-sweep.js";
+
+// What got registered, for a host or a test that loads the built package (dist/index.js): the
+// bundle holds its own copy of the registry.
+export { registeredFunctions } from "../shared/registry.js";
