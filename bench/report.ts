@@ -45,9 +45,10 @@ export function targetsOf(r: BenchResults): TargetCheck[] {
   return [
     {
       name: "coldStartRatio",
-      target: "≤ 1.25",
+      // The issue's bar: ≤ 1.25, and below 1.0 once bundling beats plain module resolution.
+      target: "< 1.0 (bundled package; ≤ 1.25 unbundled)",
       value: r.coldStart.ratio.median.toFixed(2),
-      met: r.coldStart.ratio.median <= 1.25,
+      met: r.coldStart.ratio.median < 1,
     },
     {
       name: "cosmosCallsPerGet",
@@ -157,23 +158,27 @@ ${targets.map((t) => `| \`${t.name}\` | ${t.target} | ${t.value} | ${t.met ? "ye
 ## Cold start
 
 A fresh \`node\` process imports the entry and reports the time of that import (Node's own
-start-up, the same for both sides, is left out). Both sides are compiled JS (esbuild, one output
-file per source file, like \`tsc\`) loaded by plain Node: the app entry
-\`functions/index.ts\` (${cs.functionsRegistered} functions registered) against a file that only imports
-${"`@azure/functions`, `@azure/cosmos`, `@azure/storage-blob`, `@azure/service-bus`, `@azure/identity`, `zod`"}.
+start-up, the same for every variant, is left out). The app is the package \`npm run build\`
+ships, \`dist/index.js\`: \`functions/index.ts\` (${cs.functionsRegistered} functions registered) bundled by esbuild
+with the SDKs (\`scripts/build.ts\`; the export libraries and the OpenAPI generator load on first
+use). The baseline is a file that only imports
+${"`@azure/functions`, `@azure/cosmos`, `@azure/storage-blob`, `@azure/service-bus`, `@azure/identity`, `zod`"},
+loaded by plain module resolution. For comparison, the same sources compiled one file per
+source file (like \`tsc\`, not shipped), and the SDKs bundled the way the package is.
+\`test/package.test.ts\` runs a session's life through the built package against the stand-ins.
 
 | what is loaded | import ms |
 | --- | --- |
 | SDKs only | ${s0(cs.sdkMs)} |
-| app entry, per-file JS | ${s0(cs.appMs)} |
-| SDKs only, bundled | ${s0(cs.sdkBundledMs)} |
-| app entry, bundled (esbuild, export libraries split into lazy chunks) | ${s0(cs.appBundledMs)} |
+| the package (\`dist/index.js\`) | ${s0(cs.packageMs)} |
+| the app as per-file JS (not shipped) | ${s0(cs.perFileMs)} |
+| SDKs only, bundled like the package | ${s0(cs.sdkBundledMs)} |
 
 | ratio | value |
 | --- | --- |
-| \`coldStartRatio\`: app ÷ SDKs (per-file JS) | ${s2(cs.ratio)} |
-| bundled app ÷ SDKs by plain module resolution | ${s2(cs.bundledRatio)} |
-| bundled app ÷ SDKs bundled the same way | ${s2(cs.bundledVsBundledSdkRatio)} |
+| \`coldStartRatio\`: the package ÷ SDKs | ${s2(cs.ratio)} |
+| per-file JS ÷ SDKs (not shipped) | ${s2(cs.perFileRatio)} |
+| the package ÷ SDKs bundled the same way (the app's own share) | ${s2(cs.packageVsBundledSdkRatio)} |
 
 ## Cosmos DB calls per request
 

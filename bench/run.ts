@@ -143,7 +143,7 @@ if (!quick) await writeBenchmarksDoc(results, targets);
 const line = (name: string, s: Summary | number | boolean, digits = 2) =>
   console.log(`${name.padEnd(28)} ${typeof s === "object" ? formatSummary(s, digits) : String(s)}`);
 line("coldStartRatio", cold.ratio);
-line("coldStartRatio (bundled)", cold.bundledRatio);
+line("coldStartRatio (per-file JS)", cold.perFileRatio);
 line("cosmosCallsPerGet", cosmos.cosmosCallsPerGet);
 line("cosmosCallsPerSave", cosmos.cosmosCallsPerSave);
 line("cosmosCallsPerComplete", cosmos.cosmosCallsPerComplete);
