@@ -2,6 +2,9 @@
 // of several runs with its spread, measured on this machine. A full run (no --quick) rewrites
 // docs/benchmarks.md. Benchmarks are not tests: nothing here fails on a slow machine, but the
 // summary says which targets hold.
+// First, so that registering the functions (for the Cosmos call counts) does not print a test-mode
+// warning per function between the progress lines.
+import "../shared/testing/quiet-functions.js";
 import { execFile } from "node:child_process";
 import { cpus, freemem, tmpdir, totalmem } from "node:os";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
