@@ -16,12 +16,7 @@ const root = resolve(import.meta.dirname, "..");
  * - the export libraries: imported only when an export is rendered, and they read files of
  *   their own (pdfmake its fonts), which must stay where the package put them.
  */
-export const external = [
-  "@azure/functions-core",
-  "exceljs",
-  "officecrypto-tool",
-  "pdfmake",
-] as const;
+const external = ["@azure/functions-core", "exceljs", "officecrypto-tool", "pdfmake"] as const;
 
 /** The options for the package, and for the benchmark's bundle of the SDKs alone. */
 export const bundleOptions: BuildOptions = {
