@@ -12,6 +12,7 @@ import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { buildPackage } from "../scripts/build.js";
+import { parseConfig } from "../shared/config.js";
 import { eventTypes } from "../shared/domain/events.js";
 import { customerCare } from "../shared/domain/testing/fixtures.js";
 import type { Role } from "../shared/http/auth.js";
@@ -60,7 +61,7 @@ async function download(url: string): Promise<Uint8Array> {
 beforeAll(async () => {
   const entry = await buildPackage(outdir);
   const settings = inject("settings");
-  peer = await startAmqpPeer({ topicName: settings.EVENTS_TOPIC ?? "evaluation-sessions" });
+  peer = await startAmqpPeer({ topicName: parseConfig(settings).EVENTS_TOPIC });
   child = spawn(process.execPath, ["--import", "tsx", "test/support/package-host.ts", entry], {
     env: { ...process.env, ...settings, ServiceBusConnection: peer.connectionString },
     stdio: ["ignore", "pipe", "pipe"],
