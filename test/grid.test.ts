@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../shared/http/auth.js";
-import { api, tokenFor, type ApiResponse } from "./support/http.js";
+import { api, callerWith, tokenFor, type ApiResponse } from "./support/http.js";
 import { customerCareForm } from "../shared/domain/example-form.js";
 
 const tenantId = `grid-${randomUUID().slice(0, 8)}`;
@@ -21,6 +21,7 @@ const roleOf = {
 } as const satisfies Record<string, readonly Role[]>;
 type Person = keyof typeof roleOf;
 const tokens = new Map<Person, string>();
+const call = callerWith(tokens);
 
 interface Row {
   id: string;
@@ -41,15 +42,6 @@ interface InteractionRow {
 }
 const interactions: InteractionRow[] = [];
 let careFormId = "";
-
-function call(person: Person, method: string, path: string, body?: unknown, ifMatch?: string) {
-  return api<any>(path, {
-    method,
-    token: tokens.get(person)!,
-    ...(body !== undefined ? { body } : {}),
-    ...(ifMatch ? { headers: { "if-match": ifMatch } } : {}),
-  });
-}
 
 const byDueThenId = (a: Row, b: Row) =>
   a.dueDate === b.dueDate ? (a.id < b.id ? -1 : 1) : a.dueDate < b.dueDate ? -1 : 1;

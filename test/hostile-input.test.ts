@@ -4,13 +4,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { customerCare } from "../shared/domain/testing/fixtures.js";
-import { api, tokenFor, type ApiResponse } from "./support/http.js";
-
-function expectProblem(response: ApiResponse, status: number, code: string): void {
-  expect(response.status, response.text.slice(0, 300)).toBe(status);
-  expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-  expect(response.json).toMatchObject({ status, code });
-}
+import { api, expectProblem, tokenFor } from "./support/http.js";
 
 const tenantId = `hostile-${randomUUID().slice(0, 8)}`;
 let token: string;

@@ -7,7 +7,14 @@ import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../shared/http/auth.js";
 import { seedDemoData, seedDemoDataSafely } from "../dev/seed.js";
-import { api, baseUrl, tokenFor, type ApiResponse } from "./support/http.js";
+import {
+  api,
+  baseUrl,
+  callerWith,
+  expectProblem,
+  tokenFor,
+  type ApiResponse,
+} from "./support/http.js";
 
 const tenantId = `life-${randomUUID().slice(0, 8)}`;
 const FUTURE = "2030-06-01T00:00:00.000Z";
@@ -23,6 +30,7 @@ const people = {
 } as const satisfies Record<string, readonly [string, readonly Role[]]>;
 type Person = keyof typeof people;
 const tokens = new Map<Person, string>();
+const call = callerWith(tokens);
 
 /** docs/scoring.md's forms, created in this tenant: doc id → server id. */
 const formIds = new Map<string, string>();
@@ -52,27 +60,6 @@ function docBlocks(kind: string): { title: string; json: unknown }[] {
     found.push({ title: heading, json: JSON.parse(match[2] ?? "null") });
   }
   return found;
-}
-
-function call(
-  person: Person,
-  method: string,
-  path: string,
-  body?: unknown,
-  ifMatch?: string,
-): Promise<ApiResponse<any>> {
-  return api<any>(path, {
-    method,
-    token: tokens.get(person)!,
-    ...(body !== undefined ? { body } : {}),
-    ...(ifMatch ? { headers: { "if-match": ifMatch } } : {}),
-  });
-}
-
-function expectProblem(res: ApiResponse<any>, status: number, code: string): void {
-  expect(res.status, JSON.stringify(res.json)).toBe(status);
-  expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-  expect(res.json.code).toBe(code);
 }
 
 let externalCounter = 0;

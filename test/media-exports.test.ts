@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { customerCare } from "../shared/domain/testing/fixtures.js";
 import type { Role } from "../shared/http/auth.js";
-import { api, tokenFor, type ApiResponse } from "./support/http.js";
+import { callerWith, expectProblem, tokenFor } from "./support/http.js";
 
 const tenantId = `media-${randomUUID().slice(0, 8)}`;
 const FUTURE = "2030-06-01T00:00:00.000Z";
@@ -20,38 +20,14 @@ const people = {
 } as const satisfies Record<string, readonly [string, readonly Role[]]>;
 type Person = keyof typeof people;
 const tokens = new Map<Person, string>();
+const call = callerWith(tokens);
 
-interface Problem {
-  code: string;
-  status: number;
-}
 interface ExportLink {
   format: string;
   fileName: string;
   url: string;
   expiresAt: string;
   sizeBytes: number;
-}
-
-function call<T>(
-  person: Person,
-  method: string,
-  path: string,
-  body?: unknown,
-  ifMatch?: string,
-): Promise<ApiResponse<T>> {
-  return api<T>(path, {
-    method,
-    token: tokens.get(person)!,
-    ...(body !== undefined ? { body } : {}),
-    ...(ifMatch ? { headers: { "if-match": ifMatch } } : {}),
-  });
-}
-
-function expectProblem(res: ApiResponse<unknown>, status: number, code: string): void {
-  expect(res.status, res.text).toBe(status);
-  expect(res.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-  expect((res.json as Problem).code).toBe(code);
 }
 
 /** A recognisable recording: byte i is i mod 251, so any slice says where it came from. */

@@ -19,7 +19,7 @@ import type { Role } from "../shared/http/auth.js";
 import { registeredFunctions } from "../shared/registry.js";
 import "../functions/index.js";
 import { startAmqpPeer, type AmqpPeer } from "./support/amqp-peer.js";
-import { api, tokenFor, type ApiResponse } from "./support/http.js";
+import { api, callerWith, tokenFor, type ApiResponse } from "./support/http.js";
 
 const outdir = resolve(".data", `package-${randomUUID().slice(0, 8)}`);
 const tenantId = `package-${randomUUID().slice(0, 8)}`;
@@ -36,16 +36,7 @@ const people = {
 } as const;
 type Person = keyof typeof people;
 const tokens = new Map<Person, string>();
-
-function call<T>(person: Person, method: string, path: string, body?: unknown, ifMatch?: string) {
-  return api<T>(path, {
-    baseUrl: packaged.baseUrl,
-    method,
-    token: tokens.get(person)!,
-    ...(body !== undefined ? { body } : {}),
-    ...(ifMatch ? { headers: { "if-match": ifMatch } } : {}),
-  });
-}
+const call = callerWith(tokens, () => packaged.baseUrl);
 
 /** `res` had `status`; otherwise the failure shows the body and what the package logged. */
 function expectStatus(res: ApiResponse<unknown>, status: number): void {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startLocalHost, type LocalHost } from "../dev/host.js";
 import { registeredFunctions } from "../shared/registry.js";
 import { getServices } from "../shared/services.js";
-import { api, baseUrl, tokenFor } from "./support/http.js";
+import { api, baseUrl, expectProblem, tokenFor } from "./support/http.js";
 
 const freshId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -21,16 +21,6 @@ interface Problem {
   detail: string;
   code: string;
   errors?: { path: string; message: string }[];
-}
-
-function expectProblem(
-  response: { status: number; headers: Headers; json: unknown },
-  status: number,
-  code: string,
-): void {
-  expect(response.status).toBe(status);
-  expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
-  expect(response.json).toMatchObject({ status, code });
 }
 
 const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");

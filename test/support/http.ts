@@ -1,6 +1,6 @@
 // Small HTTP helpers for integration tests: every call goes over real HTTP to the local host
 // that test/global-setup.ts started.
-import { inject } from "vitest";
+import { expect, inject } from "vitest";
 import type { Role } from "../../shared/http/auth.js";
 
 export interface ApiResponse<T = unknown> {
@@ -53,6 +53,41 @@ export async function api<T = unknown>(
     json: (isJson ? JSON.parse(text) : undefined) as T,
     text,
   };
+}
+
+/**
+ * `call(person, method, path, body?, ifMatch?)`: `api()` with the bearer token `tokens` holds for
+ * `person`. `base` is read on every call (the built package's URL is known only once it runs).
+ */
+export function callerWith<P>(tokens: ReadonlyMap<P, string>, base?: () => string) {
+  return <T = any>(
+    person: P,
+    method: string,
+    path: string,
+    body?: unknown,
+    ifMatch?: string,
+  ): Promise<ApiResponse<T>> => {
+    const token = tokens.get(person);
+    if (token === undefined) throw new Error(`No token for ${String(person)}.`);
+    return api<T>(path, {
+      method,
+      token,
+      ...(base ? { baseUrl: base() } : {}),
+      ...(body !== undefined ? { body } : {}),
+      ...(ifMatch ? { headers: { "if-match": ifMatch } } : {}),
+    });
+  };
+}
+
+/** `response` is an application/problem+json `status` with `code`; a failure shows the body. */
+export function expectProblem(
+  response: Pick<ApiResponse, "status" | "headers" | "json" | "text">,
+  status: number,
+  code: string,
+): void {
+  expect(response.status, response.text.slice(0, 500)).toBe(status);
+  expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+  expect(response.json).toMatchObject({ status, code });
 }
 
 export interface TokenRequest {
