@@ -4,12 +4,7 @@
 // through startLocalHost().
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import {
-  createServer,
-  type IncomingHttpHeaders,
-  type IncomingMessage,
-  type ServerResponse,
-} from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -20,7 +15,7 @@ import type {
   InvocationContext as FunctionsContext,
   LogHandler,
 } from "@azure/functions";
-import { HttpRequest, HttpResponse, InvocationContext } from "./azure-functions.js";
+import { InvocationContext } from "./azure-functions.js";
 import { ConfigError, parseConfig, setConfig, type Config } from "../shared/config.js";
 import { createServices } from "../shared/composition.js";
 import { readJsonBody } from "../shared/http/input.js";
@@ -38,6 +33,7 @@ import {
 import { createLocalIssuer, tokenRequestSchema, type LocalIssuer } from "./issuer.js";
 import { seedDemoDataSafely } from "./seed.js";
 import { buildHostTable, localRoutes, matchRoute, type HostTable } from "./routes.js";
+import { functionsRequest, writeResponse } from "./serve-functions.js";
 
 export { buildHostTable, localRoutes, matchRoute };
 import {
@@ -262,15 +258,6 @@ function contextLogHandler(log: (line: string) => void): LogHandler {
   };
 }
 
-function requestHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || name.startsWith(":")) continue;
-    result[name] = Array.isArray(value) ? value.join(", ") : value;
-  }
-  return result;
-}
-
 /**
  * Reads the body, or stops at the limit (the caller answers 413 and discards the rest without
  * keeping it). Not `for await`: leaving that loop early destroys the socket before the 413 is sent.
@@ -338,7 +325,7 @@ async function serve(
   }
   if (drain) discardBody(req);
   try {
-    await write(res, response, invocationId);
+    await writeResponse(res, response, invocationId);
   } catch (error) {
     log(`host: could not write the response: ${String(error)}`);
     res.destroy();
@@ -379,13 +366,13 @@ async function route(
     };
   }
   const functionName = match?.kind === "match" ? match.route.name : `local:${localRoute?.path}`;
-  const request = new HttpRequest({
+  const request = functionsRequest(
+    req,
     method,
-    url: url.toString(),
-    headers: requestHeaders(req.headers),
-    ...(bytes.byteLength > 0 && method !== "GET" && method !== "HEAD" ? { body: { bytes } } : {}),
-    params: match?.kind === "match" ? match.params : {},
-  });
+    url,
+    bytes,
+    match?.kind === "match" ? match.params : {},
+  );
   const context = new InvocationContext({
     invocationId,
     functionName,
@@ -449,25 +436,6 @@ function methodNotAllowed(allow: readonly string[]): HttpResponseInit {
   return problem("METHOD_NOT_ALLOWED", "This route does not accept that method.", {
     headers: { Allow: allow.join(", ") },
   });
-}
-
-async function write(
-  res: ServerResponse,
-  init: HttpResponseInit,
-  invocationId: string,
-): Promise<void> {
-  const response = new HttpResponse(init);
-  const body = new Uint8Array(await response.arrayBuffer());
-  res.statusCode = response.status;
-  response.headers.forEach((value, name) => {
-    if (name !== "set-cookie") res.setHeader(name, value);
-  });
-  const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
-  if (!res.hasHeader("x-request-id")) res.setHeader("X-Request-Id", invocationId);
-  res.setHeader("Content-Length", body.byteLength);
-  res.end(body);
-  await once(res, "finish");
 }
 
 // ---------- command line ----------

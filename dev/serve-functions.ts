@@ -1,9 +1,15 @@
 // Registered HTTP functions served over node:http with the local host's routing, and nothing
-// else: no dev routes, 405s or body limits (dev/host.ts adds those). The benchmark server and
-// the test of the built package (test/package.test.ts) serve through it.
+// else: no dev routes, 405s or body limits (dev/host.ts adds those around the same request and
+// response conversion). The benchmark server and the test of the built package
+// (test/package.test.ts) serve through it.
 import { randomUUID } from "node:crypto";
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { HttpResponseInit, LogHandler } from "@azure/functions";
+import { once } from "node:events";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import type {
+  HttpRequest as FunctionsRequest,
+  HttpResponseInit,
+  LogHandler,
+} from "@azure/functions";
 import { HttpRequest, HttpResponse, InvocationContext } from "./azure-functions.js";
 import { matchRoute, type HostTable } from "./routes.js";
 import { problem } from "../shared/http/problem.js";
@@ -18,6 +24,57 @@ function readBody(req: IncomingMessage): Promise<Uint8Array> {
   });
 }
 
+/** Node's request headers as the Functions request takes them, repeated ones comma-joined. */
+function requestHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || name.startsWith(":")) continue;
+    result[name] = Array.isArray(value) ? value.join(", ") : value;
+  }
+  return result;
+}
+
+/** The Functions request for a node:http request whose body has been read into `bytes`. */
+export function functionsRequest(
+  req: IncomingMessage,
+  method: string,
+  url: URL,
+  bytes: Uint8Array,
+  params: Record<string, string>,
+): FunctionsRequest {
+  return new HttpRequest({
+    method,
+    url: url.toString(),
+    headers: requestHeaders(req.headers),
+    ...(bytes.byteLength > 0 && method !== "GET" && method !== "HEAD" ? { body: { bytes } } : {}),
+    params,
+  });
+}
+
+/**
+ * Writes what a function returned as the Functions host would: through the library's
+ * HttpResponse, so its body and header rules apply, with Content-Length and an X-Request-Id
+ * when the function set none. Resolves once the response is handed to the socket.
+ */
+export async function writeResponse(
+  res: ServerResponse,
+  init: HttpResponseInit,
+  invocationId: string,
+): Promise<void> {
+  const response = new HttpResponse(init);
+  const body = new Uint8Array(await response.arrayBuffer());
+  res.statusCode = response.status;
+  response.headers.forEach((value, name) => {
+    if (name !== "set-cookie") res.setHeader(name, value);
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader("set-cookie", cookies);
+  if (!res.hasHeader("x-request-id")) res.setHeader("X-Request-Id", invocationId);
+  res.setHeader("Content-Length", body.byteLength);
+  res.end(body);
+  await once(res, "finish");
+}
+
 const silent: LogHandler = () => undefined;
 
 /** A request listener for `http.createServer` that calls the function the route names. */
@@ -30,21 +87,12 @@ export function serveFunctions(
     const url = new URL(req.url ?? "/", "http://localhost");
     const bytes = await readBody(req);
     const match = matchRoute(table, method, url.pathname.replace(/^\/api\//, ""));
+    const invocationId = randomUUID();
     let init: HttpResponseInit;
     if (match.kind === "match") {
-      const request = new HttpRequest({
-        method,
-        url: url.toString(),
-        headers: Object.fromEntries(
-          Object.entries(req.headers).flatMap(([k, v]) =>
-            v === undefined ? [] : [[k, Array.isArray(v) ? v.join(", ") : v]],
-          ),
-        ),
-        ...(bytes.byteLength > 0 ? { body: { bytes } } : {}),
-        params: match.params,
-      });
+      const request = functionsRequest(req, method, url, bytes, match.params);
       const context = new InvocationContext({
-        invocationId: randomUUID(),
+        invocationId,
         functionName: match.route.name,
         logHandler,
       });
@@ -52,12 +100,7 @@ export function serveFunctions(
     } else {
       init = problem("NOT_FOUND", "No such route.");
     }
-    const response = new HttpResponse(init);
-    const body = new Uint8Array(await response.arrayBuffer());
-    res.statusCode = response.status;
-    response.headers.forEach((value, name) => res.setHeader(name, value));
-    res.setHeader("Content-Length", body.byteLength);
-    res.end(body);
+    await writeResponse(res, init, invocationId);
   };
   return (req, res) => {
     serve(req, res).catch((error: unknown) => {
