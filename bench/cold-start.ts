@@ -53,14 +53,16 @@ export async function buildEntries(): Promise<Entries> {
       if (ok && !file.split("/").includes("testing")) sources.push(join(dir, file));
     }
   }
+  // The package's output format and target, one file per source file instead of one bundle.
+  const { format, platform, target } = bundleOptions;
   await build({
     absWorkingDir: root,
     entryPoints: sources,
     outdir: join(workDir, "app"),
     outbase: root,
-    format: "esm",
-    platform: "node",
-    target: "node20",
+    format,
+    platform,
+    target,
     logLevel: "error",
   });
 
