@@ -9,4 +9,7 @@ const results = JSON.parse(await readFile(file, "utf8")) as BenchResults & { mod
 if (results.mode !== "full") throw new Error("Only a full run may be written to the docs.");
 // Runs saved before the typical/large split have no loadLarge and cannot be rendered.
 if (!("loadLarge" in results)) throw new Error("This run predates loadLarge; run the bench again.");
+// Runs saved before the report named the deployed runtime cannot say whether they ran on it.
+if (typeof results.machine.deployedNodeMajor !== "number")
+  throw new Error("This run predates machine.deployedNodeMajor; run the bench again.");
 await writeBenchmarksDoc(results, targetsOf(results));

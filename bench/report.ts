@@ -7,6 +7,7 @@ import type { CosmosCallsResult } from "./cosmos-calls.js";
 import type { LoadResult, SaveLoadResult } from "./load.js";
 import { formatSummary, type Summary } from "./stats.js";
 import { renderSaveProfile, type SaveProfile, type SaveProfileRow } from "./profile-save.js";
+import { runtimeOf } from "./runtime.js";
 import type { StoredParseResult } from "./stored-parse.js";
 
 export interface BenchResults {
@@ -17,6 +18,8 @@ export interface BenchResults {
     cpu: string;
     memoryGb: number;
     node: string;
+    /** infra/main.bicep's default `nodeVersion`: the runtime the service is deployed on. */
+    deployedNodeMajor: number;
     platform: string;
   };
   coldStart: ColdStartResult;
@@ -135,6 +138,7 @@ Written by \`npm run bench\` (full run) on ${r.measuredAt.slice(0, 10)}; do not 
 Every timed figure is the median of several runs, with the spread as (min–max, n = runs).
 
 Machine: ${m.nproc} vCPU (${m.cpu}), ${m.memoryGb} GB memory, Node ${m.node}, ${m.platform}.
+${runtimeNote(m)}
 The machine is shared (other work ran beside the benchmark), so absolute times are noisy;
 the ratios pair each measurement with its baseline run right next to it.
 
@@ -143,6 +147,7 @@ the ratios pair each measurement with its baseline run right next to it.
 \`\`\`sh
 npm run bench                               # full run (~${Math.ceil(r.totalSeconds / 60)} min here); rewrites this file
 npm run bench -- --quick --json out.json    # short run; writes every figure to out.json
+npm run bench:node22                        # the same on Node 22 (Linux x64; fetched from the npm registry)
 npm run bench:profile                       # where a save's time goes: CPU profiles, kept (~30 s)
 \`\`\`
 
@@ -307,6 +312,19 @@ function largestAddition(p: SaveProfile): string {
   ${added(p.busy).toFixed(0)} µs a save adds on the main thread (${(share * 100).toFixed(0)}%).`;
 }
 
+/** Which Node ran, against the one the service is deployed on. */
+function runtimeNote(m: BenchResults["machine"]): string {
+  const deployed = `Node ${m.deployedNodeMajor}`;
+  const where = "the runtime `infra/main.bicep` deploys the service on (`nodeVersion`)";
+  if (runtimeOf(m.node, m.deployedNodeMajor).deployed) {
+    return `${deployed} is ${where};
+\`npm run bench:node22\` runs the benchmark on it where the machine's own Node is another one.`;
+  }
+  return `**This run is not on ${deployed}**, ${where}.
+The runtime moves the absolute figures (times, CPU per request) more than the ratios;
+\`npm run bench:node22\` runs the benchmark on Node 22.`;
+}
+
 /** Printed only when the typical session's save ratio misses its target. */
 function whySaveMisses(r: BenchResults): string {
   const l = r.load;
@@ -323,9 +341,9 @@ ${us(cpu.saveShapedNoop)} µs and the save ${us(cpu.save)} µs.
 
 - The runtime's part, ${runtime.toFixed(0)} µs (no-op to save-shaped no-op), comes with any
   request that has a body and any response of the save's size. The Functions library wraps
-  each in an undici \`Request\` or \`Response\` whose body is a web stream, costly on Node 20,
-  and the socket writes and the garbage grow with the body. It alone holds the save-shaped
-  no-op to ${l.saveShapedNoopVsHealthThroughput.median.toFixed(2)} of the no-op's rate.
+  each in an undici \`Request\` or \`Response\` whose body is a web stream, and the
+  socket writes and the garbage grow with the body. It alone holds the save-shaped no-op to
+  ${l.saveShapedNoopVsHealthThroughput.median.toFixed(2)} of the no-op's rate.
 - The service's own part, ${own.toFixed(0)} µs (save-shaped no-op to save), is the work listed
   above, with the garbage it leaves: a new session document and a freshly serialised response
   on every save.${r.saveProfile ? ` ${largestAddition(r.saveProfile)}` : ""}

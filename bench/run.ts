@@ -17,6 +17,7 @@ import { measureLoad, measureSaveLoad } from "./load.js";
 import { profileSaves } from "./profile-save.js";
 import { measureScoring } from "./scoring.js";
 import { measureStoredParse } from "./stored-parse.js";
+import { runtimeOf } from "./runtime.js";
 import { formatSummary, summarize, type Summary } from "./stats.js";
 import { targetsOf, writeBenchmarksDoc } from "./report.js";
 
@@ -30,6 +31,14 @@ const quick = values.quick ?? false;
 const plan = quick
   ? { coldRuns: 5, loadRuns: 5, loadSeconds: 1.5, completes: 40, scoringRuns: 3, exportRuns: 3 }
   : { coldRuns: 7, loadRuns: 9, loadSeconds: 3, completes: 500, scoringRuns: 7, exportRuns: 5 };
+
+const runtime = runtimeOf();
+if (!runtime.deployed) {
+  console.log(
+    `bench: on Node ${runtime.node}; the service deploys on Node ${runtime.deployedNodeMajor} ` +
+      "(infra/main.bicep), on which the absolute figures differ. On Linux x64, `npm run bench:node22` runs this on it.",
+  );
+}
 
 const exportRunSchema = z.object({ ms: z.number(), peakRssMb: z.number(), bytes: z.number() });
 
@@ -96,7 +105,8 @@ const results = {
     cpu: cpus()[0]?.model ?? "unknown",
     memoryGb: Math.round(totalmem() / 2 ** 30),
     freeMemoryGb: Math.round(freemem() / 2 ** 30),
-    node: process.version,
+    node: runtime.node,
+    deployedNodeMajor: runtime.deployedNodeMajor,
     platform: `${process.platform}/${process.arch}`,
   },
   coldStartRatio: cold.ratio.median,
