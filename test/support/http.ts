@@ -80,11 +80,7 @@ export function callerWith<P>(tokens: ReadonlyMap<P, string>, base?: () => strin
 }
 
 /** `response` is an application/problem+json `status` with `code`; a failure shows the body. */
-export function expectProblem(
-  response: Pick<ApiResponse, "status" | "headers" | "json" | "text">,
-  status: number,
-  code: string,
-): void {
+export function expectProblem(response: ApiResponse, status: number, code: string): void {
   expect(response.status, response.text.slice(0, 500)).toBe(status);
   expect(response.headers.get("content-type")).toMatch(/^application\/problem\+json/);
   expect(response.json).toMatchObject({ status, code });
