@@ -1,11 +1,13 @@
-// HTTP throughput and latency with autocannon against bench/server.ts (a child process, so the
-// load generator does not share its CPU). Saves use one session per connection and the ETag of
-// that connection's previous response, so a 412 here would be a bug, not contention.
+// HTTP throughput and latency with autocannon against bench/server.ts (a child process, on a CPU
+// of its own where bench/cpus.ts can arrange it, so the load generator does not share its CPU).
+// Saves use one session per connection and the ETag of that connection's previous response, so a
+// 412 here would be a bug, not contention.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { resolve } from "node:path";
 import autocannon, { type Client, type Options, type Request, type Result } from "autocannon";
+import { allowedCpus, cpuSplit, onCpus, pinThisProcess, type CpuSplit } from "./cpus.js";
 import { summarize, type Summary } from "./stats.js";
 import type { BenchSession, ServerReady } from "./server.js";
 import {
@@ -54,6 +56,8 @@ export interface SaveLoadResult {
    */
   generatorCpuMicrosPerRequest: CpuPerRequest;
   saveResponseBytes: number;
+  /** The CPUs the server and the load generator were kept on; null where the run was unpinned. */
+  cpus: CpuSplit | null;
   saves: number;
   saveStatus412: number;
   saveNon2xx: number;
@@ -74,21 +78,26 @@ export interface LoadOptions {
   connections: number;
 }
 
-/** Starts bench/server.ts in a child process; `nodeArgs` go to its Node (e.g. `--cpu-prof`). */
+/**
+ * Starts bench/server.ts in a child process, on `cpus` when given; `nodeArgs` go to its Node
+ * (e.g. `--cpu-prof`).
+ */
 async function startServer(
   shape: SessionShape,
   toSave: number,
   toComplete: number,
-  nodeArgs: readonly string[] = [],
+  nodeArgs: readonly string[],
+  cpus: number[] | undefined,
 ): Promise<{
   ready: ServerReady;
   child: ChildProcess;
 }> {
-  const child = spawn(
+  const node: [string, string[]] = [
     process.execPath,
     [...nodeArgs, "--import", "tsx", "bench/server.ts", shape, String(toSave), String(toComplete)],
-    { cwd: root, stdio: ["ignore", "pipe", "ignore"] },
-  );
+  ];
+  const [command, args] = cpus ? onCpus(cpus, ...node) : node;
+  const child = spawn(command, args, { cwd: root, stdio: ["ignore", "pipe", "ignore"] });
   const lines = createInterface({ input: child.stdout });
   for await (const line of lines) {
     if (line.startsWith("{")) return { ready: JSON.parse(line) as ServerReady, child };
@@ -204,7 +213,11 @@ export function saveShapedLoad(ready: ServerReady): Options {
  * Paired runs of the no-op, the save-shaped no-op and one-answer saves, each connection saving
  * its own session; the server's CPU time is read around every run.
  */
-async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<SaveLoadResult> {
+async function measureSaves(
+  ready: ServerReady,
+  options: LoadOptions,
+  cpus: CpuSplit | undefined,
+): Promise<SaveLoadResult> {
   const { runs, seconds, connections } = options;
   const url = `http://127.0.0.1:${ready.port}`;
   const saveRequest = saveRequests(ready);
@@ -309,6 +322,7 @@ async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<S
       save: over((p) => p.save.generatorCpuPerResponse),
     },
     saveResponseBytes: ready.saveResponseBytes,
+    cpus: cpus ?? null,
     saves,
     saveStatus412: status412,
     saveNon2xx: paired.reduce((sum, p) => sum + p.save.non2xx + p.shaped.non2xx, 0),
@@ -319,22 +333,26 @@ async function measureSaves(ready: ServerReady, options: LoadOptions): Promise<S
 }
 
 /**
- * Runs `measure` against a fresh benchmark server, then stops the server and waits for it to
- * exit (so the next step does not share the CPU with its exit, and a `--cpu-prof` profile is
- * written by the time this returns).
+ * Runs `measure` against a fresh benchmark server, the server and this process (the load
+ * generator) each on CPUs of their own where they can be pinned (bench/cpus.ts), then stops the
+ * server and waits for it to exit (so the next step does not share the CPU with its exit, and a
+ * `--cpu-prof` profile is written by the time this returns).
  */
 export async function withServer<T>(
   shape: SessionShape,
   toSave: number,
   toComplete: number,
-  measure: (ready: ServerReady) => Promise<T>,
+  measure: (ready: ServerReady, cpus: CpuSplit | undefined) => Promise<T>,
   nodeArgs: readonly string[] = [],
 ): Promise<T> {
-  const { ready, child } = await startServer(shape, toSave, toComplete, nodeArgs);
+  const cpus = cpuSplit(allowedCpus());
+  const { ready, child } = await startServer(shape, toSave, toComplete, nodeArgs, cpus?.server);
   const exited = once(child, "exit");
+  const unpin = cpus ? pinThisProcess(cpus.generator) : undefined;
   try {
-    return await measure(ready);
+    return await measure(ready, cpus);
   } finally {
+    unpin?.();
     child.kill(); // the server exits on SIGTERM
     await exited;
   }
@@ -342,14 +360,16 @@ export async function withServer<T>(
 
 /** Save vs no-op throughput only (no get, grid or complete runs). */
 export function measureSaveLoad(options: LoadOptions): Promise<SaveLoadResult> {
-  return withServer(options.shape, options.connections, 0, (ready) => measureSaves(ready, options));
+  return withServer(options.shape, options.connections, 0, (ready, cpus) =>
+    measureSaves(ready, options, cpus),
+  );
 }
 
 /** Save vs no-op throughput, then get, grid-page and complete latencies, on one session shape. */
 export function measureLoad(options: LoadOptions & { completes: number }): Promise<LoadResult> {
   const { seconds, connections } = options;
-  return withServer(options.shape, connections, options.completes, async (ready) => {
-    const saves = await measureSaves(ready, options);
+  return withServer(options.shape, connections, options.completes, async (ready, cpus) => {
+    const saves = await measureSaves(ready, options, cpus);
     const url = `http://127.0.0.1:${ready.port}`;
     const get = await timed({
       url: `${url}/api/sessions/${ready.toSave[0]?.id ?? ""}`,

@@ -12,4 +12,6 @@ if (!("loadLarge" in results)) throw new Error("This run predates loadLarge; run
 // Runs saved before the report named the deployed runtime cannot say whether they ran on it.
 if (typeof results.machine.deployedNodeMajor !== "number")
   throw new Error("This run predates machine.deployedNodeMajor; run the bench again.");
+// Runs saved before the load was pinned do not say where the server and the generator ran.
+if (!("cpus" in results.load)) throw new Error("This run predates load.cpus; run the bench again.");
 await writeBenchmarksDoc(results, targetsOf(results));

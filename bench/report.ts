@@ -126,6 +126,13 @@ function generatorPeakShare(...loads: SaveLoadResult[]): string {
   return (Math.max(...shares) / 1e4).toFixed(0);
 }
 
+function pinning(cpus: SaveLoadResult["cpus"]): string {
+  if (!cpus)
+    return "Both ran unpinned (no `taskset`, or a single CPU allowed), placed by the scheduler.";
+  const list = (c: number[]) => `CPU${c.length > 1 ? "s" : ""} ${c.join(", ")}`;
+  return `The server ran on ${list(cpus.server)} and the load generator on ${list(cpus.generator)} (\`taskset\`), so that neither evicts the other's caches mid-run.`;
+}
+
 export function renderMarkdown(r: BenchResults, targets: TargetCheck[]): string {
   const m = r.machine;
   const cs = r.coldStart;
@@ -212,7 +219,7 @@ ${s3(r.storedParse.fullMs)} ms with the full \`sessionDocumentSchema\` (after th
 
 \`bench/server.ts\` serves the registered functions with the local host's routing
 (\`dev/routes.ts\`) over in-memory adapters and real token checks, in its own process; autocannon
-(${l.connections} connections) drives it. \`saveVsHealthThroughput\` = requests/s of
+(${l.connections} connections) drives it. ${pinning(l.cpus)} \`saveVsHealthThroughput\` = requests/s of
 \`PUT /sessions/{id}/answers\` (one answer changed per save, each connection its own session with
 the ETag of its previous response) ÷ requests/s of a no-op function registered only by the
 benchmark, called like a health check (\`GET\`, no token, no body).
