@@ -348,8 +348,9 @@ export async function withServer<T>(
   const cpus = cpuSplit(allowedCpus());
   const { ready, child } = await startServer(shape, toSave, toComplete, nodeArgs, cpus?.server);
   const exited = once(child, "exit");
-  const unpin = cpus ? pinThisProcess(cpus.generator) : undefined;
+  let unpin: (() => void) | undefined;
   try {
+    unpin = cpus ? pinThisProcess(cpus.generator) : undefined;
     return await measure(ready, cpus);
   } finally {
     unpin?.();
