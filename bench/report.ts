@@ -130,7 +130,7 @@ function pinning(cpus: SaveLoadResult["cpus"]): string {
   if (!cpus)
     return "Both ran unpinned (no `taskset`, or a single CPU allowed), placed by the scheduler.";
   const list = (c: number[]) => `CPU${c.length > 1 ? "s" : ""} ${c.join(", ")}`;
-  return `The server ran on ${list(cpus.server)} and the load generator on ${list(cpus.generator)} (\`taskset\`), so that neither evicts the other's caches mid-run.`;
+  return `The server ran on ${list(cpus.server)} and the load generator on ${list(cpus.generator)} (\`taskset\`), so the two do not trade cores mid-run.`;
 }
 
 export function renderMarkdown(r: BenchResults, targets: TargetCheck[]): string {
