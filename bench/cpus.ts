@@ -1,7 +1,7 @@
 // Separate CPUs for the benchmark server and the load generator. Left to the scheduler, the two
-// processes trade places on a small machine's cores mid-run, and the server pays for it in cold
-// caches: a cost of the benchmark's setup, not of the service (on 2 vCPUs, pinned runs gave the
-// save a higher share in each of 5 interleaved rounds). On Linux, util-linux's `taskset` gives the
+// processes trade places on a small machine's cores mid-run, and the server's CPU per request
+// rises with it, the save's more than the no-op's: a cost of the benchmark's setup, not of the
+// service (on 2 vCPUs, pinned runs gave the save a higher share in each of 5 interleaved rounds). On Linux, util-linux's `taskset` gives the
 // server the last CPU this process may use and keeps the generator on the others; without it
 // (another platform, a single allowed CPU) the load runs unpinned and the results say so.
 import { execFileSync } from "node:child_process";
@@ -47,18 +47,9 @@ export function onCpus(cpus: number[], command: string, args: string[]): [string
   return ["taskset", ["-c", cpus.join(","), command, ...args]];
 }
 
-/**
- * Keeps every thread of this process on `cpus` until the returned function puts back the CPUs it
- * had before.
- */
-export function pinThisProcess(cpus: number[]): () => void {
-  const before = allowedCpus();
-  const pin = (list: number[]) =>
-    execFileSync("taskset", ["-a", "-c", "-p", list.join(","), String(process.pid)], {
-      stdio: "ignore",
-    });
-  pin(cpus);
-  return () => {
-    if (before) pin(before);
-  };
+/** Keeps every thread of this process on `cpus`. */
+export function pinThisProcess(cpus: number[]): void {
+  execFileSync("taskset", ["-a", "-c", "-p", cpus.join(","), String(process.pid)], {
+    stdio: "ignore",
+  });
 }

@@ -345,15 +345,15 @@ export async function withServer<T>(
   measure: (ready: ServerReady, cpus: CpuSplit | undefined) => Promise<T>,
   nodeArgs: readonly string[] = [],
 ): Promise<T> {
-  const cpus = cpuSplit(allowedCpus());
+  const allowed = allowedCpus();
+  const cpus = cpuSplit(allowed);
   const { ready, child } = await startServer(shape, toSave, toComplete, nodeArgs, cpus?.server);
   const exited = once(child, "exit");
-  let unpin: (() => void) | undefined;
   try {
-    unpin = cpus ? pinThisProcess(cpus.generator) : undefined;
+    if (cpus) pinThisProcess(cpus.generator);
     return await measure(ready, cpus);
   } finally {
-    unpin?.();
+    if (cpus && allowed) pinThisProcess(allowed); // back to every CPU it had
     child.kill(); // the server exits on SIGTERM
     await exited;
   }
