@@ -353,9 +353,9 @@ export async function withServer<T>(
     if (cpus) pinThisProcess(cpus.generator);
     return await measure(ready, cpus);
   } finally {
-    if (cpus && allowed) pinThisProcess(allowed); // back to every CPU it had
     child.kill(); // the server exits on SIGTERM
     await exited;
+    if (cpus && allowed) pinThisProcess(allowed); // back to every CPU it had, the server gone
   }
 }
 
