@@ -50,6 +50,8 @@ export interface SaveLoadResult {
   noopRps: Summary;
   saveShapedNoopRps: Summary;
   cpuMicrosPerRequest: CpuPerRequest;
+  /** The main thread's garbage-collection pauses per response (µs), part of the CPU above. */
+  gcPauseMicrosPerRequest: CpuPerRequest;
   /**
    * The load generator's own CPU time (this process, autocannon with its request hooks) per
    * response, to show it is not what limits the rates.
@@ -114,7 +116,11 @@ type Timed = Result & {
   /** From the first request to the last response, on the monotonic clock (µs). */
   span: { from: number; to: number };
 };
-type Measured = Timed & { cpuPerResponse: number; generatorCpuPerResponse: number };
+type Measured = Timed & {
+  cpuPerResponse: number;
+  gcPausePerResponse: number;
+  generatorCpuPerResponse: number;
+};
 
 /**
  * Runs autocannon and adds the rate over the run's own span (first request to last response):
@@ -180,10 +186,16 @@ export function perConnection(
 
 const evaluatorAuth = (ready: ServerReady) => ({ authorization: `Bearer ${ready.evaluatorToken}` });
 
-/** The server's CPU time so far (all threads, GC included), read from its bench-only function. */
-export async function serverCpuMicros(port: number): Promise<number> {
+/** The server's CPU time (all threads, GC included) and main-thread GC pauses so far, in µs. */
+export interface ServerTimes {
+  micros: number;
+  gcPauseMicros: number;
+}
+
+/** The server's times so far, read from its bench-only function. */
+export async function serverTimes(port: number): Promise<ServerTimes> {
   const res = await fetch(`http://127.0.0.1:${port}/api/${cpuRoute}`);
-  return ((await res.json()) as { micros: number }).micros;
+  return (await res.json()) as ServerTimes;
 }
 
 /**
@@ -227,16 +239,17 @@ async function measureSaves(
     saves++;
     if (status === 412) status412++;
   };
-  const serverCpu = () => serverCpuMicros(ready.port);
   /** A run with the server's and the generator's CPU time per response beside its rate. */
   const withCpu = async (run: () => Promise<Timed>): Promise<Measured> => {
-    const before = await serverCpu();
+    const before = await serverTimes(ready.port);
     const generatorBefore = process.cpuUsage();
     const result = await run();
     const generator = process.cpuUsage(generatorBefore);
+    const after = await serverTimes(ready.port);
     return {
       ...result,
-      cpuPerResponse: ((await serverCpu()) - before) / result.responses,
+      cpuPerResponse: (after.micros - before.micros) / result.responses,
+      gcPausePerResponse: (after.gcPauseMicros - before.gcPauseMicros) / result.responses,
       generatorCpuPerResponse: (generator.user + generator.system) / result.responses,
     };
   };
@@ -315,6 +328,11 @@ async function measureSaves(
       noop: over((p) => p.noop.cpuPerResponse),
       saveShapedNoop: over((p) => p.shaped.cpuPerResponse),
       save: over((p) => p.save.cpuPerResponse),
+    },
+    gcPauseMicrosPerRequest: {
+      noop: over((p) => p.noop.gcPausePerResponse),
+      saveShapedNoop: over((p) => p.shaped.gcPausePerResponse),
+      save: over((p) => p.save.gcPausePerResponse),
     },
     generatorCpuMicrosPerRequest: {
       noop: over((p) => p.noop.generatorCpuPerResponse),

@@ -13,7 +13,7 @@ import {
   perConnection,
   saveRequests,
   saveShapedLoad,
-  serverCpuMicros,
+  serverTimes,
   timed,
   withServer,
 } from "./load.js";
@@ -74,11 +74,11 @@ async function profilePath(
         return result;
       };
       await run(Math.round(requests / 5)); // warm-up (JIT, caches), not counted
-      const cpuBefore = await serverCpuMicros(ready.port);
+      const cpuBefore = (await serverTimes(ready.port)).micros;
       // First request to last response, on the monotonic clock the profile is stamped with (not
       // autocannon's end, which waits for its next one-second tick: idle time, not the load's).
       const { span } = await run(requests);
-      return { ...span, cpu: (await serverCpuMicros(ready.port)) - cpuBefore };
+      return { ...span, cpu: (await serverTimes(ready.port)).micros - cpuBefore };
     },
     ["--cpu-prof", `--cpu-prof-dir=${profileDir}`], // written when the server exits
   );

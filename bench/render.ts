@@ -14,4 +14,7 @@ if (typeof results.machine.deployedNodeMajor !== "number")
   throw new Error("This run predates machine.deployedNodeMajor; run the bench again.");
 // Runs saved before the load was pinned do not say where the server and the generator ran.
 if (!("cpus" in results.load)) throw new Error("This run predates load.cpus; run the bench again.");
+// Runs saved before GC pauses were read beside the CPU time do not have them.
+if (!("gcPauseMicrosPerRequest" in results.load))
+  throw new Error("This run predates load.gcPauseMicrosPerRequest; run the bench again.");
 await writeBenchmarksDoc(results, targetsOf(results));

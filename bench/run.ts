@@ -174,6 +174,11 @@ console.log(
   `${"".padEnd(28)} server CPU µs/request: no-op ${cpu.noop.median.toFixed(0)}, ` +
     `save-shaped no-op ${cpu.saveShapedNoop.median.toFixed(0)}, save ${cpu.save.median.toFixed(0)}`,
 );
+const gc = load.gcPauseMicrosPerRequest;
+console.log(
+  `${"".padEnd(28)} of which GC pauses: no-op ${gc.noop.median.toFixed(0)}, ` +
+    `save-shaped no-op ${gc.saveShapedNoop.median.toFixed(0)}, save ${gc.save.median.toFixed(0)}`,
+);
 const generator = load.generatorCpuMicrosPerRequest;
 console.log(
   `${"".padEnd(28)} load generator CPU µs/request: no-op ${generator.noop.median.toFixed(0)}, ` +

@@ -1,12 +1,13 @@
 // The throughput benchmark's server: the registered functions served over HTTP with the local
 // host's routing (dev/serve-functions.ts) and in-memory services (the unit-test harness: real token
 // checks, in-memory stores), plus functions registered only here: the no-op baseline, a
-// save-shaped no-op and a CPU-time reading. Runs as a child process so the load generator does
-// not share its CPU; prints one JSON line.
+// save-shaped no-op and a reading of CPU time and GC pauses. Runs as a child process so the load
+// generator does not share its CPU; prints one JSON line.
 //   npx tsx bench/server.ts <typical|large> <sessionsToSave> <sessionsToComplete>
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { PerformanceObserver } from "node:perf_hooks";
 import { buildHostTable } from "../dev/routes.js";
 import { serveFunctions } from "../dev/serve-functions.js";
 import { createTestApp, type TestApp } from "../shared/testing/harness.js";
@@ -39,16 +40,22 @@ httpFunction({
   handler: () => Promise.resolve(json(200, { ok: true })),
 });
 
+/** The main thread's garbage-collection pauses so far, in µs, as V8 reports them. */
+let gcPauseMicros = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcPauseMicros += entry.duration * 1000;
+}).observe({ entryTypes: ["gc"] });
+
 httpFunction({
   name: "benchCpu",
   route: cpuRoute,
   methods: ["GET"],
   access: "anonymous",
-  summary: "CPU time this process has used, all threads (the benchmark's cost per request)",
-  responses: [{ status: 200, description: "`{ micros }`" }],
+  summary: "CPU time this process has used (all threads) and its GC pauses so far",
+  responses: [{ status: 200, description: "`{ micros, gcPauseMicros }`" }],
   handler: () => {
     const { user, system } = process.cpuUsage();
-    return Promise.resolve(json(200, { micros: user + system }));
+    return Promise.resolve(json(200, { micros: user + system, gcPauseMicros }));
   },
 });
 
