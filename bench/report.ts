@@ -343,11 +343,13 @@ function garbageNote(l: SaveLoadResult, lg: SaveLoadResult): string {
   const us = (s: Summary) => s.median.toFixed(0);
   const gc = l.gcPauseMicrosPerRequest;
   // From the rounded figures, so the difference reads as the sum it is.
-  const own = ({ gcPauseMicrosPerRequest: x }: SaveLoadResult) =>
-    Math.round(x.save.median) - Math.round(x.saveShapedNoop.median);
+  const own = ({ gcPauseMicrosPerRequest: x }: SaveLoadResult) => {
+    const added = Math.round(x.save.median) - Math.round(x.saveShapedNoop.median);
+    return added > 0 ? `${added} µs` : "nothing measurable";
+  };
   return `Garbage-collection pauses take ${us(gc.noop)} µs of the no-op's CPU, ${us(gc.saveShapedNoop)} µs of the
-save-shaped no-op's and ${us(gc.save)} µs of the save's: the save's own garbage adds ${own(l)} µs on the
-typical session (${own(lg)} µs on the 5 × 40 one). The rest is the runtime's. The Functions
+save-shaped no-op's and ${us(gc.save)} µs of the save's: the save's own garbage adds ${own(l)} on the
+typical session (${own(lg)} on the 5 × 40 one). The rest is the runtime's. The Functions
 library (built for JavaScript older than ES2022) keeps its classes' private fields in
 \`WeakMap\`s, and V8's young-generation collector copies what those entries hold even when
 nothing else refers to their keys, so each request's wrappers and body streams survive a
