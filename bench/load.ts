@@ -239,7 +239,7 @@ async function measureSaves(
     saves++;
     if (status === 412) status412++;
   };
-  /** A run with the server's and the generator's CPU time per response beside its rate. */
+  /** A run with the server's CPU time and GC pauses and the generator's CPU time per response. */
   const withCpu = async (run: () => Promise<Timed>): Promise<Measured> => {
     const before = await serverTimes(ready.port);
     const generatorBefore = process.cpuUsage();
