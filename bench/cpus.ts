@@ -1,9 +1,10 @@
 // Separate CPUs for the benchmark server and the load generator. Left to the scheduler, the two
 // processes trade places on a small machine's cores mid-run, and the server's CPU per request
 // rises with it, the save's more than the no-op's: a cost of the benchmark's setup, not of the
-// service (on 2 vCPUs, pinned runs gave the save a higher share in each of 5 interleaved rounds). On Linux, util-linux's `taskset` gives the
-// server the last CPU this process may use and keeps the generator on the others; without it
-// (another platform, a single allowed CPU) the load runs unpinned and the results say so.
+// service (on 2 vCPUs, pinned runs gave the save a higher share in each of 5 interleaved rounds).
+// On Linux, util-linux's `taskset` gives the server the last CPU this process may use and keeps
+// the generator on the others; without it (another platform, a single allowed CPU) the load runs
+// unpinned and the results say so.
 import { execFileSync } from "node:child_process";
 
 export interface CpuSplit {
