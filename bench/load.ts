@@ -7,6 +7,7 @@ import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { resolve } from "node:path";
 import autocannon, { type Client, type Options, type Request, type Result } from "autocannon";
+import { generatorWorkMicros, keepAwake, turnDidWork } from "./awake.js";
 import { allowedCpus, cpuSplit, onCpus, pinThisProcess, type CpuSplit } from "./cpus.js";
 import { summarize, type Summary } from "./stats.js";
 import type { BenchSession, ServerReady } from "./server.js";
@@ -54,7 +55,8 @@ export interface SaveLoadResult {
   gcPauseMicrosPerRequest: CpuPerRequest;
   /**
    * The load generator's own CPU time (this process, autocannon with its request hooks) per
-   * response, to show it is not what limits the rates.
+   * response, less the turns its kept-awake loop spent waiting (bench/awake.ts), to show it is
+   * not what limits the rates.
    */
   generatorCpuMicrosPerRequest: CpuPerRequest;
   saveResponseBytes: number;
@@ -137,6 +139,7 @@ export async function timed(options: Options): Promise<Timed> {
     setupClient: (client) => {
       setup?.(client);
       client.on("response", () => {
+        turnDidWork();
         responses++;
         to = monotonicMicros();
       });
@@ -242,15 +245,15 @@ async function measureSaves(
   /** A run with the server's CPU time and GC pauses and the generator's CPU time per response. */
   const withCpu = async (run: () => Promise<Timed>): Promise<Measured> => {
     const before = await serverTimes(ready.port);
-    const generatorBefore = process.cpuUsage();
+    const generatorBefore = generatorWorkMicros();
     const result = await run();
-    const generator = process.cpuUsage(generatorBefore);
+    const generator = generatorWorkMicros() - generatorBefore;
     const after = await serverTimes(ready.port);
     return {
       ...result,
       cpuPerResponse: (after.micros - before.micros) / result.responses,
       gcPausePerResponse: (after.gcPauseMicros - before.gcPauseMicros) / result.responses,
-      generatorCpuPerResponse: (generator.user + generator.system) / result.responses,
+      generatorCpuPerResponse: generator / result.responses,
     };
   };
   // Fixed amounts, not durations: a run ends only when every response arrived, so no save is
@@ -352,9 +355,10 @@ async function measureSaves(
 
 /**
  * Runs `measure` against a fresh benchmark server, the server and this process (the load
- * generator) each on CPUs of their own where they can be pinned (bench/cpus.ts), then stops the
- * server and waits for it to exit (so the next step does not share the CPU with its exit, and a
- * `--cpu-prof` profile is written by the time this returns).
+ * generator) each on CPUs of their own where they can be pinned (bench/cpus.ts), the generator
+ * then kept awake (bench/awake.ts); then stops the server and waits for it to exit (so the next
+ * step does not share the CPU with its exit, and a `--cpu-prof` profile is written by the time
+ * this returns).
  */
 export async function withServer<T>(
   shape: SessionShape,
@@ -367,10 +371,15 @@ export async function withServer<T>(
   const cpus = cpuSplit(allowed);
   const { ready, child } = await startServer(shape, toSave, toComplete, nodeArgs, cpus?.server);
   const exited = once(child, "exit");
+  let stopTurning: (() => void) | undefined;
   try {
-    if (cpus) pinThisProcess(cpus.generator);
+    if (cpus) {
+      pinThisProcess(cpus.generator);
+      stopTurning = keepAwake(); // only on a CPU of its own: elsewhere it would slow the server
+    }
     return await measure(ready, cpus);
   } finally {
+    stopTurning?.();
     child.kill(); // the server exits on SIGTERM
     await exited;
     if (cpus && allowed) pinThisProcess(allowed); // back to every CPU it had, the server gone

@@ -9,6 +9,7 @@ import { formatSummary, type Summary } from "./stats.js";
 import { renderSaveProfile, type SaveProfile, type SaveProfileRow } from "./profile-save.js";
 import { runtimeOf } from "./runtime.js";
 import type { StoredParseResult } from "./stored-parse.js";
+import type { WakeUpResult } from "./wake-up.js";
 
 export interface BenchResults {
   mode: string;
@@ -24,6 +25,8 @@ export interface BenchResults {
   };
   coldStart: ColdStartResult;
   cosmos: CosmosCallsResult;
+  /** What a response write costs with its reader asleep or kept awake; null where unpinned. */
+  wakeUp: WakeUpResult | null;
   /** The typical session (API.md's one-form example); the throughput target applies here. */
   load: LoadResult;
   /** The 5 × 40 session: saves only, reported without a target. */
@@ -124,6 +127,32 @@ function generatorPeakShare(...loads: SaveLoadResult[]): string {
     l.saveRps.median * l.generatorCpuMicrosPerRequest.save.median,
   ]);
   return (Math.max(...shares) / 1e4).toFixed(0);
+}
+
+/** Why the generator's event loop never sleeps, with what this machine charges when it does. */
+function keptAwake(cpus: SaveLoadResult["cpus"], wakeUp: WakeUpResult | null): string {
+  if (!cpus || !wakeUp) {
+    return `Unpinned, the generator's event loop sleeps between responses, as Node's does:
+kept turning (\`bench/awake.ts\`), it would take CPU time from the server.`;
+  }
+  const us = (s: Summary) => s.median.toFixed(0);
+  const rows = wakeUp.rows
+    .map((r) => `| ${r.serverMicros} µs | ${us(r.asleep)} | ${us(r.awake)} |`)
+    .join("\n");
+  return `The generator's event loop is kept turning (\`bench/awake.ts\`) instead of sleeping
+between responses. A response write that wakes a sleeping reader costs the writer more, and
+on this machine much more once the reader's CPU has idled long enough to halt. The slower the
+server, the longer the generator idles between responses, so the save paid more of that cost
+than the no-op: a cost of the machine, not of the service. \`bench/wake-up.ts\` measures it with
+a plain TCP server that answers ${wakeUp.connections} connections with one ${wakeUp.responseBytes}-byte write after a fixed amount of work
+(median of ${wakeUp.rows[0]?.asleep.runs ?? 0} runs each):
+
+| server work per request | µs per write, reader asleep | µs per write, reader kept awake |
+| --- | --- | --- |
+${rows}
+
+A turning loop keeps its CPU busy, so the generator's CPU time below leaves out the turns in
+which no response arrived.`;
 }
 
 function pinning(cpus: SaveLoadResult["cpus"]): string {
@@ -238,6 +267,8 @@ that figure moves less than requests/s do. The main thread's garbage-collection 
 reports them to a \`PerformanceObserver\`) and the load generator's own CPU time are read the
 same way. At its busiest the generator uses ${generatorPeakShare(l, lg)}% of one core, so the server, not
 the generator, sets the rates.
+
+${keptAwake(l.cpus, r.wakeUp)}
 
 **\`saveVsHealthThroughput\` and the latencies below are measured on the typical session**: one
 form, API.md's "Customer care" example (4 questions; the shape the product's own docs show),

@@ -18,6 +18,7 @@ import { profileSaves } from "./profile-save.js";
 import { measureScoring } from "./scoring.js";
 import { measureStoredParse } from "./stored-parse.js";
 import { runtimeOf } from "./runtime.js";
+import { measureWakeUp } from "./wake-up.js";
 import { formatSummary, summarize, type Summary } from "./stats.js";
 import { targetsOf, writeBenchmarksDoc } from "./report.js";
 
@@ -76,6 +77,7 @@ const scoring = await step("scoring", () => measureScoring(plan.scoringRuns));
 const storedParse = await step("stored-session parse", () => measureStoredParse(plan.scoringRuns));
 const pdf = await step("PDF export", () => measureExport("pdf", plan.exportRuns));
 const xlsx = await step("encrypted XLSX export", () => measureExport("xlsx", plan.exportRuns));
+const wakeUp = await step("wake-up cost of a response write", () => measureWakeUp(3));
 const loadPlan = { runs: plan.loadRuns, seconds: plan.loadSeconds, connections: 10 };
 const load = await step("HTTP load, typical session (Customer care form)", () =>
   measureLoad({ ...loadPlan, shape: "typical", completes: plan.completes }),
@@ -129,6 +131,8 @@ const results = {
   saveVsHealthThroughputLarge: loadLarge.saveVsHealthThroughput.median,
   /** 412 responses to saves, both sessions together. */
   saveStatus412: load.saveStatus412 + loadLarge.saveStatus412,
+  /** µs per response write with the reader asleep or kept awake; null where unpinned. */
+  wakeUp,
   load,
   loadLarge,
   /** get/save/complete/grid page on the typical session. */
@@ -187,6 +191,12 @@ console.log(
 const rps = (l: { saveRps: Summary; save: { p50: number; p99: number } }) =>
   `save ${l.saveRps.median.toFixed(0)}/s, p50 ${l.save.p50} ms, p99 ${l.save.p99} ms`;
 console.log(`${"".padEnd(28)} ${rps(load)}`);
+for (const row of wakeUp?.rows ?? []) {
+  console.log(
+    `${"wake-up: write µs".padEnd(28)} server ${row.serverMicros} µs/request: reader asleep ` +
+      `${row.asleep.median.toFixed(1)}, kept awake ${row.awake.median.toFixed(1)}`,
+  );
+}
 line("saveVsHealthThroughputLarge", loadLarge.saveVsHealthThroughput);
 console.log(`${"".padEnd(28)} large session (5 forms × 40 questions); no target`);
 console.log(`${"".padEnd(28)} ${rps(loadLarge)}`);
