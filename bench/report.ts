@@ -311,8 +311,10 @@ cache), read and schema-check the JSON body, load the session, check the answers
 form snapshots, merge and rescore (scoring the whole 5 × 40 session takes
 ${(1000 / r.scoring.perSecond.median).toFixed(3)} ms), write it, and serialise the whole session
 view (every form snapshot with its answers and scores) into the 200 response. The in-memory store
-keeps documents frozen and hands them out without copies; the write freezes only the parts that
-changed. The response grows with the session: on the 5 × 40 session it is most of the
+keeps documents as it is given them and hands them out without copies. Unlike in the tests, it
+does not freeze them: the Cosmos adapter's documents are plain objects too, and V8 copies and
+serialises frozen ones more slowly (measured once, when the benchmark stopped freezing: in 4
+interleaved rounds unfrozen stores gave the higher save ratio every time, by 0.02 to 0.10). The response grows with the session: on the 5 × 40 session it is most of the
 ${(r.cosmos.sessionDocBytes / 1024).toFixed(0)} KB document, serialised on every save, which is
 why that ratio is a fraction of the typical session's (about 2 KB).
 

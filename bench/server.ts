@@ -151,7 +151,8 @@ async function measureSaveResponse(
 }
 
 async function main(shape: SessionShape, toSaveCount: number, toCompleteCount: number) {
-  const app = await createTestApp();
+  // Unfrozen documents, as the Cosmos adapter's are (InMemoryOptions says why).
+  const app = await createTestApp({ stores: { freezeDocuments: false } });
   const { formIds, answers, save } = await seedForms(app, shape);
   const formId = save.formId;
   const sessionIds = async (n: number) => {

@@ -9,7 +9,11 @@ import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from
 import "../../functions/index.js";
 import { parseConfig, type Config } from "../config.js";
 import { InMemoryBlobStore } from "../adapters/in-memory/blob-store.js";
-import { createInMemoryStores, type InMemoryStores } from "../adapters/in-memory/index.js";
+import {
+  createInMemoryStores,
+  type InMemoryOptions,
+  type InMemoryStores,
+} from "../adapters/in-memory/index.js";
 import type { CloudEvent } from "../domain/model.js";
 import { createTokenVerifier, type Role } from "../http/auth.js";
 import type { Clock, EventPublisher } from "../ports.js";
@@ -91,6 +95,8 @@ export interface TestApp {
 export interface TestAppOptions {
   now?: string;
   settings?: Record<string, string>;
+  /** The stores' InMemoryOptions; tests keep the default (frozen documents). */
+  stores?: InMemoryOptions;
 }
 
 function httpFunctionNamed(name: string): HttpFunctionDefinition {
@@ -124,7 +130,7 @@ function testSigningKey(): Promise<{ privateKey: PrivateKey; jwk: JWK }> {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const { privateKey, jwk } = await testSigningKey();
   const clock = new ManualClock(new Date(options.now ?? "2026-11-26T10:00:00Z"));
-  const stores = createInMemoryStores();
+  const stores = createInMemoryStores(options.stores);
   const publisher = new RecordingPublisher();
   const blobs = new InMemoryBlobStore(clock);
   const config = testConfig(options.settings);
