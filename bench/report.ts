@@ -311,7 +311,7 @@ cache), read and schema-check the JSON body, load the session, check the answers
 form snapshots, merge and rescore (scoring the whole 5 × 40 session takes
 ${(1000 / r.scoring.perSecond.median).toFixed(3)} ms), write it, and serialise the whole session
 view (every form snapshot with its answers and scores) into the 200 response. The in-memory store
-keeps documents as it is given them and hands them out without copies. Unlike in the tests, it
+keeps the documents it is given as they are and hands them out without copies. Unlike in the tests, it
 does not freeze them: the Cosmos adapter's documents are plain objects too, and V8 copies and
 serialises frozen ones more slowly (measured once, when the benchmark stopped freezing: in 4
 interleaved rounds unfrozen stores gave the higher save ratio every time, by 0.02 to 0.10). The response grows with the session: on the 5 × 40 session it is most of the
