@@ -144,8 +144,9 @@ between responses. A response write that wakes a sleeping reader costs the write
 on this machine much more once the reader's CPU has idled long enough to halt. The slower the
 server, the longer the generator idles between responses, so the save paid more of that cost
 than the no-op: a cost of the machine, not of the service. \`bench/wake-up.ts\` measures it with
-a plain TCP server that answers ${wakeUp.connections} connections with one ${wakeUp.responseBytes}-byte write after a fixed amount of work
-(median of ${wakeUp.rows[0]?.asleep.runs ?? 0} runs each):
+a plain TCP server that answers ${wakeUp.connections} connections with one
+${wakeUp.responseBytes}-byte write after a fixed amount of work (median of
+${wakeUp.rows[0]?.asleep.runs ?? 0} runs each):
 
 | server work per request | µs per write, reader asleep | µs per write, reader kept awake |
 | --- | --- | --- |
@@ -310,11 +311,12 @@ What a save does beyond the no-op: verify the bearer token (its signature once, 
 cache), read and schema-check the JSON body, load the session, check the answers against its
 form snapshots, merge and rescore (scoring the whole 5 × 40 session takes
 ${(1000 / r.scoring.perSecond.median).toFixed(3)} ms), write it, and serialise the whole session
-view (every form snapshot with its answers and scores) into the 200 response. The in-memory store
-keeps the documents it is given as they are and hands them out without copies. Unlike in the tests, it
-does not freeze them: the Cosmos adapter's documents are plain objects too, and V8 copies and
-serialises frozen ones more slowly (measured once, when the benchmark stopped freezing: in 4
-interleaved rounds unfrozen stores gave the higher save ratio every time, by 0.02 to 0.10). The response grows with the session: on the 5 × 40 session it is most of the
+view (every form snapshot with its answers and scores) into the 200 response. The in-memory
+store keeps the documents it is given as they are and hands them out without copies. Unlike in
+the tests, it does not freeze them: the Cosmos adapter's documents are plain objects too, and V8
+copies and serialises frozen ones more slowly (measured once, when the benchmark stopped
+freezing: in 4 interleaved rounds unfrozen stores gave the higher save ratio every time, by 0.02
+to 0.10). The response grows with the session: on the 5 × 40 session it is most of the
 ${(r.cosmos.sessionDocBytes / 1024).toFixed(0)} KB document, serialised on every save, which is
 why that ratio is a fraction of the typical session's (about 2 KB).
 

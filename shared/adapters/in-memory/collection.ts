@@ -1,6 +1,6 @@
 // The in-memory twin of one Cosmos container: documents keyed by (tenantId, id), a fresh etag on
-// every write, 409/412 as AppErrors, deeply frozen documents, and keyset paging behind the same
-// continuation-token envelope as Cosmos.
+// every write, 409/412 as AppErrors, deeply frozen documents (unless InMemoryOptions turns that
+// off), and keyset paging behind the same continuation-token envelope as Cosmos.
 import { z } from "zod";
 import { AppError } from "../../domain/errors.js";
 import type { Page, PageRequest, Stored } from "../../ports.js";
@@ -76,15 +76,17 @@ export class MemoryCollection<T extends { tenantId: string; id: string }> {
     return `${tenantId}\u0000${id}`;
   }
 
-  /** Stored documents are frozen, so they are handed out as they are: nobody can change them
-   * (see InMemoryOptions for the one store that does not freeze them). */
+  /**
+   * Stored documents are handed out as they are, without copies: frozen, nobody can change them
+   * (unfrozen, InMemoryOptions says what callers must not do).
+   */
   private out(entry: { doc: T; etag: string }): Stored<T> {
     return { doc: entry.doc, etag: entry.etag };
   }
 
   /**
-   * The document as the store keeps it: the object given, frozen (the store takes it over),
-   * with the parts it shares with the previous version left shared. The domain builds new
+   * The document as the store keeps it: the object given (the store takes it over), frozen
+   * unless told otherwise, with the parts it shares with the previous version left shared. The domain builds new
    * versions instead of changing old ones; a change in place would throw (strict mode) and fail
    * a test, where a copy would have hidden it.
    */
