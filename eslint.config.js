@@ -27,8 +27,8 @@ export default tseslint.config(
     },
   },
   ...[
-    // The domain is pure and imports only itself: from shared/domain/x.ts "../" leaves it,
-    // from shared/domain/testing/x.ts "../../" does. Tests of the domain may read files.
+    // The domain is pure and imports only itself: from shared/domain/x.ts "../" leaves it.
+    // Tests of the domain may read files.
     { files: ["shared/domain/*.ts"], outward: "../*" },
     { files: ["shared/domain/*/**/*.ts"], outward: "../../*" },
   ].map(({ files, outward }) => ({
@@ -56,7 +56,7 @@ export default tseslint.config(
     // Dependencies point inward: functions/ -> shared/ -> shared/domain. The test harness is
     // the one part of shared/ that loads the functions (to call them).
     files: ["shared/**/*.ts"],
-    ignores: ["shared/domain/**", "shared/testing/**", "**/*.test.ts"],
+    ignores: ["shared/domain/**", "**/*.test.ts"],
     rules: {
       "no-restricted-imports": [
         "error",
@@ -83,7 +83,7 @@ export default tseslint.config(
     rules: { "no-restricted-syntax": "off" },
   },
   {
-    files: ["**/*.test.ts", "test/**/*.ts", "shared/testing/**/*.ts"],
+    files: ["**/*.test.ts", "test/**/*.ts"],
     rules: {
       "@typescript-eslint/no-explicit-any": "off",
       "@typescript-eslint/no-unsafe-call": "off",

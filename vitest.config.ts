@@ -7,7 +7,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          setupFiles: ["shared/testing/quiet-functions.ts"],
+          setupFiles: ["test/support/quiet-functions.ts"],
           // Generous: encrypting an xlsx (100,000 SHA-512 rounds) and property runs share 2 cores.
           testTimeout: 30_000,
           include: [
@@ -24,7 +24,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: "integration",
-          setupFiles: ["shared/testing/quiet-functions.ts"],
+          setupFiles: ["test/support/quiet-functions.ts"],
           include: ["test/**/*.test.ts"],
           globalSetup: ["test/global-setup.ts"],
           testTimeout: 30_000,

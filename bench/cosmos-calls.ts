@@ -4,8 +4,8 @@
 // functions/call-counts.test.ts asserts the same counts.
 import { createCosmosStores, type CosmosRequestEvent } from "../shared/adapters/cosmos/index.js";
 import { containerNames } from "../shared/adapters/cosmos/containers.js";
-import { createTestApp, type CallOptions } from "../shared/testing/harness.js";
-import { admin, alice, createLargeForms, createSession } from "../shared/testing/scenario.js";
+import { createTestApp, type CallOptions } from "../test/support/harness.js";
+import { admin, alice, createLargeForms, createSession } from "../test/support/scenario.js";
 import { setServices } from "../shared/services.js";
 import { startCosmosTestDatabase } from "../test/support/stores-cosmos.js";
 

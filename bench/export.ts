@@ -24,7 +24,7 @@ const runResultSchema = z.object({
 type RunResult = z.output<typeof runResultSchema>;
 
 async function child(format: Format | "none"): Promise<void> {
-  const { fixtureSession } = await import("../shared/exports/testing/fixture.js");
+  const { fixtureSession } = await import("../test/support/export-fixture.js");
   const { renderExport } = await import("../shared/exports/index.js");
   const input = {
     session: fixtureSession({ forms: FORMS, questionsPerForm: QUESTIONS, allAnswered: true }),

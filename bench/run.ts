@@ -4,7 +4,7 @@
 // summary says which targets hold.
 // First, so that registering the functions (for the Cosmos call counts) does not print a test-mode
 // warning per function between the progress lines.
-import "../shared/testing/quiet-functions.js";
+import "../test/support/quiet-functions.js";
 import { execFile } from "node:child_process";
 import { cpus, freemem, tmpdir, totalmem } from "node:os";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";

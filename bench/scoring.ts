@@ -1,5 +1,5 @@
 // Scoring throughput: scoreSession over a 5 forms × 40 questions session, answered in full.
-import { fixtureSession } from "../shared/exports/testing/fixture.js";
+import { fixtureSession } from "../test/support/export-fixture.js";
 import { scoreSession } from "../shared/domain/scoring.js";
 import { ratePerSecond, type Summary } from "./stats.js";
 

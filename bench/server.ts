@@ -10,15 +10,15 @@ import type { AddressInfo } from "node:net";
 import { PerformanceObserver } from "node:perf_hooks";
 import { buildHostTable } from "../dev/routes.js";
 import { serveFunctions } from "../dev/serve-functions.js";
-import { createTestApp, type TestApp } from "../shared/testing/harness.js";
-import { customerCareForm } from "../shared/domain/example-form.js";
+import { createTestApp, type TestApp } from "../test/support/harness.js";
+import { customerCareForm } from "../dev/example-form.js";
 import {
   admin,
   alice,
   createForm,
   createLargeForms,
   createSession,
-} from "../shared/testing/scenario.js";
+} from "../test/support/scenario.js";
 import { httpFunction, json, registeredFunctions } from "../shared/registry.js";
 import {
   cpuRoute,

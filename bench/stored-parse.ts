@@ -2,7 +2,7 @@
 // a stored 5 forms × 40 questions session, with the lighter schema the adapter uses and, for
 // comparison, with the full document schema.
 import { sessionDocumentSchema, storedSessionDocumentSchema } from "../shared/domain/model.js";
-import { fixtureSession } from "../shared/exports/testing/fixture.js";
+import { fixtureSession } from "../test/support/export-fixture.js";
 import { ratePerSecond, type Summary } from "./stats.js";
 
 export interface StoredParseResult {

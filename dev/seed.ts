@@ -1,7 +1,7 @@
 // The local host's demo data: a tenant "demo" seeded through the HTTP API itself, as the UI
 // would, so what a new user sees is what the service's own rules produced.
 import type { Role } from "../shared/http/auth.js";
-import { customerCareForm } from "../shared/domain/example-form.js";
+import { customerCareForm } from "./example-form.js";
 
 export interface SeedPrincipal {
   tenantId: string;

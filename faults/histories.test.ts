@@ -2,7 +2,7 @@
 // every store and publisher call, each checked against the service's promises.
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { FaultInjector } from "../shared/testing/faults.js";
+import { FaultInjector } from "../test/support/faults.js";
 import { checkHistory } from "./invariants.js";
 import { createFaultTemplate, forkEnv, historyArb, runHistory } from "./model.js";
 import { FaultStats } from "./stats.js";

@@ -8,8 +8,8 @@ import {
   faultyPublisher,
   transientError,
   type TransientFlavour,
-} from "../shared/testing/faults.js";
-import { RecordingPublisher } from "../shared/testing/harness.js";
+} from "../test/support/faults.js";
+import { RecordingPublisher } from "../test/support/harness.js";
 import type { CloudEvent } from "../shared/domain/model.js";
 
 const makeEvent = (id: string): CloudEvent => ({

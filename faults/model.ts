@@ -24,15 +24,15 @@ import {
   type FaultInjector,
   type Fault,
   type TransientFlavour,
-} from "../shared/testing/faults.js";
+} from "../test/support/faults.js";
 import { createInMemoryStores } from "../shared/adapters/in-memory/index.js";
 import {
   createTestApp,
   RecordingPublisher,
   type CallResult,
   type TestApp,
-} from "../shared/testing/harness.js";
-import { admin, agent, alice, createForm, ingest, tenant } from "../shared/testing/scenario.js";
+} from "../test/support/harness.js";
+import { admin, agent, alice, createForm, ingest, tenant } from "../test/support/scenario.js";
 
 // ---------- histories ----------
 

@@ -1,5 +1,5 @@
 // What a fault run did, for the one-line summary printed at the end of the suite.
-import type { FaultInjector, FaultKind } from "../shared/testing/faults.js";
+import type { FaultInjector, FaultKind } from "../test/support/faults.js";
 import type { FaultEnv, History, HistoryRecord } from "./model.js";
 
 export class FaultStats {

@@ -1,7 +1,7 @@
 // The action-items API (API.md "Action items" and notify-agent) over in-memory adapters: who
 // may see and act on an item, the reply thread and its statuses, If-Match, idempotent notify.
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestApp, type CallResult, type TestApp } from "../shared/testing/harness.js";
+import { createTestApp, type CallResult, type TestApp } from "../test/support/harness.js";
 import {
   admin,
   agent,
@@ -12,8 +12,8 @@ import {
   otherTenantAdmin,
   type SessionSetup,
   completeWithBestAnswers,
-} from "../shared/testing/scenario.js";
-import type { TestPrincipal } from "../shared/testing/harness.js";
+} from "../test/support/scenario.js";
+import type { TestPrincipal } from "../test/support/harness.js";
 
 interface ActionItemJson {
   id: string;

@@ -5,14 +5,14 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { customerCare } from "../shared/domain/testing/fixtures.js";
+import { customerCare } from "../test/support/domain-fixtures.js";
 import {
   createTestApp,
   type CallOptions,
   type CallResult,
   type TestApp,
   type TestPrincipal,
-} from "../shared/testing/harness.js";
+} from "../test/support/harness.js";
 import {
   admin,
   agent,
@@ -26,7 +26,7 @@ import {
   otherAgent,
   otherTenantAdmin,
   tenant,
-} from "../shared/testing/scenario.js";
+} from "../test/support/scenario.js";
 import { registeredFunctions } from "../shared/registry.js";
 
 const callers = [

@@ -4,14 +4,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createCosmosStores, type CosmosRequestEvent } from "../shared/adapters/cosmos/index.js";
 import { containerNames } from "../shared/adapters/cosmos/containers.js";
-import { createTestApp, type TestApp } from "../shared/testing/harness.js";
+import { createTestApp, type TestApp } from "../test/support/harness.js";
 import {
   admin,
   alice,
   bestAnswers,
   createLargeForms,
   createSession,
-} from "../shared/testing/scenario.js";
+} from "../test/support/scenario.js";
 import { setServices } from "../shared/services.js";
 import { startCosmosTestDatabase, type CosmosTestDatabase } from "../test/support/stores-cosmos.js";
 

@@ -8,7 +8,7 @@ import { InProcessTopic } from "../dev/topic.js";
 import { eventsTopic } from "../shared/app/messages.js";
 import { eventTypes } from "../shared/domain/events.js";
 import type { CloudEvent } from "../shared/domain/model.js";
-import { createTestApp, type TestApp } from "../shared/testing/harness.js";
+import { createTestApp, type TestApp } from "../test/support/harness.js";
 import {
   admin,
   agent,
@@ -17,7 +17,7 @@ import {
   saveBestAnswers,
   tenant,
   type SessionSetup,
-} from "../shared/testing/scenario.js";
+} from "../test/support/scenario.js";
 import {
   registeredFunctions,
   type ServiceBusFunctionDefinition,

@@ -5,7 +5,7 @@ import ExcelJS from "exceljs";
 import officeCrypto from "officecrypto-tool";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DependencyUnavailableError } from "../shared/http/problem.js";
-import { createTestApp, type TestApp } from "../shared/testing/harness.js";
+import { createTestApp, type TestApp } from "../test/support/harness.js";
 import {
   admin,
   agent,
@@ -16,7 +16,7 @@ import {
   saveBestAnswers,
   tenant,
   type SessionSetup,
-} from "../shared/testing/scenario.js";
+} from "../test/support/scenario.js";
 
 /** The paths a 400 names. */
 const errorPaths = (problem: { errors?: { path: string }[] }) => problem.errors?.map((e) => e.path);

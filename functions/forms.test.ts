@@ -1,8 +1,8 @@
 // Form handlers over in-memory adapters: validation with paths, versioned updates guarded by
 // If-Match, paging by name, and the rule that sessions keep the form version they were made with.
 import { beforeEach, describe, expect, it } from "vitest";
-import { customerCare } from "../shared/domain/testing/fixtures.js";
-import { createTestApp, type TestApp } from "../shared/testing/harness.js";
+import { customerCare } from "../test/support/domain-fixtures.js";
+import { createTestApp, type TestApp } from "../test/support/harness.js";
 import {
   admin,
   agent,
@@ -10,7 +10,7 @@ import {
   createForm,
   createSession,
   otherTenantAdmin,
-} from "../shared/testing/scenario.js";
+} from "../test/support/scenario.js";
 
 let app: TestApp;
 beforeEach(async () => {

@@ -12,14 +12,14 @@ import {
   formListIdentity,
   sessionListIdentity,
 } from "../shared/adapters/continuation.js";
-import { customerCare } from "../shared/domain/testing/fixtures.js";
+import { customerCare } from "../test/support/domain-fixtures.js";
 import {
   MAX_BODY_BYTES,
   registeredFunctions,
   type HttpFunctionDefinition,
 } from "../shared/registry.js";
 import { setServices } from "../shared/services.js";
-import { createTestApp, type TestApp, type TestPrincipal } from "../shared/testing/harness.js";
+import { createTestApp, type TestApp, type TestPrincipal } from "../test/support/harness.js";
 import {
   admin,
   agent,
@@ -30,7 +30,7 @@ import {
   ingest,
   otherTenantAdmin,
   saveBestAnswers,
-} from "../shared/testing/scenario.js";
+} from "../test/support/scenario.js";
 
 const NUM_RUNS = 50;
 

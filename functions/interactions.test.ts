@@ -1,7 +1,7 @@
 // Interaction handlers over in-memory adapters: idempotent ingestion by externalId, the search
 // filters (agent, inclusive date range, evaluated), roles, tenants and bad input.
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../shared/testing/harness.js";
+import { createTestApp, type TestApp } from "../test/support/harness.js";
 import {
   admin,
   agent,
@@ -10,7 +10,7 @@ import {
   integration,
   otherTenantAdmin,
   completeWithBestAnswers,
-} from "../shared/testing/scenario.js";
+} from "../test/support/scenario.js";
 
 interface InteractionJson {
   id: string;

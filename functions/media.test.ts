@@ -1,7 +1,7 @@
 // Interaction media over in-memory adapters: ingestion hands out the upload link, and
 // GET /api/sessions/{id}/media gives a playback link to whoever may read the session.
 import { describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../shared/testing/harness.js";
+import { createTestApp, type TestApp } from "../test/support/harness.js";
 import {
   admin,
   agent,
@@ -13,7 +13,7 @@ import {
   integration,
   otherAgent,
   otherTenantAdmin,
-} from "../shared/testing/scenario.js";
+} from "../test/support/scenario.js";
 
 /** The paths a 400 names. */
 const errorPaths = (problem: { errors?: { path: string }[] }) => problem.errors?.map((e) => e.path);

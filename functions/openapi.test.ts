@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { createTestApp } from "../shared/testing/harness.js";
+import { createTestApp } from "../test/support/harness.js";
 
 // The contract lives beside the project (../shared/API.md), in CI too.
 const apiMd = readFileSync(new URL("../../shared/API.md", import.meta.url), "utf8");

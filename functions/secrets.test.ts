@@ -3,7 +3,7 @@
 // logs, the console, stored documents, blob names or published events; and an agent must see no
 // score anywhere unless one of its action items says showScore.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createTestApp, type TestApp } from "../shared/testing/harness.js";
+import { createTestApp, type TestApp } from "../test/support/harness.js";
 import {
   admin,
   agent,
@@ -12,7 +12,7 @@ import {
   createSession,
   type SessionSetup,
   saveBestAnswers,
-} from "../shared/testing/scenario.js";
+} from "../test/support/scenario.js";
 
 const requestPassword = "Req-Pa55word-7f3c9e";
 const tenantPassword = "Tenant-Secret-41d2aa";

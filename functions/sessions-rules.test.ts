@@ -2,7 +2,7 @@
 // time over in-memory adapters: claim and assign, NOT_ASSIGNED, Clear Form, the showScore
 // preference, default scores, replace interaction, archive, and the order of checks.
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp, type TestPrincipal } from "../shared/testing/harness.js";
+import { createTestApp, type TestApp, type TestPrincipal } from "../test/support/harness.js";
 import {
   admin,
   alice,
@@ -14,7 +14,7 @@ import {
   ingest,
   otherTenantAdmin,
   type SessionSetup,
-} from "../shared/testing/scenario.js";
+} from "../test/support/scenario.js";
 
 let app: TestApp;
 beforeEach(async () => {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
-import { createTestApp, type TestApp } from "../shared/testing/harness.js";
+import { createTestApp, type TestApp } from "../test/support/harness.js";
 import {
   admin,
   agent,
@@ -9,7 +9,7 @@ import {
   createSession,
   otherTenantAdmin,
   saveBestAnswers,
-} from "../shared/testing/scenario.js";
+} from "../test/support/scenario.js";
 
 let app: TestApp;
 beforeEach(async () => {

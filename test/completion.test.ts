@@ -3,7 +3,7 @@
 // action item; then the agent and the evaluator use that item. Effects are polled, never slept on.
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { customerCare } from "../shared/domain/testing/fixtures.js";
+import { customerCare } from "./support/domain-fixtures.js";
 import { api, tokenFor, type ApiResponse } from "./support/http.js";
 
 const tenantId = `t-${randomUUID().slice(0, 8)}`;

@@ -16,8 +16,8 @@ import {
   startCosmosFaultProxy,
   type CosmosFaultProxy,
   type WireRequest,
-} from "../shared/testing/faults.js";
-import { testConfig } from "../shared/testing/harness.js";
+} from "./support/faults.js";
+import { testConfig } from "./support/harness.js";
 import { checkHistory } from "../faults/invariants.js";
 import {
   createFaultTemplate,

@@ -6,7 +6,7 @@ import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Role } from "../shared/http/auth.js";
 import { api, callerWith, tokenFor, type ApiResponse } from "./support/http.js";
-import { customerCareForm } from "../shared/domain/example-form.js";
+import { customerCareForm } from "../dev/example-form.js";
 
 const tenantId = `grid-${randomUUID().slice(0, 8)}`;
 const PAST_DAY = (d: number) => `2020-01-${String(d).padStart(2, "0")}T00:00:00.000Z`;

@@ -3,7 +3,7 @@
 // problem+json, and the tenant's data is what it was before.
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { customerCare } from "../shared/domain/testing/fixtures.js";
+import { customerCare } from "./support/domain-fixtures.js";
 import { api, expectProblem, tokenFor } from "./support/http.js";
 
 const tenantId = `hostile-${randomUUID().slice(0, 8)}`;

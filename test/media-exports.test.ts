@@ -4,7 +4,7 @@
 // One random tenant per file, so other test files never see this data.
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { customerCare } from "../shared/domain/testing/fixtures.js";
+import { customerCare } from "./support/domain-fixtures.js";
 import type { Role } from "../shared/http/auth.js";
 import { callerWith, expectProblem, tokenFor } from "./support/http.js";
 

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { buildPackage } from "../scripts/build.js";
 import { parseConfig } from "../shared/config.js";
 import { eventTypes } from "../shared/domain/events.js";
-import { customerCare } from "../shared/domain/testing/fixtures.js";
+import { customerCare } from "./support/domain-fixtures.js";
 import type { Role } from "../shared/http/auth.js";
 import { registeredFunctions } from "../shared/registry.js";
 import "../functions/index.js";

@@ -18,7 +18,7 @@ import {
   bob,
   newSession,
   otherTenantAdmin,
-} from "./testing/fixtures.js";
+} from "../../test/support/domain-fixtures.js";
 
 const worked = () =>
   saveAnswers(newSession(), alice, { care: { greet: { answerIds: ["yes"] } } }, undefined, T0);

@@ -9,8 +9,8 @@ import {
 } from "./answers.js";
 import type { Answers, FormSnapshot } from "./model.js";
 import { scoreSession } from "./scoring.js";
-import { arbitraryAnswersFor, arbitraryFormSnapshot } from "./testing/arbitraries.js";
-import { customerCareSnapshot } from "./testing/fixtures.js";
+import { arbitraryAnswersFor, arbitraryFormSnapshot } from "../../test/support/arbitraries.js";
+import { customerCareSnapshot } from "../../test/support/domain-fixtures.js";
 
 const forms = [customerCareSnapshot];
 const paths = (patch: AnswersPatch) => validateAnswersPatch(forms, patch).map((e) => e.path);

@@ -13,7 +13,7 @@ import {
 import { eventTypes, sessionEventSchema, type EventKind } from "./events.js";
 import type { CloudEvent } from "./model.js";
 import { archive, complete, saveAnswers } from "./session.js";
-import { admin, alice, newSession, T0 } from "./testing/fixtures.js";
+import { admin, alice, newSession, T0 } from "../../test/support/domain-fixtures.js";
 
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 

@@ -2,8 +2,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { snapshotOf, validateFormInput } from "./forms.js";
 import { formInputSchema, type Form, type FormInput } from "./model.js";
-import { arbitraryForm } from "./testing/arbitraries.js";
-import { customerCare } from "./testing/fixtures.js";
+import { arbitraryForm } from "../../test/support/arbitraries.js";
+import { customerCare } from "../../test/support/domain-fixtures.js";
 
 /** A deep copy to break one rule in. */
 const edit = (change: (form: FormInput) => void): FormInput => {

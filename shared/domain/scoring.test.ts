@@ -2,8 +2,12 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Answer, FormSnapshot, Question } from "./model.js";
 import { answerScore, missingRequired, scoreForm, scoreSession, weightedMean } from "./scoring.js";
-import { allQuestions, arbitraryAnswersFor, arbitraryFormSnapshot } from "./testing/arbitraries.js";
-import { customerCareSnapshot } from "./testing/fixtures.js";
+import {
+  allQuestions,
+  arbitraryAnswersFor,
+  arbitraryFormSnapshot,
+} from "../../test/support/arbitraries.js";
+import { customerCareSnapshot } from "../../test/support/domain-fixtures.js";
 
 const yesNo = (id: string, weight: number, naAllowed = true): Question => ({
   id,

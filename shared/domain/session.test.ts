@@ -22,7 +22,7 @@ import {
   saveAnswers,
   setDefaultScores,
 } from "./session.js";
-import { allQuestions, arbitraryAnswerFor } from "./testing/arbitraries.js";
+import { allQuestions, arbitraryAnswerFor } from "../../test/support/arbitraries.js";
 import {
   AFTER_DUE,
   DUE,
@@ -35,7 +35,7 @@ import {
   customerCareSnapshot,
   interaction,
   newSession,
-} from "./testing/fixtures.js";
+} from "../../test/support/domain-fixtures.js";
 
 const full: AnswersPatch = {
   care: {

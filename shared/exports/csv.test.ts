@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { csvHeader, csvRows, neutralize, quote, renderCsv } from "./csv.js";
 import type { ExportInput } from "./model.js";
-import { fixtureSession } from "./testing/fixture.js";
+import { fixtureSession } from "../../test/support/export-fixture.js";
 
 /** A strict RFC 4180 reader: fails on anything the writer should never produce. */
 function parseCsv(text: string): string[][] {

@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { exportContentTypes, renderExport } from "./index.js";
 import type { ExportInput } from "./model.js";
-import { fixtureSession } from "./testing/fixture.js";
+import { fixtureSession } from "../../test/support/export-fixture.js";
 
 const run = promisify(execFile);
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -23,7 +23,7 @@ const heavy = () => [...new Set(Object.keys(require.cache)
 const report = {};
 const m = await import("./shared/exports/index.ts");
 report.afterImport = heavy();
-const { fixtureSession } = await import("./shared/exports/testing/fixture.ts");
+const { fixtureSession } = await import("./test/support/export-fixture.ts");
 const input = { session: fixtureSession(), status: "Completed", generatedAt: new Date() };
 await m.renderExport("csv", input);
 report.afterCsv = heavy();

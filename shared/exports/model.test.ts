@@ -2,7 +2,7 @@ import { describe, it, expect } from "vitest";
 import fc from "fast-check";
 import { sessionDocumentSchema } from "../domain/model.js";
 import { exportRows, formatDate, round2, type ExportInput } from "./model.js";
-import { fixtureSession } from "./testing/fixture.js";
+import { fixtureSession } from "../../test/support/export-fixture.js";
 
 const at = new Date("2026-11-25T10:00:00Z");
 

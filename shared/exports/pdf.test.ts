@@ -4,7 +4,7 @@ import pdfmake from "pdfmake";
 import type { StoredState, DisplayStatus } from "../domain/model.js";
 import { exportRows, formatScore, type ExportInput } from "./model.js";
 import { renderPdf } from "./pdf.js";
-import { fixtureSession } from "./testing/fixture.js";
+import { fixtureSession } from "../../test/support/export-fixture.js";
 
 function inputFor(state: StoredState, status: DisplayStatus): ExportInput {
   return {

@@ -3,7 +3,7 @@ import ExcelJS from "exceljs";
 import officeCrypto from "officecrypto-tool";
 import { sessionDocumentSchema } from "../domain/model.js";
 import type { ExportInput } from "./model.js";
-import { fixtureSession } from "./testing/fixture.js";
+import { fixtureSession } from "../../test/support/export-fixture.js";
 import { buildWorkbook, renderXlsx } from "./xlsx.js";
 
 const PASSWORD = "corr3ct horse ☕ battery";

@@ -1,7 +1,14 @@
 // Reusable fast-check arbitraries for the domain: valid forms (they always pass
 // validateFormInput), their snapshots, and valid answers for a snapshot. Test-only code.
 import fc from "fast-check";
-import type { Answer, AnswerOption, FormInput, FormSnapshot, Group, Question } from "../model.js";
+import type {
+  Answer,
+  AnswerOption,
+  FormInput,
+  FormSnapshot,
+  Group,
+  Question,
+} from "../../shared/domain/model.js";
 
 /** k positive integers summing to exactly 100 (weights without rounding trouble). */
 export function arbitraryPartitionOf100(k: number): fc.Arbitrary<number[]> {

@@ -7,22 +7,22 @@ import { randomUUID } from "node:crypto";
 import azureFunctions from "@azure/functions";
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 import "../../functions/index.js";
-import { parseConfig, type Config } from "../config.js";
-import { InMemoryBlobStore } from "../adapters/in-memory/blob-store.js";
+import { parseConfig, type Config } from "../../shared/config.js";
+import { InMemoryBlobStore } from "../../shared/adapters/in-memory/blob-store.js";
 import {
   createInMemoryStores,
   type InMemoryOptions,
   type InMemoryStores,
-} from "../adapters/in-memory/index.js";
-import type { CloudEvent } from "../domain/model.js";
-import { createTokenVerifier, type Role } from "../http/auth.js";
-import type { Clock, EventPublisher } from "../ports.js";
+} from "../../shared/adapters/in-memory/index.js";
+import type { CloudEvent } from "../../shared/domain/model.js";
+import { createTokenVerifier, type Role } from "../../shared/http/auth.js";
+import type { Clock, EventPublisher } from "../../shared/ports.js";
 import {
   registeredFunctions,
   type HttpFunctionDefinition,
   type ServiceBusFunctionDefinition,
-} from "../registry.js";
-import { setServices, type Services } from "../services.js";
+} from "../../shared/registry.js";
+import { setServices, type Services } from "../../shared/services.js";
 
 const { HttpRequest, InvocationContext } = azureFunctions;
 

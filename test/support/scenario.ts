@@ -1,6 +1,6 @@
 // Builds the usual starting point of a handler test through the API itself: a form, an
 // interaction and a session, created by the tenant's administrator.
-import { customerCare } from "../domain/testing/fixtures.js";
+import { customerCare } from "./domain-fixtures.js";
 import type { TestApp, TestPrincipal } from "./harness.js";
 
 export const tenant = "t1";
@@ -119,7 +119,7 @@ export async function createLargeForms(
   forms = 5,
   questions = 40,
 ): Promise<{ formIds: string[]; answers: Record<string, Record<string, unknown>> }> {
-  const { fixtureSession } = await import("../exports/testing/fixture.js");
+  const { fixtureSession } = await import("./export-fixture.js");
   const fixture = fixtureSession({ forms, questionsPerForm: questions, allAnswered: true });
   const formIds: string[] = [];
   const answers: Record<string, Record<string, unknown>> = {};

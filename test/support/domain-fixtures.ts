@@ -1,10 +1,10 @@
 // Hand-written fixtures shared by the domain's unit tests: API.md's example form, actors and a
 // session factory. Test-only code.
-import type { Actor } from "../access.js";
-import { createSession, type CreateSessionInput } from "../session.js";
-import type { FormSnapshot, InteractionRef, SessionDocument } from "../model.js";
+import type { Actor } from "../../shared/domain/access.js";
+import { createSession, type CreateSessionInput } from "../../shared/domain/session.js";
+import type { FormSnapshot, InteractionRef, SessionDocument } from "../../shared/domain/model.js";
 
-import { customerCareForm } from "../example-form.js";
+import { customerCareForm } from "../../dev/example-form.js";
 
 /** The example form of API.md "Forms". */
 export const customerCare = customerCareForm;

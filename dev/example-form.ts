@@ -1,5 +1,5 @@
 // API.md's example form ("Customer care"): the demo seed creates it and tests score it.
-import type { FormInput } from "./model.js";
+import type { FormInput } from "../shared/domain/model.js";
 
 /** The example form of API.md "Forms". */
 export const customerCareForm: FormInput = {

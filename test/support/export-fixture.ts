@@ -12,7 +12,7 @@ import type {
   QuestionType,
   SessionDocument,
   StoredState,
-} from "../../domain/model.js";
+} from "../../shared/domain/model.js";
 
 export interface FixtureOptions {
   forms?: number;

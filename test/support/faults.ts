@@ -20,8 +20,8 @@ import type {
   Form,
   Interaction,
   SessionDocument,
-} from "../domain/model.js";
-import { DependencyUnavailableError } from "../http/problem.js";
+} from "../../shared/domain/model.js";
+import { DependencyUnavailableError } from "../../shared/http/problem.js";
 import type {
   ActionItemFilter,
   ActionItemStore,
@@ -32,7 +32,7 @@ import type {
   PageRequest,
   SessionFilter,
   SessionStore,
-} from "../ports.js";
+} from "../../shared/ports.js";
 
 // ---------- the schedule ----------
 
