@@ -19,7 +19,8 @@ import {
   createLargeForms,
   createSession,
 } from "../test/support/scenario.js";
-import { httpFunction, json, registeredFunctions } from "../shared/registry.js";
+import { json } from "../shared/http/responses.js";
+import { httpFunction, registeredFunctions } from "../shared/registry.js";
 import {
   cpuRoute,
   noopRoute,

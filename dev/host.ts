@@ -20,7 +20,7 @@ import { ConfigError, parseConfig, setConfig, type Config } from "../shared/conf
 import { createServices } from "../shared/composition.js";
 import { readJsonBody } from "../shared/http/input.js";
 import { problem, toProblemResponse } from "../shared/http/problem.js";
-import { MAX_BODY_BYTES, registeredFunctions } from "../shared/registry.js";
+import { MAX_BODY_BYTES, registeredFunctions, resolveBinding } from "../shared/registry.js";
 import { setServices } from "../shared/services.js";
 import { docsPage } from "./docs-page.js";
 import {
@@ -182,7 +182,12 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     const table = buildHostTable(registeredFunctions());
     const logHandler = contextLogHandler(log);
 
-    const topic = InProcessTopic.fromDefinitions(table.subscriptions, {
+    // Trigger bindings name the topic by setting (%EVENTS_TOPIC%), resolved as the Functions host does.
+    const subscriptions = table.subscriptions.map((s) => ({
+      ...s,
+      topicName: resolveBinding(s.topicName, config),
+    }));
+    const topic = InProcessTopic.fromDefinitions(subscriptions, {
       topicName: config.EVENTS_TOPIC,
       ...options.topic,
       logHandler,
@@ -193,7 +198,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
         ),
     });
     cleanups.push(() => topic.close());
-    for (const s of table.subscriptions) {
+    for (const s of subscriptions) {
       if (s.topicName !== config.EVENTS_TOPIC)
         log(
           `topic: ${s.name} listens on topic ${s.topicName}, which the local host does not carry`,

@@ -4,7 +4,7 @@ import { randomUUID } from "node:crypto";
 import { exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 import { z } from "zod";
 import { idSchema } from "../shared/domain/ids.js";
-import { roles } from "../shared/http/auth.js";
+import { roles } from "../shared/domain/access.js";
 
 export const tokenRequestSchema = z.strictObject({
   tenantId: idSchema,

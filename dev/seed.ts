@@ -1,6 +1,6 @@
 // The local host's demo data: a tenant "demo" seeded through the HTTP API itself, as the UI
 // would, so what a new user sees is what the service's own rules produced.
-import type { Role } from "../shared/http/auth.js";
+import type { Role } from "../shared/domain/access.js";
 import { customerCareForm } from "./example-form.js";
 
 export interface SeedPrincipal {

@@ -6,7 +6,7 @@
 import { InvocationContext, type Timer } from "@azure/functions";
 import fc from "fast-check";
 import type { CloudEvent, Form, Interaction, SessionDocument } from "../shared/domain/model.js";
-import type { Principal } from "../shared/http/auth.js";
+import type { Actor as Principal } from "../shared/domain/access.js";
 import type {
   ActionItemStore,
   FormStore,

@@ -1,7 +1,5 @@
-import { close } from "../shared/domain/action-items.js";
-import { actionItemResponse, loadVisibleActionItem } from "../shared/app/action-item-flow.js";
-import { actionItemViewSchema } from "../shared/app/views.js";
-import { assertRevision, requireIfMatch } from "../shared/http/etag.js";
+import { closeActionItem } from "../shared/app/action-items.js";
+import { actionItemResponse, actionItemViewSchema } from "../shared/http/views/resources.js";
 import { httpFunction } from "../shared/registry.js";
 
 export const actionItemsClose = httpFunction({
@@ -13,10 +11,8 @@ export const actionItemsClose = httpFunction({
   tags: ["Action items"],
   ifMatch: true,
   responses: [{ status: 200, description: "The closed action item", schema: actionItemViewSchema }],
-  handler: async ({ principal, services, params, request }) => {
-    const stored = await loadVisibleActionItem(services, principal, params.id);
-    assertRevision(requireIfMatch(request), stored.doc.revision);
-    const saved = await services.actionItems.replace(close(stored.doc), stored.etag);
-    return actionItemResponse(services, saved.doc);
-  },
+  handler: async ({ principal, services, params, body, ifMatch }) =>
+    actionItemResponse(
+      await closeActionItem(services, principal, params.id, { input: body, seen: ifMatch }),
+    ),
 });

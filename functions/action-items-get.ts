@@ -1,5 +1,5 @@
-import { actionItemResponse, loadVisibleActionItem } from "../shared/app/action-item-flow.js";
-import { actionItemViewSchema } from "../shared/app/views.js";
+import { getActionItem } from "../shared/app/action-items.js";
+import { actionItemResponse, actionItemViewSchema } from "../shared/http/views/resources.js";
 import { httpFunction } from "../shared/registry.js";
 
 export const actionItemsGet = httpFunction({
@@ -10,8 +10,6 @@ export const actionItemsGet = httpFunction({
   summary: "Read an action item and its thread",
   tags: ["Action items"],
   responses: [{ status: 200, description: "The action item", schema: actionItemViewSchema }],
-  handler: async ({ principal, services, params }) => {
-    const stored = await loadVisibleActionItem(services, principal, params.id);
-    return actionItemResponse(services, stored.doc);
-  },
+  handler: async ({ principal, services, params }) =>
+    actionItemResponse(await getActionItem(services, principal, params.id)),
 });

@@ -1,11 +1,14 @@
 import { z } from "zod";
-import { isAdmin, isAgent, isEvaluator } from "../shared/domain/access.js";
+import { listActionItems } from "../shared/app/action-items.js";
 import { actionItemStatuses } from "../shared/domain/model.js";
-import { viewWithScore } from "../shared/app/action-item-flow.js";
-import { actionItemViewSchema, pageSchema } from "../shared/app/views.js";
 import { pageQuery } from "../shared/http/query.js";
-import type { ActionItemFilter } from "../shared/ports.js";
-import { httpFunction, json } from "../shared/registry.js";
+import { json } from "../shared/http/responses.js";
+import {
+  actionItemView,
+  actionItemViewSchema,
+  pageSchema,
+} from "../shared/http/views/resources.js";
+import { httpFunction } from "../shared/registry.js";
 
 export const actionItemsList = httpFunction({
   name: "actionItemsList",
@@ -24,21 +27,10 @@ export const actionItemsList = httpFunction({
   ],
   handler: async ({ principal, services, query }) => {
     const { limit, continuationToken, status } = query;
-    let scope: ActionItemFilter = {};
-    if (!isAdmin(principal)) {
-      // Someone both Evaluator and Agent sees what they sent; agents see what they received.
-      scope = isEvaluator(principal)
-        ? { evaluatorId: principal.userId }
-        : isAgent(principal)
-          ? { agentId: principal.userId }
-          : {};
-    }
-    const page = await services.actionItems.list(
-      principal.tenantId,
-      { ...scope, status },
-      { limit, continuationToken },
-    );
-    const items = await Promise.all(page.items.map((item) => viewWithScore(services, item)));
-    return json(200, { items, continuationToken: page.continuationToken });
+    const page = await listActionItems(services, principal, status, { limit, continuationToken });
+    return json(200, {
+      items: page.items.map((read) => actionItemView(read.item, read.score)),
+      continuationToken: page.continuationToken,
+    });
   },
 });

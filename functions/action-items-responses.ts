@@ -1,8 +1,6 @@
-import { z } from "zod";
-import { respond } from "../shared/domain/action-items.js";
-import { actionItemResponse, loadVisibleActionItem } from "../shared/app/action-item-flow.js";
-import { actionItemViewSchema } from "../shared/app/views.js";
-import { assertRevision, requireIfMatch } from "../shared/http/etag.js";
+import { respondToActionItem } from "../shared/app/action-items.js";
+import { respondSchema } from "../shared/domain/action-items.js";
+import { actionItemResponse, actionItemViewSchema } from "../shared/http/views/resources.js";
 import { httpFunction } from "../shared/registry.js";
 
 export const actionItemsResponses = httpFunction({
@@ -12,17 +10,16 @@ export const actionItemsResponses = httpFunction({
   access: ["QM.Administrator", "QM.Evaluator", "QM.Agent"],
   summary: "Reply on an action item's thread (the agent's reply marks it Responded)",
   tags: ["Action items"],
-  body: z.object({ message: z.string().trim().min(1).max(4000) }),
+  body: respondSchema,
   ifMatch: true,
   responses: [
     { status: 201, description: "The action item with the reply", schema: actionItemViewSchema },
   ],
-  handler: async ({ principal, services, params, body, request }) => {
-    const stored = await loadVisibleActionItem(services, principal, params.id);
-    const { message } = await body();
-    assertRevision(requireIfMatch(request), stored.doc.revision);
-    const next = respond(stored.doc, principal, message, services.clock.now());
-    const saved = await services.actionItems.replace(next, stored.etag);
-    return actionItemResponse(services, saved.doc, 201);
+  handler: async ({ principal, services, params, body, ifMatch }) => {
+    const request = { input: body, seen: ifMatch };
+    return actionItemResponse(
+      await respondToActionItem(services, principal, params.id, request),
+      201,
+    );
   },
 });

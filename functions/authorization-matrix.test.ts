@@ -243,10 +243,10 @@ const cases: Record<string, Case> = {
     request: () => ({ query: { limit: "200" } }),
     includes: (json, fx) => itemsHave(json, fx.formId),
   },
-  formsGet: { request: (fx) => ({ params: { formId: fx.formId } }) },
+  formsGet: { request: (fx) => ({ params: { id: fx.formId } }) },
   formsUpdate: {
     request: (fx) => ({
-      params: { formId: fx.formId },
+      params: { id: fx.formId },
       headers: { "if-match": '"1"' },
       body: { ...customerCare, name: "Customer care v2" },
     }),

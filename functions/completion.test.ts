@@ -5,7 +5,6 @@ import type { Timer } from "@azure/functions";
 import { InvocationContext } from "@azure/functions";
 import { beforeEach, describe, expect, it } from "vitest";
 import { InProcessTopic } from "../dev/topic.js";
-import { eventsTopic } from "../shared/app/messages.js";
 import { eventTypes } from "../shared/domain/events.js";
 import type { CloudEvent } from "../shared/domain/model.js";
 import { createTestApp, type TestApp } from "../test/support/harness.js";
@@ -211,7 +210,7 @@ describe("redelivery and ordering", () => {
   it("both consumers subscribe with a filter on the completed type only", () => {
     for (const name of ["onSessionCompletedTag", "onSessionCompletedNotify"]) {
       expect(serviceBusFunction(name)).toMatchObject({
-        topicName: eventsTopic,
+        topicName: "%EVENTS_TOPIC%",
         subjectFilter: eventTypes.completed,
       });
     }
@@ -272,7 +271,7 @@ describe("poison messages", () => {
         },
       }));
     const topic = InProcessTopic.fromDefinitions(definitions, {
-      topicName: eventsTopic,
+      topicName: "%EVENTS_TOPIC%",
       maxDeliveries: 3,
       redeliveryDelayMs: 0,
       logHandler: quiet,

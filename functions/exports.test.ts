@@ -4,7 +4,7 @@
 import ExcelJS from "exceljs";
 import officeCrypto from "officecrypto-tool";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { DependencyUnavailableError } from "../shared/http/problem.js";
+import { DependencyUnavailableError } from "../shared/dependency-errors.js";
 import { createTestApp, type TestApp } from "../test/support/harness.js";
 import {
   admin,

@@ -1,6 +1,8 @@
-import { formView, formViewSchema, pageSchema } from "../shared/app/views.js";
+import { listForms } from "../shared/app/forms.js";
 import { pageQuery } from "../shared/http/query.js";
-import { httpFunction, json } from "../shared/registry.js";
+import { json } from "../shared/http/responses.js";
+import { formView, formViewSchema, pageSchema } from "../shared/http/views/resources.js";
+import { httpFunction } from "../shared/registry.js";
 
 export const formsList = httpFunction({
   name: "formsList",
@@ -12,7 +14,7 @@ export const formsList = httpFunction({
   query: pageQuery,
   responses: [{ status: 200, description: "A page of forms", schema: pageSchema(formViewSchema) }],
   handler: async ({ principal, services, query }) => {
-    const page = await services.forms.list(principal.tenantId, query);
+    const page = await listForms(services, principal, query);
     return json(200, {
       items: page.items.map(formView),
       continuationToken: page.continuationToken,

@@ -1,13 +1,12 @@
-import { notFound, validationFailed } from "../shared/domain/errors.js";
-import { validateFormInput } from "../shared/domain/forms.js";
+import { updateForm } from "../shared/app/forms.js";
 import { formInputSchema } from "../shared/domain/model.js";
-import { formView, formViewSchema } from "../shared/app/views.js";
-import { assertRevision, etagOf, requireIfMatch } from "../shared/http/etag.js";
-import { httpFunction, json } from "../shared/registry.js";
+import { json } from "../shared/http/responses.js";
+import { formView, formViewSchema } from "../shared/http/views/resources.js";
+import { httpFunction } from "../shared/registry.js";
 
 export const formsUpdate = httpFunction({
   name: "formsUpdate",
-  route: "forms/{formId}",
+  route: "forms/{id}",
   methods: ["PUT"],
   access: ["QM.Administrator"],
   summary: "Publish a new version of a form (sessions keep the version they were created with)",
@@ -15,23 +14,8 @@ export const formsUpdate = httpFunction({
   body: formInputSchema,
   ifMatch: true,
   responses: [{ status: 200, description: "The form, version + 1", schema: formViewSchema }],
-  handler: async ({ principal, services, params, body, request }) => {
-    const stored = await services.forms.get(principal.tenantId, params.formId);
-    if (!stored) throw notFound("The form");
-    const input = await body();
-    const errors = validateFormInput(input);
-    if (errors.length > 0) throw validationFailed(errors, "The form definition is not valid.");
-    assertRevision(requireIfMatch(request), stored.doc.version);
-    const saved = await services.forms.replace(
-      {
-        ...stored.doc,
-        ...input,
-        version: stored.doc.version + 1,
-        updatedAt: services.clock.now().toISOString(),
-        updatedBy: principal.userId,
-      },
-      stored.etag,
-    );
-    return json(200, formView(saved.doc), { etag: etagOf(saved.doc.version) });
+  handler: async ({ principal, services, params, body, ifMatch }) => {
+    const form = await updateForm(services, principal, params.id, { input: body, seen: ifMatch });
+    return json(200, formView(form), { revision: form.version });
   },
 });

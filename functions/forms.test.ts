@@ -39,7 +39,7 @@ describe("POST /forms", () => {
       createdAt: "2026-11-26T10:00:00.000Z",
     });
     expect(res.json).not.toHaveProperty("tenantId");
-    const read = await app.call("formsGet", { as: alice, params: { formId: res.json.id } });
+    const read = await app.call("formsGet", { as: alice, params: { id: res.json.id } });
     expect(read.status).toBe(200);
     expect(read.json.groups).toEqual(res.json.groups);
   });
@@ -92,7 +92,7 @@ describe("POST /forms", () => {
   it("lets only Administrators create forms, and Agents not even read them", async () => {
     expect((await app.call("formsCreate", { as: alice, body: customerCare })).status).toBe(403);
     const form = await createForm(app);
-    expect((await app.call("formsGet", { as: agent, params: { formId: form.id } })).status).toBe(
+    expect((await app.call("formsGet", { as: agent, params: { id: form.id } })).status).toBe(
       403,
     );
     expect((await app.call("formsList", { as: agent })).status).toBe(403);
@@ -102,22 +102,22 @@ describe("POST /forms", () => {
     const form = await createForm(app);
     const other = await app.call("formsGet", {
       as: otherTenantAdmin,
-      params: { formId: form.id },
+      params: { id: form.id },
     });
     expect(other.status).toBe(404);
     expect(other.json.code).toBe("NOT_FOUND");
-    const bad = await app.call("formsGet", { as: admin, params: { formId: "no such id!" } });
+    const bad = await app.call("formsGet", { as: admin, params: { id: "no such id!" } });
     expect(bad.status).toBe(404);
   });
 });
 
-describe("PUT /forms/{formId}", () => {
+describe("PUT /forms/{id}", () => {
   it("publishes version + 1 with If-Match and refuses a stale or missing one", async () => {
     const form = await createForm(app);
     app.clock.advance(60_000);
     const updated = await app.call("formsUpdate", {
       as: admin,
-      params: { formId: form.id },
+      params: { id: form.id },
       headers: { "if-match": '"1"' },
       body: reworded("Greeted warmly?"),
     });
@@ -133,7 +133,7 @@ describe("PUT /forms/{formId}", () => {
 
     const stale = await app.call("formsUpdate", {
       as: admin,
-      params: { formId: form.id },
+      params: { id: form.id },
       headers: { "if-match": '"1"' },
       body: reworded("Lost update?"),
     });
@@ -141,18 +141,18 @@ describe("PUT /forms/{formId}", () => {
     expect(stale.json.code).toBe("PRECONDITION_FAILED");
     const missing = await app.call("formsUpdate", {
       as: admin,
-      params: { formId: form.id },
+      params: { id: form.id },
       body: reworded("No If-Match"),
     });
     expect(missing.status).toBe(428);
     const star = await app.call("formsUpdate", {
       as: admin,
-      params: { formId: form.id },
+      params: { id: form.id },
       headers: { "if-match": "*" },
       body: reworded("Star"),
     });
     expect(star.status).toBe(428);
-    const read = await app.call("formsGet", { as: admin, params: { formId: form.id } });
+    const read = await app.call("formsGet", { as: admin, params: { id: form.id } });
     expect(read.json.version).toBe(2);
     expect(read.json.groups[0].questions[0].text).toBe("Greeted warmly?");
   });
@@ -162,19 +162,19 @@ describe("PUT /forms/{formId}", () => {
     const invalid = { ...customerCare, name: "" };
     const unknown = await app.call("formsUpdate", {
       as: admin,
-      params: { formId: "nope" },
+      params: { id: "nope" },
       body: invalid,
     });
     expect(unknown.status).toBe(404);
     const byEvaluator = await app.call("formsUpdate", {
       as: alice,
-      params: { formId: form.id },
+      params: { id: form.id },
       body: invalid,
     });
     expect(byEvaluator.status).toBe(403);
     const badBody = await app.call("formsUpdate", {
       as: admin,
-      params: { formId: form.id },
+      params: { id: form.id },
       headers: { "if-match": '"7"' },
       body: invalid,
     });
@@ -186,7 +186,7 @@ describe("PUT /forms/{formId}", () => {
     const before = await createSession(app);
     const updated = await app.call("formsUpdate", {
       as: admin,
-      params: { formId: before.formId },
+      params: { id: before.formId },
       headers: { "if-match": '"1"' },
       body: reworded("Used the customer's name?"),
     });

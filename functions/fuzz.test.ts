@@ -582,10 +582,10 @@ function validRequest(name: string, fx: Fixture): Valid | undefined {
   const requests: Record<string, Valid> = {
     formsCreate: { as: admin, body: customerCare },
     formsList: { as: admin },
-    formsGet: { as: admin, params: { formId: fx.formId } },
+    formsGet: { as: admin, params: { id: fx.formId } },
     formsUpdate: {
       as: admin,
-      params: { formId: fx.formId },
+      params: { id: fx.formId },
       headers: { "if-match": '"1"' },
       body: customerCare,
     },

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { httpFunction, json } from "../shared/registry.js";
+import { json } from "../shared/http/responses.js";
+import { httpFunction } from "../shared/registry.js";
 
 const checkTimeoutMs = 3000;
 
@@ -45,7 +46,9 @@ export const health = httpFunction({
     return json(
       ok ? 200 : 503,
       { status: ok ? "ok" : "unavailable", checks },
-      ok ? {} : { headers: { "Retry-After": "10" } },
+      ok
+        ? {}
+        : { headers: { "Retry-After": String(services.config.DEPENDENCY_RETRY_AFTER_SECONDS) } },
     );
   },
 });

@@ -1,6 +1,7 @@
-import { notFound } from "../shared/domain/errors.js";
-import { interactionView, interactionViewSchema } from "../shared/app/views.js";
-import { httpFunction, json } from "../shared/registry.js";
+import { getInteraction } from "../shared/app/interactions.js";
+import { json } from "../shared/http/responses.js";
+import { interactionView, interactionViewSchema } from "../shared/http/views/resources.js";
+import { httpFunction } from "../shared/registry.js";
 
 export const interactionsGet = httpFunction({
   name: "interactionsGet",
@@ -10,9 +11,6 @@ export const interactionsGet = httpFunction({
   summary: "Read an interaction",
   tags: ["Interactions"],
   responses: [{ status: 200, description: "The interaction", schema: interactionViewSchema }],
-  handler: async ({ principal, services, params }) => {
-    const interaction = await services.interactions.get(principal.tenantId, params.id);
-    if (!interaction) throw notFound("The interaction");
-    return json(200, interactionView(interaction));
-  },
+  handler: async ({ principal, services, params }) =>
+    json(200, interactionView(await getInteraction(services, principal, params.id))),
 });

@@ -1,8 +1,14 @@
+import { listInteractions } from "../shared/app/interactions.js";
 import { idSchema } from "../shared/domain/ids.js";
 import { isoDateTime } from "../shared/domain/model.js";
-import { interactionView, interactionViewSchema, pageSchema } from "../shared/app/views.js";
 import { booleanString, pageQuery } from "../shared/http/query.js";
-import { httpFunction, json } from "../shared/registry.js";
+import { json } from "../shared/http/responses.js";
+import {
+  interactionView,
+  interactionViewSchema,
+  pageSchema,
+} from "../shared/http/views/resources.js";
+import { httpFunction } from "../shared/registry.js";
 
 const interactionsQuery = pageQuery.extend({
   agentId: idSchema.optional(),
@@ -28,10 +34,7 @@ export const interactionsList = httpFunction({
   ],
   handler: async ({ principal, services, query }) => {
     const { limit, continuationToken, ...filter } = query;
-    const page = await services.interactions.list(principal.tenantId, filter, {
-      limit,
-      continuationToken,
-    });
+    const page = await listInteractions(services, principal, filter, { limit, continuationToken });
     return json(200, {
       items: page.items.map(interactionView),
       continuationToken: page.continuationToken,

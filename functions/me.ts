@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { roles, type Principal } from "../shared/http/auth.js";
-import { httpFunction, json } from "../shared/registry.js";
+import { capabilities, roles, type Actor } from "../shared/domain/access.js";
+import { json } from "../shared/http/responses.js";
+import { httpFunction } from "../shared/registry.js";
 
 export const meSchema = z.object({
   tenantId: z.string(),
@@ -16,24 +17,13 @@ export const meSchema = z.object({
   features: z.object({ defaultScores: z.boolean() }),
 });
 
-export function describeCaller(
-  principal: Principal,
-  defaultScores: boolean,
-): z.infer<typeof meSchema> {
-  const has = (role: (typeof roles)[number]) => principal.roles.has(role);
-  const admin = has("QM.Administrator");
+export function describeCaller(actor: Actor, defaultScores: boolean): z.infer<typeof meSchema> {
   return {
-    tenantId: principal.tenantId,
-    userId: principal.userId,
-    name: principal.name,
-    roles: [...principal.roles],
-    can: {
-      manageForms: admin,
-      // Evaluators may create AdHoc sessions for themselves.
-      createSessions: admin || has("QM.Evaluator"),
-      archive: admin || has("QM.Archive"),
-      ingestInteractions: admin || has("QM.Integration"),
-    },
+    tenantId: actor.tenantId,
+    userId: actor.userId,
+    name: actor.name,
+    roles: [...actor.roles],
+    can: capabilities(actor),
     features: { defaultScores },
   };
 }

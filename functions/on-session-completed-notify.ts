@@ -1,37 +1,19 @@
-import { createHash } from "node:crypto";
-import { createActionItem } from "../shared/domain/action-items.js";
+import { notifyOnCompletion } from "../shared/app/action-items.js";
+import { parseCompletedEvent } from "../shared/app/messages.js";
 import { eventTypes } from "../shared/domain/events.js";
-import { eventsTopic, parseCompletedEvent } from "../shared/app/messages.js";
 import { serviceBusFunction } from "../shared/registry.js";
 
-/** One action item per completion event: its id derives from the event id, so a redelivery finds it. */
-export function actionItemIdForEvent(eventId: string): string {
-  return createHash("sha256").update(`notify:${eventId}`).digest("base64url").slice(0, 40);
-}
-
+/** The action item a completion's `notifyAgent` asks for, once per event. */
 export const onSessionCompletedNotify = serviceBusFunction({
   name: "onSessionCompletedNotify",
-  topicName: eventsTopic,
   subscriptionName: "notifications",
   subjectFilter: eventTypes.completed,
-  handler: async (message, context, services) => {
+  handler: async (message, log, services) => {
     const event = parseCompletedEvent(message);
-    const notify = event.data.notifyAgent;
-    if (!notify) return;
-    const item = createActionItem(
-      {
-        id: actionItemIdForEvent(event.id),
-        tenantId: event.data.tenantId,
-        sessionId: event.data.sessionId,
-        agentId: event.data.agentId,
-        evaluatorId: event.data.completedBy,
-        summary: notify.summary,
-        dueDate: notify.dueDate,
-        showScore: notify.showScore,
-      },
-      services.clock.now(),
-    );
-    const { created } = await services.actionItems.createIfAbsent(item);
-    context.log(`${created ? "created" : "found"} action item ${item.id} for event ${event.id}`);
+    const result = await notifyOnCompletion(services, event);
+    if (result) {
+      const verb = result.created ? "created" : "found";
+      log.log(`${verb} action item ${result.item.id} for event ${event.id}`);
+    }
   },
 });

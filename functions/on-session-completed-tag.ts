@@ -1,24 +1,16 @@
-import { EVALUATED_TAG } from "../shared/domain/model.js";
-import { eventTypes } from "../shared/domain/events.js";
+import { tagEvaluated } from "../shared/app/interactions.js";
 import { parseCompletedEvent } from "../shared/app/messages.js";
+import { eventTypes } from "../shared/domain/events.js";
 import { serviceBusFunction } from "../shared/registry.js";
-import { eventsTopic } from "../shared/app/messages.js";
 
 /** Tags the completed session's interaction Evaluated, so it is never picked again. Idempotent. */
 export const onSessionCompletedTag = serviceBusFunction({
   name: "onSessionCompletedTag",
-  topicName: eventsTopic,
   subscriptionName: "tagging",
   subjectFilter: eventTypes.completed,
-  handler: async (message, context, services) => {
+  handler: async (message, log, services) => {
     const event = parseCompletedEvent(message);
-    await services.interactions.addTag(
-      event.data.tenantId,
-      event.data.interactionId,
-      EVALUATED_TAG,
-    );
-    context.log(
-      `tagged interaction ${event.data.interactionId} ${EVALUATED_TAG} (event ${event.id})`,
-    );
+    await tagEvaluated(services, event);
+    log.log(`tagged interaction ${event.data.interactionId} Evaluated (event ${event.id})`);
   },
 });

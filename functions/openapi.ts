@@ -1,7 +1,7 @@
 import { buildOpenApiDocument } from "../shared/http/openapi.js";
+import { json } from "../shared/http/responses.js";
 import {
   httpFunction,
-  json,
   registeredFunctions,
   type HttpFunctionDefinition,
 } from "../shared/registry.js";

@@ -4,9 +4,9 @@ import { timerFunction } from "../shared/registry.js";
 export const outboxSweep = timerFunction({
   name: "outboxSweep",
   schedule: "0 */1 * * * *",
-  handler: async (context, services) => {
-    const result = await sweepOutbox(services, context);
-    if (result.sessions > 0) context.log(`outbox sweep: ${JSON.stringify(result)}`);
+  handler: async (log, services) => {
+    const result = await sweepOutbox(services, log);
+    if (result.sessions > 0) log.log(`outbox sweep: ${JSON.stringify(result)}`);
     if (result.failed > 0)
       throw new Error(`${result.failed} session(s) could not be published; the next sweep retries`);
   },

@@ -1,21 +1,7 @@
-import { z } from "zod";
-import { sessionViewSchema } from "../shared/domain/access.js";
-import { answersPatchSchema, validateAnswersPatch } from "../shared/domain/answers.js";
-import { validationFailed } from "../shared/domain/errors.js";
-import { saveAnswers } from "../shared/domain/session.js";
-import {
-  commitSession,
-  loadVisibleSession,
-  requireWorker,
-  sessionResponse,
-} from "../shared/app/session-flow.js";
-import { assertRevision, requireIfMatch } from "../shared/http/etag.js";
+import { saveAnswers } from "../shared/app/sessions.js";
+import { saveAnswersSchema } from "../shared/domain/session.js";
+import { sessionResponse, sessionViewSchema } from "../shared/http/views/sessions.js";
 import { httpFunction } from "../shared/registry.js";
-
-const saveAnswersSchema = z.object({
-  answers: answersPatchSchema,
-  showScore: z.boolean().optional(),
-});
 
 export const sessionsAnswers = httpFunction({
   name: "sessionsAnswers",
@@ -28,22 +14,9 @@ export const sessionsAnswers = httpFunction({
   body: saveAnswersSchema,
   ifMatch: true,
   responses: [{ status: 200, description: "The session", schema: sessionViewSchema }],
-  handler: async ({ principal, services, params, body, request, context }) => {
-    const { stored } = await loadVisibleSession(services, principal, params.id);
-    requireWorker(stored.doc, principal, "assigneeOrAdmin");
-    const input = await body();
-    const errors = validateAnswersPatch(stored.doc.forms, input.answers);
-    if (errors.length > 0)
-      throw validationFailed(errors, "Some answers do not fit the session's forms.");
-    assertRevision(requireIfMatch(request), stored.doc.revision);
-    const next = saveAnswers(
-      stored.doc,
-      principal,
-      input.answers,
-      input.showScore,
-      services.clock.now(),
-    );
-    const saved = await commitSession(services, stored, next, context);
-    return sessionResponse(services, saved.doc, principal);
+  handler: async ({ principal, services, params, body, ifMatch, log }) => {
+    const request = { input: body, seen: ifMatch };
+    const session = await saveAnswers(services, principal, params.id, request, log);
+    return sessionResponse(session, principal, services.clock.now());
   },
 });

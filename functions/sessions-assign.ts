@@ -1,14 +1,7 @@
-import { z } from "zod";
-import { isAdmin } from "../shared/domain/access.js";
-import { sessionViewSchema } from "../shared/domain/access.js";
-import { validationFailed } from "../shared/domain/errors.js";
-import { idSchema } from "../shared/domain/ids.js";
-import { assign, claim } from "../shared/domain/session.js";
-import { commitSession, loadVisibleSession, sessionResponse } from "../shared/app/session-flow.js";
-import { assertRevision, requireIfMatch } from "../shared/http/etag.js";
+import { assignSession } from "../shared/app/sessions.js";
+import { assignSchema } from "../shared/domain/session.js";
+import { sessionResponse, sessionViewSchema } from "../shared/http/views/sessions.js";
 import { httpFunction } from "../shared/registry.js";
-
-const assignSchema = z.object({ evaluatorId: idSchema.optional() }).default({});
 
 export const sessionsAssign = httpFunction({
   name: "sessionsAssign",
@@ -21,24 +14,9 @@ export const sessionsAssign = httpFunction({
   body: assignSchema,
   ifMatch: true,
   responses: [{ status: 200, description: "The session, now Pending", schema: sessionViewSchema }],
-  handler: async ({ principal, services, params, body, request, context }) => {
-    const { stored } = await loadVisibleSession(services, principal, params.id);
-    const input = await body();
-    if (input.evaluatorId !== undefined && !isAdmin(principal)) {
-      throw validationFailed([
-        {
-          path: "evaluatorId",
-          message: "only an Administrator assigns to someone else; send {} to claim",
-        },
-      ]);
-    }
-    assertRevision(requireIfMatch(request), stored.doc.revision);
-    const now = services.clock.now();
-    const next =
-      input.evaluatorId !== undefined
-        ? assign(stored.doc, principal, input.evaluatorId, now)
-        : claim(stored.doc, principal, now);
-    const saved = await commitSession(services, stored, next, context);
-    return sessionResponse(services, saved.doc, principal);
+  handler: async ({ principal, services, params, body, ifMatch, log }) => {
+    const request = { input: body, seen: ifMatch };
+    const session = await assignSession(services, principal, params.id, request, log);
+    return sessionResponse(session, principal, services.clock.now());
   },
 });

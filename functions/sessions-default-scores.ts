@@ -1,14 +1,6 @@
-import { z } from "zod";
-import { sessionViewSchema } from "../shared/domain/access.js";
-import { AppError } from "../shared/domain/errors.js";
-import { setDefaultScores } from "../shared/domain/session.js";
-import {
-  commitSession,
-  loadVisibleSession,
-  requireWorker,
-  sessionResponse,
-} from "../shared/app/session-flow.js";
-import { assertRevision, requireIfMatch } from "../shared/http/etag.js";
+import { setDefaultScores } from "../shared/app/sessions.js";
+import { defaultScoresSchema } from "../shared/domain/session.js";
+import { sessionResponse, sessionViewSchema } from "../shared/http/views/sessions.js";
 import { httpFunction } from "../shared/registry.js";
 
 export const sessionsDefaultScores = httpFunction({
@@ -18,22 +10,12 @@ export const sessionsDefaultScores = httpFunction({
   access: ["QM.Administrator", "QM.Evaluator"],
   summary: 'Turn "Default scores to 100%" on or off; either way every answer is cleared first',
   tags: ["Sessions"],
-  body: z.object({ enabled: z.boolean() }),
+  body: defaultScoresSchema,
   ifMatch: true,
   responses: [{ status: 200, description: "The session", schema: sessionViewSchema }],
-  handler: async ({ principal, services, params, body, request, context }) => {
-    const { stored } = await loadVisibleSession(services, principal, params.id);
-    if (!services.config.FEATURE_DEFAULT_SCORES) {
-      throw new AppError(
-        "FEATURE_DISABLED",
-        '"Default scores to 100%" is not enabled in this deployment.',
-      );
-    }
-    requireWorker(stored.doc, principal, "assignee");
-    const input = await body();
-    assertRevision(requireIfMatch(request), stored.doc.revision);
-    const next = setDefaultScores(stored.doc, principal, input.enabled, services.clock.now());
-    const saved = await commitSession(services, stored, next, context);
-    return sessionResponse(services, saved.doc, principal);
+  handler: async ({ principal, services, params, body, ifMatch, log }) => {
+    const request = { input: body, seen: ifMatch };
+    const session = await setDefaultScores(services, principal, params.id, request, log);
+    return sessionResponse(session, principal, services.clock.now());
   },
 });

@@ -1,17 +1,12 @@
 // POST /api/sessions/{id}/exports: a PDF, password-protected xlsx or CSV of the session as it
 // is now (archived sessions included), uploaded and handed back as a short-lived download link.
 import { z } from "zod";
-import {
-  createExport,
-  exportFormatSchema,
-  exportPasswordFor,
-  exportPasswordSchema,
-  exportViewSchema,
-  requireExporter,
-} from "../shared/app/exports.js";
-import { loadVisibleSession } from "../shared/app/session-flow.js";
+import { exportSession } from "../shared/app/sessions.js";
+import { exportFormatSchema, exportPasswordSchema } from "../shared/domain/exports.js";
 import { problemSchema } from "../shared/http/openapi.js";
-import { httpFunction, json } from "../shared/registry.js";
+import { json } from "../shared/http/responses.js";
+import { exportViewSchema } from "../shared/http/views/resources.js";
+import { httpFunction } from "../shared/registry.js";
 
 const exportRequestSchema = z.object({
   format: exportFormatSchema,
@@ -37,15 +32,6 @@ export const sessionsExports = httpFunction({
       schema: problemSchema,
     },
   ],
-  handler: async ({ principal, services, params, body }) => {
-    const { stored } = await loadVisibleSession(services, principal, params.id);
-    requireExporter(stored.doc, principal);
-    const input = await body();
-    const password = exportPasswordFor(services, [input.format], input.password);
-    const created = await createExport(services, stored.doc, input.format, {
-      password,
-      actor: principal,
-    });
-    return json(201, created);
-  },
+  handler: async ({ principal, services, params, body }) =>
+    json(201, await exportSession(services, principal, params.id, body)),
 });

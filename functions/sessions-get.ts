@@ -1,5 +1,5 @@
-import { sessionViewSchema } from "../shared/domain/access.js";
-import { loadVisibleSession, sessionResponse } from "../shared/app/session-flow.js";
+import { getSession } from "../shared/app/sessions.js";
+import { sessionResponse, sessionViewSchema } from "../shared/http/views/sessions.js";
 import { httpFunction } from "../shared/registry.js";
 
 export const sessionsGet = httpFunction({
@@ -11,7 +11,7 @@ export const sessionsGet = httpFunction({
   tags: ["Sessions"],
   responses: [{ status: 200, description: "The session", schema: sessionViewSchema }],
   handler: async ({ principal, services, params }) => {
-    const { stored, showScoreToAgent } = await loadVisibleSession(services, principal, params.id);
-    return sessionResponse(services, stored.doc, principal, showScoreToAgent);
+    const { session, showScoreToAgent } = await getSession(services, principal, params.id);
+    return sessionResponse(session, principal, services.clock.now(), { showScoreToAgent });
   },
 });

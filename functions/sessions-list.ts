@@ -1,15 +1,12 @@
 import { z } from "zod";
-import {
-  isAdmin,
-  isEvaluator,
-  sessionSummaryView,
-  sessionSummaryViewSchema,
-} from "../shared/domain/access.js";
+import { listSessions } from "../shared/app/sessions.js";
 import { idSchema } from "../shared/domain/ids.js";
 import { displayStatuses, isoDateTime, sessionTypes } from "../shared/domain/model.js";
-import { pageSchema } from "../shared/app/views.js";
 import { pageQuery } from "../shared/http/query.js";
-import { httpFunction, json } from "../shared/registry.js";
+import { json } from "../shared/http/responses.js";
+import { pageSchema } from "../shared/http/views/resources.js";
+import { sessionSummaryView, sessionSummaryViewSchema } from "../shared/http/views/sessions.js";
+import { httpFunction } from "../shared/registry.js";
 
 const sessionsQuery = pageQuery.extend({
   status: z.enum(displayStatuses).optional(),
@@ -23,9 +20,6 @@ const sessionsQuery = pageQuery.extend({
     .transform((v) => (v === "all" ? "all" : v === "true")),
   dueBefore: isoDateTime.optional(),
 });
-
-/** How many of an agent's action items are read to find the sessions they link. */
-const agentLinkLimit = 200;
 
 export const sessionsList = httpFunction({
   name: "sessionsList",
@@ -45,34 +39,13 @@ export const sessionsList = httpFunction({
   ],
   handler: async ({ principal, services, query }) => {
     const { limit, continuationToken, ...filter } = query;
+    const page = await listSessions(services, principal, filter, { limit, continuationToken });
     const now = services.clock.now();
-    let scope: { visibleToEvaluator?: string; ids?: string[] } = {};
-    let shownToAgent = new Set<string>();
-    if (!isAdmin(principal)) {
-      if (isEvaluator(principal)) {
-        scope = { visibleToEvaluator: principal.userId };
-      } else {
-        const items = await services.actionItems.list(
-          principal.tenantId,
-          { agentId: principal.userId },
-          { limit: agentLinkLimit },
-        );
-        const ids = [...new Set(items.items.map((item) => item.sessionId))];
-        if (ids.length === 0) return json(200, { items: [], continuationToken: null });
-        shownToAgent = new Set(
-          items.items.filter((item) => item.showScore).map((item) => item.sessionId),
-        );
-        scope = { ids };
-      }
-    }
-    const page = await services.sessions.list(
-      principal.tenantId,
-      { ...filter, ...scope, now: now.toISOString() },
-      { limit, continuationToken },
-    );
-    const items = page.items.map((summary) =>
-      sessionSummaryView(summary, principal, shownToAgent.has(summary.id), now),
-    );
-    return json(200, { items, continuationToken: page.continuationToken });
+    return json(200, {
+      items: page.items.map((row) =>
+        sessionSummaryView(row.summary, principal, row.showScoreToAgent, now),
+      ),
+      continuationToken: page.continuationToken,
+    });
   },
 });

@@ -1,12 +1,12 @@
 // GET /api/sessions/{id}/media: a short-lived read-only link to the session's recording for
 // the player (Range requests work), for whoever may read the session.
 import { z } from "zod";
-import { AppError } from "../shared/domain/errors.js";
-import { loadVisibleSession } from "../shared/app/session-flow.js";
+import { sessionMedia } from "../shared/app/sessions.js";
 import { problemSchema } from "../shared/http/openapi.js";
-import { httpFunction, json } from "../shared/registry.js";
+import { json } from "../shared/http/responses.js";
+import { httpFunction } from "../shared/registry.js";
 
-export const mediaLinkSchema = z
+const mediaLinkSchema = z
   .object({ url: z.url(), contentType: z.string(), expiresAt: z.string() })
   .meta({ id: "MediaLink" });
 
@@ -26,16 +26,7 @@ export const sessionsMedia = httpFunction({
     },
   ],
   handler: async ({ principal, services, params }) => {
-    const { stored } = await loadVisibleSession(services, principal, params.id);
-    const { tenantId, interaction } = stored.doc;
-    // The blob is the truth, not `hasMedia`: media may be declared and never uploaded.
-    const link = await services.blobs.mediaReadUrl(tenantId, interaction.id);
-    if (!link) {
-      throw new AppError(
-        "MEDIA_NOT_FOUND",
-        "No media was uploaded for this session's interaction.",
-      );
-    }
+    const link = await sessionMedia(services, principal, params.id);
     return json(200, { url: link.url, contentType: link.contentType, expiresAt: link.expiresAt });
   },
 });

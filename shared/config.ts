@@ -18,6 +18,9 @@ const csv = z
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** How long a client waits before retrying a 503 (the setting's default; one source). */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
 /** The settings schema. Keys are exactly the app-setting names (Bicep writes the same names). */
 export const settingsSchema = z.object({
   /** Cosmos DB account endpoint; identity-based (managed identity) unless COSMOS_KEY is set. */
@@ -57,7 +60,7 @@ export const settingsSchema = z.object({
 
   /** Retries of a throttled (429) or unavailable (503) dependency before answering 503. */
   DEPENDENCY_MAX_RETRIES: int(0, 20).default(5),
-  DEPENDENCY_RETRY_AFTER_SECONDS: int(1, 300).default(5),
+  DEPENDENCY_RETRY_AFTER_SECONDS: int(1, 300).default(DEFAULT_RETRY_AFTER_SECONDS),
 });
 
 export type Config = Readonly<z.output<typeof settingsSchema>>;

@@ -10,7 +10,7 @@ import type {
   SessionDocument,
   SessionType,
 } from "./domain/model.js";
-import type { SessionSummarySource } from "./domain/access.js";
+import type { Actor } from "./domain/access.js";
 import type { HoldRecord } from "./domain/eligibility.js";
 
 /** The only source of "now" (tests and property tests drive time through it). */
@@ -22,6 +22,20 @@ export const systemClock: Clock = { now: () => new Date() };
 
 /** A named reachability check for GET /api/health. Resolves when the dependency answers. */
 export type HealthCheck = () => Promise<void>;
+
+/**
+ * Verifies a request's `Authorization` header and returns the caller; throws AppError
+ * UNAUTHENTICATED for a missing or invalid token, DependencyUnavailableError when the keys
+ * cannot be fetched.
+ */
+export type TokenVerifier = (authorization: string | null) => Promise<Actor>;
+
+/** Where use cases report what nobody waits for (an invocation's log in Azure). */
+export interface Logger {
+  log(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
 
 // ---------- stores ----------
 
@@ -103,7 +117,19 @@ export interface SessionFilter {
 }
 
 /** What the grid shows of a session (no answers, no form bodies). */
-export type SessionSummaryRecord = SessionSummarySource & Pick<SessionDocument, "showScore">;
+export type SessionSummaryRecord = Pick<
+  SessionDocument,
+  | "id"
+  | "name"
+  | "type"
+  | "state"
+  | "archived"
+  | "evaluatorId"
+  | "agentId"
+  | "dueDate"
+  | "lastEditedAt"
+  | "showScore"
+> & { tenantId?: string; interaction: { id: string; externalId: string }; score: number | null };
 
 /** What eligibility checks need to know of the sessions holding an interaction. */
 export type SessionHoldRecord = HoldRecord;

@@ -4,8 +4,11 @@ import { beforeAll, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { createServices } from "./composition.js";
 import { parseConfig } from "./config.js";
-import { createTokenVerifier, type Role } from "./http/auth.js";
-import { httpFunction, json, registeredFunctions } from "./registry.js";
+import type { Role } from "./domain/access.js";
+import { inputOf } from "./domain/requests.js";
+import { createTokenVerifier } from "./http/auth.js";
+import { json } from "./http/responses.js";
+import { httpFunction, registeredFunctions } from "./registry.js";
 import { setServices } from "./services.js";
 
 // Outside the Functions runtime app.http only warns; keep the output quiet.
@@ -52,10 +55,10 @@ const adminOnly = httpFunction({
   summary: "Test only",
   body: z.object({ note: z.string() }),
   responses: [{ status: 200, description: "ok" }],
-  handler: async ({ principal, params, body }) => {
-    const { note } = await body();
+  handler: ({ principal, params, body }) => {
+    const { note } = inputOf(body);
     ran.push(params.id);
-    return json(200, { userId: principal.userId, id: params.id, note });
+    return Promise.resolve(json(200, { userId: principal.userId, id: params.id, note }));
   },
 });
 

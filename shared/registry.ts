@@ -11,11 +11,15 @@ import {
   type Timer,
 } from "@azure/functions";
 import type { z } from "zod";
-import { AppError, type FieldError } from "./domain/errors.js";
+import type { Actor, Role } from "./domain/access.js";
+import { AppError } from "./domain/errors.js";
 import { isValidId } from "./domain/ids.js";
-import type { Principal, Role } from "./http/auth.js";
+import type { Parsed, SeenRevision } from "./domain/requests.js";
+import { DEFAULT_RETRY_AFTER_SECONDS, type Config } from "./config.js";
+import { seenRevision } from "./http/etag.js";
 import { readJsonBody, parseQuery } from "./http/input.js";
 import { toProblemResponse } from "./http/problem.js";
+import type { Logger } from "./ports.js";
 import { getServices, type Services } from "./services.js";
 
 /** Who may call: no token at all, any verified token, or a verified token with one of the roles. */
@@ -29,14 +33,19 @@ export type ParamsOf<Route extends string> = Route extends `${string}{${infer Pa
 
 export interface HttpCall<Route extends string, A extends Access, Q, B> {
   request: HttpRequest;
-  context: InvocationContext;
+  /** The invocation's log (what use cases report that nobody waits for). */
+  log: Logger;
   services: Services;
-  principal: A extends "anonymous" ? undefined : Principal;
+  principal: A extends "anonymous" ? undefined : Actor;
   params: ParamsOf<Route>;
   query: Q;
-  /** Parses the body against the declared schema; called by the handler once the resource
-   * checks (404/403) have passed, so the documented order of checks holds. */
-  body: () => Promise<B>;
+  /**
+   * The body parsed against the declared schema, or why it could not be: the domain raises a
+   * failure where the order of checks puts 400 (after 404 and 403), not here.
+   */
+  body: Parsed<B>;
+  /** The revision named by If-Match (428/412 are the domain's, after 400). */
+  ifMatch: SeenRevision;
 }
 
 export interface HttpResponseDoc {
@@ -92,6 +101,7 @@ export interface ServiceBusFunctionDefinition {
   kind: "serviceBus";
   name: string;
   connection: string;
+  /** A binding expression (`%EVENTS_TOPIC%`) the Functions host resolves from app settings. */
   topicName: string;
   subscriptionName: string;
   /** The subscription's correlation filter on `subject` (Bicep creates the same filter). */
@@ -128,7 +138,7 @@ function routeParamNames(route: string): string[] {
   return [...route.matchAll(/\{([A-Za-z0-9_]+)\??\}/g)].map((m) => m[1] ?? "");
 }
 
-function hasAccess(access: Access, principal: Principal | undefined): boolean {
+function hasAccess(access: Access, principal: Actor | undefined): boolean {
   if (access === "anonymous" || access === "authenticated") return true;
   return principal !== undefined && access.some((role) => principal.roles.has(role));
 }
@@ -149,7 +159,7 @@ export function httpFunction<
     let response: HttpResponseInit;
     try {
       services = getServices();
-      let principal: Principal | undefined;
+      let principal: Actor | undefined;
       if (spec.access !== "anonymous") {
         principal = await services.verifyToken(request.headers.get("authorization"));
         if (!hasAccess(spec.access, principal)) {
@@ -164,19 +174,19 @@ export function httpFunction<
         params[name] = value;
       }
       const query = spec.query ? parseQuery(spec.query, request.query) : undefined;
-      const bodySchema = spec.body;
-      const body = bodySchema
-        ? checkedBodyReader(request, bodySchema)
-        : () => Promise.resolve(undefined);
+      const body = spec.body
+        ? await readBody(request, spec.body)
+        : { ok: true as const, value: undefined };
 
       const call = {
         request,
-        context,
+        log: context,
         services,
         principal,
         params,
         query,
         body,
+        ifMatch: seenRevision(request.headers.get("if-match")),
       } as unknown as HttpCall<
         Route,
         A,
@@ -188,7 +198,7 @@ export function httpFunction<
       response = toProblemResponse(
         error,
         (message, cause) => context.error(`${spec.name} ${message}`, describeError(cause)),
-        services?.config.DEPENDENCY_RETRY_AFTER_SECONDS ?? 5,
+        services?.config.DEPENDENCY_RETRY_AFTER_SECONDS ?? DEFAULT_RETRY_AFTER_SECONDS,
       );
     }
     return withRequestId(response, context.invocationId);
@@ -218,20 +228,24 @@ export function httpFunction<
   return definition;
 }
 
-/** Checks transport-level rules (size, media type) at once; parses the body when asked. */
-function checkedBodyReader<S extends z.ZodType>(
+/**
+ * A declared Content-Length over the limit is refused at once (413, nothing read); any other
+ * problem with the body (its media type, its JSON, its schema) is kept for the domain to raise.
+ */
+async function readBody<S extends z.ZodType>(
   request: HttpRequest,
   schema: S,
-): () => Promise<z.output<S>> {
+): Promise<Parsed<z.output<S>>> {
   const length = Number(request.headers.get("content-length") ?? "0");
   if (Number.isFinite(length) && length > MAX_BODY_BYTES) {
     throw new AppError("PAYLOAD_TOO_LARGE", `The body exceeds ${MAX_BODY_BYTES} bytes.`);
   }
-  let parsed: Promise<z.output<S>> | undefined;
-  return () => {
-    parsed ??= readJsonBody(request, schema, MAX_BODY_BYTES);
-    return parsed;
-  };
+  try {
+    return { ok: true, value: await readJsonBody(request, schema, MAX_BODY_BYTES) };
+  } catch (error) {
+    if (error instanceof AppError) return { ok: false, error };
+    throw error;
+  }
 }
 
 function withRequestId(response: HttpResponseInit, invocationId: string): HttpResponseInit {
@@ -251,10 +265,21 @@ function describeError(error: unknown): string {
 
 export interface ServiceBusFunctionSpec {
   name: string;
-  topicName: string;
   subscriptionName: string;
   subjectFilter?: string;
-  handler: (message: unknown, context: InvocationContext, services: Services) => Promise<void>;
+  handler: (message: unknown, log: Logger, services: Services) => Promise<void>;
+}
+
+/** Every subscription is on the events topic, named by the EVENTS_TOPIC setting (one source). */
+const eventsTopicBinding = "%EVENTS_TOPIC%";
+
+/** Resolves a `%SETTING%` binding expression from the settings, as the Functions host does. */
+export function resolveBinding(value: string, config: Config): string {
+  const name = /^%([A-Za-z0-9_]+)%$/.exec(value)?.[1];
+  if (!name) return value;
+  const resolved = (config as Readonly<Record<string, unknown>>)[name];
+  if (typeof resolved !== "string") throw new Error(`No setting ${name} for binding ${value}`);
+  return resolved;
 }
 
 /** Topic-subscription trigger. Handlers log and rethrow so Service Bus retries and dead-letters. */
@@ -272,7 +297,7 @@ export function serviceBusFunction(spec: ServiceBusFunctionSpec): ServiceBusFunc
     kind: "serviceBus",
     name: spec.name,
     connection,
-    topicName: spec.topicName,
+    topicName: eventsTopicBinding,
     subscriptionName: spec.subscriptionName,
     ...(spec.subjectFilter ? { subjectFilter: spec.subjectFilter } : {}),
     handler,
@@ -280,7 +305,7 @@ export function serviceBusFunction(spec: ServiceBusFunctionSpec): ServiceBusFunc
   record(definition);
   app.serviceBusTopic(spec.name, {
     connection,
-    topicName: spec.topicName,
+    topicName: eventsTopicBinding,
     subscriptionName: spec.subscriptionName,
     handler,
   });
@@ -291,7 +316,7 @@ export interface TimerFunctionSpec {
   name: string;
   /** NCRONTAB with seconds, as the Functions host expects. */
   schedule: string;
-  handler: (context: InvocationContext, services: Services) => Promise<void>;
+  handler: (log: Logger, services: Services) => Promise<void>;
 }
 
 export function timerFunction(spec: TimerFunctionSpec): TimerFunctionDefinition {
@@ -313,22 +338,3 @@ export function timerFunction(spec: TimerFunctionSpec): TimerFunctionDefinition 
   app.timer(spec.name, { schedule: spec.schedule, handler });
   return definition;
 }
-
-/** A JSON response with an optional ETag. */
-export function json(
-  status: number,
-  body: unknown,
-  options: { etag?: string; headers?: Record<string, string> } = {},
-): HttpResponseInit {
-  return {
-    status,
-    headers: {
-      "Content-Type": "application/json",
-      ...(options.etag ? { ETag: options.etag } : {}),
-      ...options.headers,
-    },
-    body: JSON.stringify(body),
-  };
-}
-
-export type { FieldError };

@@ -1,7 +1,6 @@
 // The process's services: settings, clients and adapters, built once and shared by every
 // invocation. Hosts and tests may install their own (in-memory adapters) before any call.
 import type { Config } from "./config.js";
-import type { TokenVerifier } from "./http/auth.js";
 import type {
   ActionItemStore,
   BlobStore,
@@ -11,6 +10,7 @@ import type {
   HealthCheck,
   InteractionStore,
   SessionStore,
+  TokenVerifier,
 } from "./ports.js";
 
 export interface Services {

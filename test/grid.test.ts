@@ -4,7 +4,7 @@
 // expectations are computed from what was created, never hard-coded.
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Role } from "../shared/http/auth.js";
+import type { Role } from "../shared/domain/access.js";
 import { api, callerWith, tokenFor, type ApiResponse } from "./support/http.js";
 import { customerCareForm } from "../dev/example-form.js";
 

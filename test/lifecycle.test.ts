@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Role } from "../shared/http/auth.js";
+import type { Role } from "../shared/domain/access.js";
 import { seedDemoData, seedDemoDataSafely } from "../dev/seed.js";
 import {
   api,

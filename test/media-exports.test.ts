@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { customerCare } from "./support/domain-fixtures.js";
-import type { Role } from "../shared/http/auth.js";
+import type { Role } from "../shared/domain/access.js";
 import { callerWith, expectProblem, tokenFor } from "./support/http.js";
 
 const tenantId = `media-${randomUUID().slice(0, 8)}`;

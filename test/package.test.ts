@@ -15,7 +15,7 @@ import { buildPackage } from "../scripts/build.js";
 import { parseConfig } from "../shared/config.js";
 import { eventTypes } from "../shared/domain/events.js";
 import { customerCare } from "./support/domain-fixtures.js";
-import type { Role } from "../shared/http/auth.js";
+import type { Role } from "../shared/domain/access.js";
 import { registeredFunctions } from "../shared/registry.js";
 import "../functions/index.js";
 import { startAmqpPeer, type AmqpPeer } from "./support/amqp-peer.js";

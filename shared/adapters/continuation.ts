@@ -5,9 +5,9 @@
 // The checksum is deliberately not a keyed MAC: it catches truncated, corrupted and hand-edited
 // tokens, while tenant isolation never depends on the token at all, because every query filters
 // `c.tenantId = @tenantId` in its own text (see docs/data-model.md).
-import { createHash } from "node:crypto";
 import { z } from "zod";
 import { AppError } from "../domain/errors.js";
+import { derivedId } from "../ids.js";
 import type { ActionItemFilter, InteractionFilter, SessionFilter } from "../ports.js";
 
 const VERSION = 1;
@@ -30,9 +30,7 @@ const envelopeSchema = z.strictObject({
   c: z.string(),
 });
 
-function digest(text: string, length: number): string {
-  return createHash("sha256").update(text).digest("base64url").slice(0, length);
-}
+const digest = (text: string, length: number): string => derivedId([text], length);
 
 /** JSON with sorted object keys and `undefined` members dropped, so equal filters describe alike. */
 export function canonicalJson(value: unknown): string {

@@ -1,85 +1,43 @@
 // Makes one export of a stored session and uploads it: the step POST .../exports and complete
 // with `exports` share. The password is an argument only: it reaches the renderer and nothing
 // else (no log line, document, blob metadata or event carries it).
-import { z } from "zod";
-import { isAdmin, type Actor } from "../domain/access.js";
-import { AppError } from "../domain/errors.js";
+import type { Actor } from "../domain/access.js";
+import { AppError, type ErrorCode } from "../domain/errors.js";
+import type { ExportFormat } from "../domain/exports.js";
 import type { SessionDocument } from "../domain/model.js";
 import { displayStatus } from "../domain/session.js";
-import {
-  MAX_PASSWORD_LENGTH,
-  MIN_PASSWORD_LENGTH,
-  exportFormats,
-  renderExport,
-  type ExportFormat,
-} from "../exports/index.js";
+import { DependencyUnavailableError, isTransientDependencyError } from "../dependency-errors.js";
+import { renderExport } from "../exports/index.js";
 import type { Services } from "../services.js";
 
-export const exportFormatSchema = z.enum(exportFormats);
-
-/** The request's password rule (400 VALIDATION_FAILED at its path); messages never echo it. */
-export const exportPasswordSchema = z
-  .string()
-  .min(MIN_PASSWORD_LENGTH, `must be at least ${MIN_PASSWORD_LENGTH} characters`)
-  .max(MAX_PASSWORD_LENGTH, `must be at most ${MAX_PASSWORD_LENGTH} characters`);
-
-export const exportViewSchema = z
-  .object({
-    format: exportFormatSchema,
-    fileName: z.string(),
-    url: z.url(),
-    expiresAt: z.string(),
-    sizeBytes: z.number().int().min(0),
-  })
-  .meta({ id: "Export" });
-export type ExportView = z.infer<typeof exportViewSchema>;
-
-/**
- * 403 unless the caller is the session's evaluator or an Administrator. Unlike the work
- * endpoints, an Unassigned session lets no Evaluator through: there is no claim to offer, and
- * the contract names only the assignee and Admin.
- */
-export function requireExporter(session: SessionDocument, actor: Actor): void {
-  if (isAdmin(actor)) return;
-  if (session.evaluatorId !== null && session.evaluatorId === actor.userId) return;
-  throw new AppError(
-    "FORBIDDEN",
-    "Only the session's evaluator or an Administrator may export it.",
-  );
+/** An export made and uploaded: where to download it until `expiresAt`. */
+export interface ExportResult {
+  format: ExportFormat;
+  fileName: string;
+  url: string;
+  expiresAt: string;
+  sizeBytes: number;
 }
 
-/**
- * The password an xlsx export will use: the request's, else the tenant's configured one;
- * 400 EXPORT_PASSWORD_REQUIRED when neither exists. Other formats need none.
- */
-export function exportPasswordFor(
-  services: Services,
-  formats: readonly ExportFormat[],
-  requested: string | undefined,
-): string | undefined {
-  if (!formats.includes("xlsx")) return undefined;
-  const password = requested ?? services.config.EXPORT_PASSWORD;
-  if (password === undefined) {
-    throw new AppError(
-      "EXPORT_PASSWORD_REQUIRED",
-      "An xlsx export needs a password: send one, or configure the tenant's export password.",
-    );
-  }
-  return password;
+/** An export that could not be made (complete reports it; the client retries it alone). */
+export interface FailedExport {
+  format: ExportFormat;
+  error: { code: ErrorCode; detail: string };
 }
+
+export type ExportOutcome = ExportResult | FailedExport;
 
 /** Renders the session as `format` (Expired and uncompleted states as the API shows them) and uploads it. */
 export async function createExport(
   services: Services,
   session: SessionDocument,
   format: ExportFormat,
-  options: { password?: string | undefined; actor?: Actor } = {},
-): Promise<ExportView> {
+  password: string | undefined,
+  actor: Actor,
+): Promise<ExportResult> {
   const now = services.clock.now();
   // The session keeps no agent name; the interaction does. A missing one shows the id instead.
   const interaction = await services.interactions.get(session.tenantId, session.interaction.id);
-  const evaluatorName =
-    options.actor && options.actor.userId === session.evaluatorId ? options.actor.name : undefined;
   const rendered = await renderExport(
     format,
     {
@@ -87,9 +45,9 @@ export async function createExport(
       status: displayStatus(session, now),
       generatedAt: now,
       agentName: interaction?.agentName ?? null,
-      evaluatorName: evaluatorName ?? null,
+      evaluatorName: actor.userId === session.evaluatorId ? actor.name : null,
     },
-    options.password === undefined ? {} : { password: options.password },
+    password === undefined ? {} : { password },
   );
   const stored = await services.blobs.putExport(
     session.tenantId,
@@ -104,5 +62,27 @@ export async function createExport(
     url: stored.url,
     expiresAt: stored.expiresAt,
     sizeBytes: stored.sizeBytes,
+  };
+}
+
+/** What a failed export tells the client: its code, never internals (nor the password). */
+export function exportFailure(format: ExportFormat, error: unknown): FailedExport {
+  if (error instanceof AppError)
+    return { format, error: { code: error.code, detail: error.detail } };
+  if (error instanceof DependencyUnavailableError || isTransientDependencyError(error)) {
+    return {
+      format,
+      error: {
+        code: "DEPENDENCY_UNAVAILABLE",
+        detail: "The export store is unavailable; retry with POST .../exports.",
+      },
+    };
+  }
+  return {
+    format,
+    error: {
+      code: "INTERNAL",
+      detail: "The export could not be made; retry with POST .../exports.",
+    },
   };
 }

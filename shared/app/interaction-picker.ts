@@ -1,5 +1,6 @@
-// Criteria picks: the earliest interaction matching the criteria that is still eligible.
-import { isEligible } from "../domain/eligibility.js";
+// Finding an interaction a session may take: a chosen one if it is eligible, or the earliest
+// eligible interaction matching search criteria.
+import { isEligible, type EligibilityOptions } from "../domain/eligibility.js";
 import type { Criteria, Interaction } from "../domain/model.js";
 import type { Services } from "../services.js";
 
@@ -7,11 +8,31 @@ const pageSize = 50;
 /** Bounds the scan so a tenant with a long evaluated history cannot make one request unbounded. */
 const maxPages = 20;
 
+export interface PickOptions extends EligibilityOptions {
+  /** An interaction never to pick (the session's current one). */
+  skipInteractionId?: string | undefined;
+}
+
+/** The interaction with this id when it exists and is eligible, else undefined. */
+export async function eligibleInteraction(
+  services: Services,
+  tenantId: string,
+  interactionId: string,
+  options: PickOptions = {},
+): Promise<Interaction | undefined> {
+  if (interactionId === options.skipInteractionId) return undefined;
+  const interaction = await services.interactions.get(tenantId, interactionId);
+  if (!interaction) return undefined;
+  const holders = await services.sessions.holdersOf(tenantId, interaction.id);
+  return isEligible(interaction, holders, options) ? interaction : undefined;
+}
+
+/** The earliest eligible interaction matching the criteria, if any. */
 export async function pickEligibleInteraction(
   services: Services,
   tenantId: string,
   criteria: Criteria,
-  options: { excludeSessionId?: string; calibrationId?: string; skipInteractionId?: string } = {},
+  options: PickOptions = {},
 ): Promise<Interaction | undefined> {
   let continuationToken: string | undefined;
   for (let pageNo = 0; pageNo < maxPages; pageNo++) {

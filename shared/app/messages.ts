@@ -1,23 +1,17 @@
 // Topic messages are untrusted input: a message that fails its schema throws an error naming
 // why, so after the maximum deliveries it lands in the dead-letter queue with that reason.
 import type { z } from "zod";
-import { completedEventSchema } from "../domain/events.js";
-
-/** The completion topic (Bicep creates it with this name; a drift test compares them). */
-export const eventsTopic = "evaluation-sessions";
-
-export type CompletedEvent = z.output<typeof completedEventSchema>;
+import { completedEventSchema, type CompletedEvent } from "../domain/events.js";
 
 export function parseCompletedEvent(message: unknown): CompletedEvent {
   const body = typeof message === "string" ? safeJson(message) : message;
   const parsed = completedEventSchema.safeParse(body);
-  if (!parsed.success) {
-    const reasons = parsed.error.issues
-      .map((i) => `${i.path.join(".") || "(message)"}: ${i.message}`)
-      .join("; ");
-    throw new Error(`Invalid completed event: ${reasons}`);
-  }
+  if (!parsed.success) throw new Error(`Invalid completed event: ${reasons(parsed.error)}`);
   return parsed.data;
+}
+
+function reasons(error: z.ZodError): string {
+  return error.issues.map((i) => `${i.path.join(".") || "(message)"}: ${i.message}`).join("; ");
 }
 
 function safeJson(text: string): unknown {

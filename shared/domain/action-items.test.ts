@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { canViewActionItem, close, createActionItem, respond } from "./action-items.js";
 import { AppError } from "./errors.js";
+import type { Role } from "./access.js";
+import { change } from "../../test/support/domain-fixtures.js";
 
 const now = new Date("2026-11-26T10:00:00Z");
 const item = createActionItem(
@@ -16,9 +18,10 @@ const item = createActionItem(
   },
   now,
 );
-const actor = (userId: string, roles: string[] = [], tenantId = "t1") => ({
+const actor = (userId: string, roles: Role[] = [], tenantId = "t1") => ({
   tenantId,
   userId,
+  name: userId,
   roles: new Set(roles),
 });
 
@@ -41,18 +44,37 @@ describe("action items", () => {
   });
 
   it("marks the item Responded when the agent replies, not when the evaluator does", () => {
-    const byEvaluator = respond(item, actor("eval-1"), "Any questions?", now);
+    const byEvaluator = respond(
+      item,
+      actor("eval-1"),
+      change(item, { message: "Any questions?" }),
+      now,
+    );
     expect(byEvaluator.status).toBe("Open");
-    const byAgent = respond(byEvaluator, actor("agent-1"), "Understood", now);
+    const byAgent = respond(
+      byEvaluator,
+      actor("agent-1"),
+      change(byEvaluator, { message: "Understood" }),
+      now,
+    );
     expect(byAgent.status).toBe("Responded");
     expect(byAgent.responses.map((r) => r.by)).toEqual(["eval-1", "agent-1"]);
     expect(byAgent.revision).toBe(3);
   });
 
+  it("checks the revision the writer saw before the item's state (412 before 409)", () => {
+    const closed = close(item, change(item, undefined));
+    const stale = { input: { ok: true as const, value: undefined }, seen: 1 };
+    expect(() => close(closed, stale)).toThrowError(/PRECONDITION_FAILED/);
+    expect(() => close(item, { ...stale, seen: "none" })).toThrowError(/PRECONDITION_REQUIRED/);
+  });
+
   it("refuses replies and a second close once Closed", () => {
-    const closed = close(item);
+    const closed = close(item, change(item, undefined));
     expect(closed.status).toBe("Closed");
-    expect(() => respond(closed, actor("agent-1"), "late", now)).toThrow(AppError);
-    expect(() => close(closed)).toThrowError(/ACTION_ITEM_CLOSED/);
+    expect(() =>
+      respond(closed, actor("agent-1"), change(closed, { message: "late" }), now),
+    ).toThrow(AppError);
+    expect(() => close(closed, change(closed, undefined))).toThrowError(/ACTION_ITEM_CLOSED/);
   });
 });

@@ -1,15 +1,11 @@
 // Action items: the "Evaluator Message" an agent receives about an evaluation, and its thread.
+import { z } from "zod";
+import { isAdmin, isAgent, isEvaluator, type Actor } from "./access.js";
 import { AppError } from "./errors.js";
-import type { ActionItem } from "./model.js";
-
-/** Who is acting (a verified token's subject). */
-interface ActionItemActor {
-  tenantId: string;
-  userId: string;
-  roles: ReadonlySet<string>;
-}
-
-const isAdmin = (actor: ActionItemActor) => actor.roles.has("QM.Administrator");
+import type { NotifyAgent } from "./events.js";
+import type { ActionItem, SessionDocument } from "./model.js";
+import { accept, inputOf, type ChangeRequest, type Parsed } from "./requests.js";
+import { assertWritable, authorizeWork } from "./session.js";
 
 export interface NewActionItem {
   id: string;
@@ -33,10 +29,58 @@ export function createActionItem(input: NewActionItem, now: Date): ActionItem {
   };
 }
 
+/**
+ * POST .../notify-agent: the assignee or an Administrator sends the session's agent a message,
+ * at any status but never on an archived session. `id` is the new item's id.
+ */
+export function notifyAgent(
+  session: SessionDocument,
+  actor: Actor,
+  input: Parsed<NotifyAgent>,
+  id: string,
+  now: Date,
+): ActionItem {
+  authorizeWork(session, actor, "assigneeOrAdmin");
+  const notify = inputOf(input);
+  assertWritable(session);
+  return createActionItem(
+    {
+      id,
+      tenantId: session.tenantId,
+      sessionId: session.id,
+      agentId: session.agentId,
+      evaluatorId: actor.userId,
+      ...notify,
+    },
+    now,
+  );
+}
+
 /** The agent it is for, the evaluator who sent it, and Administrators; nobody else sees it. */
-export function canViewActionItem(item: ActionItem, actor: ActionItemActor): boolean {
+export function canViewActionItem(item: ActionItem, actor: Actor): boolean {
   if (item.tenantId !== actor.tenantId) return false;
   return isAdmin(actor) || item.agentId === actor.userId || item.evaluatorId === actor.userId;
+}
+
+/** Which items a list shows: Admin all; an Evaluator those it sent; an Agent those it received. */
+export function actionItemScope(actor: Actor): { evaluatorId?: string; agentId?: string } {
+  if (isAdmin(actor)) return {};
+  // Someone both Evaluator and Agent sees what they sent; agents see what they received.
+  if (isEvaluator(actor)) return { evaluatorId: actor.userId };
+  if (isAgent(actor)) return { agentId: actor.userId };
+  return {};
+}
+
+/**
+ * The session score an item shows: only when it says showScore, and only while its agent is
+ * still the session's agent (after Replace Interaction the earlier agent sees no score).
+ */
+export function scoreOnItem(
+  item: ActionItem,
+  session: Pick<SessionDocument, "agentId" | "scores"> | undefined,
+): number | null | undefined {
+  if (!item.showScore) return undefined;
+  return session?.scores.session ?? null;
 }
 
 function assertOpen(item: ActionItem): void {
@@ -44,13 +88,17 @@ function assertOpen(item: ActionItem): void {
     throw new AppError("ACTION_ITEM_CLOSED", "This action item is closed.");
 }
 
+export const respondSchema = z.object({ message: z.string().trim().min(1).max(4000) });
+export type RespondInput = z.output<typeof respondSchema>;
+
 /** Adds a reply to the thread; the agent's reply marks the item Responded. */
 export function respond(
   item: ActionItem,
-  actor: ActionItemActor,
-  message: string,
+  actor: Actor,
+  request: ChangeRequest<RespondInput>,
   now: Date,
 ): ActionItem {
+  const { message } = accept(request, item.revision);
   assertOpen(item);
   const byAgent = actor.userId === item.agentId;
   return {
@@ -61,7 +109,8 @@ export function respond(
   };
 }
 
-export function close(item: ActionItem): ActionItem {
+export function close(item: ActionItem, request: ChangeRequest<unknown>): ActionItem {
+  accept(request, item.revision);
   assertOpen(item);
   return { ...item, status: "Closed", revision: item.revision + 1 };
 }

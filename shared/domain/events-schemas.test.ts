@@ -12,8 +12,15 @@ import {
 } from "../../scripts/generate-event-schemas.js";
 import { eventTypes, sessionEventSchema, type EventKind } from "./events.js";
 import type { CloudEvent } from "./model.js";
-import { archive, complete, saveAnswers } from "./session.js";
-import { admin, alice, newSession, T0 } from "../../test/support/domain-fixtures.js";
+import { archive } from "./session.js";
+import {
+  admin,
+  alice,
+  complete,
+  newSession,
+  saveAnswers,
+  T0,
+} from "../../test/support/domain-fixtures.js";
 
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 

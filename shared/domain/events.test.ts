@@ -9,8 +9,15 @@ import {
   withPendingEvent,
 } from "./events.js";
 import { cloudEventSchema } from "./model.js";
-import { archive, complete, saveAnswers } from "./session.js";
-import { admin, alice, newSession, T0 } from "../../test/support/domain-fixtures.js";
+import { archive } from "./session.js";
+import {
+  admin,
+  alice,
+  complete,
+  newSession,
+  saveAnswers,
+  T0,
+} from "../../test/support/domain-fixtures.js";
 
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 const ready = () =>

@@ -1,4 +1,4 @@
-// The CloudEvents 1.0 the service emits on state changes (API.md "Events"). They are built by
+// The CloudEvents 1.0 the service emits on state changes (docs/events.md). They are built by
 // the operation that changes the state and ride in the session document (the outbox), so an
 // event's id is derived from the change itself and stays the same on every publish retry.
 import { z } from "zod";
@@ -24,6 +24,11 @@ export const notifyAgentSchema = z.object({
   showScore: z.boolean(),
 });
 export type NotifyAgent = z.output<typeof notifyAgentSchema>;
+
+/** The "notify agent" a request sends (complete, notify-agent): the summary trimmed. */
+export const notifyAgentInputSchema = notifyAgentSchema.extend({
+  summary: z.string().trim().min(1).max(4000),
+});
 
 export const eventFormScoreSchema = z.object({
   formId: z.string(),
@@ -75,6 +80,8 @@ export const archivedEventSchema = cloudEventSchema.extend({
   type: z.literal(eventTypes.archived),
   data: archivedEventDataSchema,
 });
+export type CompletedEvent = z.output<typeof completedEventSchema>;
+
 export const sessionEventSchema = z.discriminatedUnion("type", [
   completedEventSchema,
   rescoredEventSchema,

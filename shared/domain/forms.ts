@@ -1,7 +1,10 @@
-// The cross-field rules of a form definition (API.md "Forms") that a zod shape cannot express,
-// and the snapshot a session keeps of the form version it was created with.
+// The cross-field rules of a form definition (docs/api.md "Forms") that a zod shape cannot
+// express, publishing a form's versions, and the snapshot a session keeps of the version it was
+// created with.
+import type { Actor } from "./access.js";
 import type { FieldError } from "./errors.js";
 import type { Form, FormInput, FormSnapshot, Group, Question } from "./model.js";
+import { accept, inputOf, type ChangeRequest, type Parsed } from "./requests.js";
 
 /** Weights are entered by people as decimals; sums like 33.3 + 33.3 + 33.4 must count as 100. */
 const WEIGHT_TOLERANCE = 1e-9;
@@ -59,7 +62,7 @@ function validateQuestion(question: Question, path: string, errors: FieldError[]
 }
 
 /**
- * The cross-field rules of API.md "Forms". Paths are dotted from the body's root
+ * The cross-field rules of a form definition. Paths are dotted from the body's root
  * (`groups.0.questions.1.weight`); an empty list means the form is valid.
  */
 export function validateFormInput(input: FormInput): FieldError[] {
@@ -132,5 +135,40 @@ export function snapshotOf(form: Form): FormSnapshot {
     version: form.version,
     name: form.name,
     groups: structuredClone(form.groups),
+  };
+}
+
+const invalidForm = "The form definition is not valid.";
+
+/** A new form, version 1. */
+export function newForm(actor: Actor, input: Parsed<FormInput>, id: string, now: Date): Form {
+  const definition = inputOf(input, validateFormInput, invalidForm);
+  const at = now.toISOString();
+  return {
+    ...definition,
+    id,
+    tenantId: actor.tenantId,
+    version: 1,
+    createdAt: at,
+    createdBy: actor.userId,
+    updatedAt: at,
+    updatedBy: actor.userId,
+  };
+}
+
+/** The next version of a form; sessions keep the version they were created with. */
+export function reviseForm(
+  form: Form,
+  actor: Actor,
+  request: ChangeRequest<FormInput>,
+  now: Date,
+): Form {
+  const definition = accept(request, form.version, validateFormInput, invalidForm);
+  return {
+    ...form,
+    ...definition,
+    version: form.version + 1,
+    updatedAt: now.toISOString(),
+    updatedBy: actor.userId,
   };
 }

@@ -10,18 +10,15 @@ import {
   type SessionDocument,
 } from "./model.js";
 import { missingRequired, scoreSession } from "./scoring.js";
+import { parsed } from "./requests.js";
 import {
   archive,
   archiveCheck,
-  assign,
-  claim,
-  complete,
-  createSession,
   displayStatus,
-  replaceInteraction,
-  saveAnswers,
-  setDefaultScores,
+  planSession,
+  type CreateSessionInput,
 } from "./session.js";
+import * as rules from "./session.js";
 import { allQuestions, arbitraryAnswerFor } from "../../test/support/arbitraries.js";
 import {
   AFTER_DUE,
@@ -35,6 +32,13 @@ import {
   customerCareSnapshot,
   interaction,
   newSession,
+  assign,
+  change,
+  claim,
+  complete,
+  replaceInteraction,
+  saveAnswers,
+  setDefaultScores,
 } from "../../test/support/domain-fixtures.js";
 
 const full: AnswersPatch = {
@@ -85,29 +89,48 @@ describe("createSession", () => {
     });
   });
   it("lets an Evaluator create only an AdHoc session for itself", () => {
-    const input = { type: "AdHoc" as const, evaluatorId: "alice" };
-    const base = newSession();
-    const create = (actor: Actor, overrides: object) =>
-      codeOf(() =>
-        createSession({ ...base, source: "manual", forms: base.forms, ...overrides }, actor, T0),
-      );
-    expect(create(alice, input)).toBeUndefined();
-    expect(create(alice, { type: "AdHoc", evaluatorId: "bob" })).toBe("FORBIDDEN");
-    expect(create(alice, { type: "Distributed", evaluatorId: "alice" })).toBe("FORBIDDEN");
+    const base: CreateSessionInput = {
+      name: "Mine",
+      type: "AdHoc",
+      formIds: ["care"],
+      evaluatorId: "alice",
+      dueDate: DUE,
+      interaction: { mode: "manual", interactionId: "i1" },
+    };
+    const plan = (actor: Actor, overrides: Partial<CreateSessionInput>) =>
+      codeOf(() => planSession(actor, parsed({ ...base, ...overrides })));
+    expect(plan(alice, {})).toBeUndefined();
+    expect(plan(alice, { evaluatorId: "bob" })).toBe("FORBIDDEN");
+    expect(plan(alice, { type: "Distributed" })).toBe("FORBIDDEN");
+    expect(plan(admin, { type: "Distributed", evaluatorId: "bob" })).toBeUndefined();
   });
-  it("rejects inconsistent inputs with 400 paths", () => {
-    const paths = (overrides: Parameters<typeof newSession>[0]) => {
+  it("rejects inconsistent inputs with 400 paths, before asking who may create", () => {
+    const paths = (overrides: Partial<CreateSessionInput>) => {
+      const input: CreateSessionInput = {
+        name: "x",
+        type: "Distributed",
+        formIds: ["care"],
+        evaluatorId: "alice",
+        dueDate: DUE,
+        interaction: { mode: "criteria", criteria: {} },
+        ...overrides,
+      };
       try {
-        newSession(overrides);
+        planSession(alice, parsed(input));
       } catch (error) {
-        if (error instanceof AppError) return error.errors?.map((e) => e.path);
+        if (error instanceof AppError) return error.errors?.map((e) => e.path) ?? error.code;
       }
       return [];
     };
     expect(paths({ type: "Shared" })).toEqual(["evaluatorId"]);
-    expect(paths({ evaluatorId: null })).toEqual(["evaluatorId"]);
+    expect(paths({ evaluatorId: undefined })).toEqual(["evaluatorId"]);
     expect(paths({ type: "Calibration" })).toEqual(["calibrationId"]);
-    expect(paths({ forms: [customerCareSnapshot, customerCareSnapshot] })).toEqual(["formIds"]);
+    expect(paths({ calibrationId: "c1" })).toEqual(["calibrationId"]);
+    expect(paths({})).toBe("FORBIDDEN");
+  });
+  it("raises a body that failed to parse as it was parsed", () => {
+    const failed = { ok: false as const, error: new AppError("VALIDATION_FAILED", "bad") };
+    expect(codeOf(() => planSession(admin, failed))).toBe("VALIDATION_FAILED");
   });
 });
 
@@ -138,7 +161,8 @@ describe("claim and assign", () => {
       state: "Pending",
       evaluatorId: "bob",
     });
-    expect(codeOf(() => assign(newSession(), alice, "bob", T0))).toBe("FORBIDDEN");
+    // An Evaluator naming someone else sends a body only an Administrator may send.
+    expect(codeOf(() => assign(newSession(), alice, "bob", T0))).toBe("VALIDATION_FAILED");
     expect(codeOf(() => assign(completed(), admin, "bob", T0))).toBe("ALREADY_COMPLETED");
     const archived = archive(completed(), admin, later(3));
     expect(codeOf(() => assign(archived, admin, "bob", later(4)))).toBe("SESSION_ARCHIVED");
@@ -306,9 +330,14 @@ describe("replaceInteraction", () => {
       "INTERACTION_NOT_ELIGIBLE",
     );
   });
-  it("a dry run checks the rules and changes nothing", () => {
+  it("checks who may and the state before any interaction is looked up", () => {
     const doc = newSession();
-    expect(replaceInteraction(doc, alice, doc.interaction, T0, { dryRun: true })).toBe(doc);
+    expect(rules.prepareReplacement(doc, alice, change(doc, {}))).toEqual({
+      criteria: { agentId: "agent1" },
+      current: "i1",
+      chosen: undefined,
+    });
+    expect(codeOf(() => rules.prepareReplacement(doc, bob, change(doc, {})))).toBe("FORBIDDEN");
   });
 });
 

@@ -1,40 +1,52 @@
-// The session state machine (DESIGN.md "Session lifecycle", API.md "Sessions"): pure operations
-// that take a document and return the next one (revision + 1, lastEdited*), or throw AppError.
+// The session state machine (docs/api.md "Sessions"): pure operations that take a document and
+// a request and return the next document (revision + 1, lastEdited*), or throw AppError.
 //
-// Checks run in API.md's order: 403 (this caller may not act on this visible session) → 400 →
-// 409 → 422. Visibility (404) and If-Match (412/428) are the handler's. Among the 409s the
-// order is API.md's where it gives one (complete); elsewhere SESSION_ARCHIVED comes first,
-// because an archived session is read-only whatever else is true of it.
+// Each operation runs every check in the contract's order: 403 (this caller may not act on
+// this visible session) → 400 (the input) → 428/412 (the revision the caller saw) → 409 → 422.
+// Visibility (404) is the use case's, which loads the session. Among the 409s the order is the
+// contract's where it gives one (complete); elsewhere SESSION_ARCHIVED comes first, because an
+// archived session is read-only whatever else is true of it.
 // Decisions where the contract leaves room (the rescore one is also in docs/scoring.md):
 // - assign refuses a Completed session (ALREADY_COMPLETED): its result belongs to the assignee
 //   who completed it; an InProgress session keeps InProgress (its work is not undone).
 // - saving a Completed session emits `rescored` whenever its answers changed.
 // - turning default scores on or off is a save: Pending → InProgress.
+import { z } from "zod";
 import { canArchive, isAdmin, isEvaluator, type Actor } from "./access.js";
 import {
+  answersPatchSchema,
   defaultAnswers,
   mergeAnswers,
   validateAnswersPatch,
-  type AnswersPatch,
 } from "./answers.js";
 import { matchesCriteria } from "./eligibility.js";
-import { AppError, validationFailed, type FieldError } from "./errors.js";
+import { AppError, type FieldError } from "./errors.js";
 import {
   archivedEvent,
   completedEvent,
+  notifyAgentInputSchema,
   rescoredEvent,
   withPendingEvent,
-  type NotifyAgent,
 } from "./events.js";
-import type {
-  Answers,
-  Criteria,
-  DisplayStatus,
-  FormSnapshot,
-  InteractionRef,
-  SessionDocument,
-  SessionType,
+import {
+  exportFormatSchema,
+  exportPasswordFor,
+  exportPasswordSchema,
+  type ExportFormat,
+} from "./exports.js";
+import { idSchema } from "./ids.js";
+import {
+  criteriaSchema,
+  isoDateTime,
+  sessionTypes,
+  type Answers,
+  type Criteria,
+  type DisplayStatus,
+  type FormSnapshot,
+  type InteractionRef,
+  type SessionDocument,
 } from "./model.js";
+import { accept, inputOf, type ChangeRequest, type Parsed } from "./requests.js";
 import { missingRequired, scoreSession } from "./scoring.js";
 
 const isPast = (iso: string, now: Date): boolean => Date.parse(iso) < now.getTime();
@@ -47,17 +59,17 @@ export function displayStatus(
   return doc.state !== "Completed" && isPast(doc.dueDate, now) ? "Expired" : doc.state;
 }
 
-const isAssignee = (doc: SessionDocument, actor: Actor): boolean =>
-  doc.evaluatorId !== null && doc.evaluatorId === actor.userId;
+/** Who may work on a session: its assignee only, or also an Administrator. */
+export type Worker = "assignee" | "assigneeOrAdmin";
 
 /**
  * The per-session 403 of the work endpoints. While a session is Unassigned every Evaluator (and
  * Admin) who can see it passes, so that it then gets 409 NOT_ASSIGNED and the UI offers the claim.
  */
-function requireWorker(doc: SessionDocument, actor: Actor, adminAllowed: boolean): void {
+export function authorizeWork(doc: SessionDocument, actor: Actor, worker: Worker): void {
   if (doc.state === "Unassigned" && (isEvaluator(actor) || isAdmin(actor))) return;
-  if (isAssignee(doc, actor)) return;
-  if (adminAllowed && isAdmin(actor)) return;
+  if (doc.evaluatorId !== null && doc.evaluatorId === actor.userId) return;
+  if (worker === "assigneeOrAdmin" && isAdmin(actor)) return;
   throw new AppError("FORBIDDEN", "Only the session's evaluator may do this.");
 }
 
@@ -65,6 +77,11 @@ const archivedError = () =>
   new AppError("SESSION_ARCHIVED", "The session is archived and can no longer be changed.");
 const notAssignedError = () =>
   new AppError("NOT_ASSIGNED", "The session is unassigned: claim it before working on it.");
+
+/** 409 SESSION_ARCHIVED for any write to an archived session. */
+export function assertWritable(doc: Pick<SessionDocument, "archived">): void {
+  if (doc.archived) throw archivedError();
+}
 
 function requiredErrors(forms: readonly FormSnapshot[], answers: Answers): FieldError[] {
   return missingRequired(forms, answers).map(({ formId, questionId }) => ({
@@ -99,73 +116,89 @@ function answered(
 
 // ---------- create ----------
 
-export interface CreateSessionInput {
-  id: string;
-  tenantId: string;
-  name: string;
-  type: SessionType;
-  source: "manual" | "criteria";
-  criteria?: Criteria | undefined;
-  calibrationId?: string | undefined;
-  evaluatorId: string | null;
-  interaction: InteractionRef;
-  dueDate: string;
-  forms: FormSnapshot[];
+export const createSessionSchema = z.object({
+  name: z.string().trim().min(1).max(200),
+  type: z.enum(sessionTypes),
+  formIds: z
+    .array(idSchema)
+    .min(1)
+    .max(20)
+    .refine((ids) => new Set(ids).size === ids.length, "must not repeat a form"),
+  evaluatorId: idSchema.optional(),
+  calibrationId: idSchema.optional(),
+  dueDate: isoDateTime,
+  interaction: z.discriminatedUnion("mode", [
+    z.object({ mode: z.literal("manual"), interactionId: idSchema }),
+    z.object({ mode: z.literal("criteria"), criteria: criteriaSchema }),
+  ]),
+});
+export type CreateSessionInput = z.output<typeof createSessionSchema>;
+
+/** A creation request that passed its rules; the use case finds its forms and interaction. */
+export type SessionPlan = Readonly<CreateSessionInput>;
+
+function newSessionErrors(input: CreateSessionInput): FieldError[] {
+  const errors: FieldError[] = [];
+  if (input.type !== "Shared" && !input.evaluatorId) {
+    errors.push({ path: "evaluatorId", message: `is required for ${input.type} sessions` });
+  }
+  if (input.type === "Shared" && input.evaluatorId) {
+    errors.push({
+      path: "evaluatorId",
+      message: "must be absent: Shared sessions start Unassigned",
+    });
+  }
+  if (input.type === "Calibration" && !input.calibrationId) {
+    errors.push({ path: "calibrationId", message: "is required for Calibration sessions" });
+  }
+  if (input.type !== "Calibration" && input.calibrationId) {
+    errors.push({ path: "calibrationId", message: "is only for Calibration sessions" });
+  }
+  return errors;
 }
 
-export function createSession(input: CreateSessionInput, actor: Actor, now: Date): SessionDocument {
+/**
+ * The rules of a creation that need nothing stored: the input (400), then who may create it
+ * (403: an Administrator; an Evaluator only an AdHoc session for itself).
+ */
+export function planSession(actor: Actor, input: Parsed<CreateSessionInput>): SessionPlan {
+  const plan = inputOf(input, newSessionErrors);
   const selfAdHoc =
-    isEvaluator(actor) && input.type === "AdHoc" && input.evaluatorId === actor.userId;
+    isEvaluator(actor) && plan.type === "AdHoc" && plan.evaluatorId === actor.userId;
   if (!isAdmin(actor) && !selfAdHoc) {
-    throw new AppError(
-      "FORBIDDEN",
-      "Only an Administrator creates sessions; an Evaluator only AdHoc ones for itself.",
-    );
+    throw new AppError("FORBIDDEN", "Evaluators may only create AdHoc sessions for themselves.");
   }
+  return plan;
+}
 
-  const errors: FieldError[] = [];
-  if (input.type === "Shared" && input.evaluatorId !== null) {
-    errors.push({ path: "evaluatorId", message: "a Shared session starts unassigned" });
-  }
-  if (input.type !== "Shared" && input.evaluatorId === null) {
-    errors.push({ path: "evaluatorId", message: `a ${input.type} session needs an evaluator` });
-  }
-  if (input.type === "Calibration" && input.calibrationId === undefined) {
-    errors.push({ path: "calibrationId", message: "a Calibration session needs a calibrationId" });
-  }
-  if (input.type !== "Calibration" && input.calibrationId !== undefined) {
-    errors.push({ path: "calibrationId", message: "only Calibration sessions have one" });
-  }
-  if (input.source === "criteria" && input.criteria === undefined) {
-    errors.push({ path: "interaction.criteria", message: "a criteria session keeps its criteria" });
-  }
-  if (input.forms.length === 0) errors.push({ path: "formIds", message: "at least one form" });
-  const formIds = input.forms.map((form) => form.formId);
-  if (new Set(formIds).size !== formIds.length) {
-    errors.push({ path: "formIds", message: "a form can be used once per session" });
-  }
-  if (errors.length > 0) throw validationFailed(errors);
-
+/** The new session of a plan, once its forms and interaction are found. */
+export function createSession(
+  plan: SessionPlan,
+  found: { id: string; tenantId: string; forms: FormSnapshot[]; interaction: InteractionRef },
+  actor: Actor,
+  now: Date,
+): SessionDocument {
   const at = now.toISOString();
+  const shared = plan.type === "Shared";
   return {
-    id: input.id,
-    tenantId: input.tenantId,
-    name: input.name,
-    type: input.type,
-    source: input.source,
-    ...(input.criteria !== undefined ? { criteria: input.criteria } : {}),
-    ...(input.calibrationId !== undefined ? { calibrationId: input.calibrationId } : {}),
-    state: input.type === "Shared" ? "Unassigned" : "Pending",
+    id: found.id,
+    tenantId: found.tenantId,
+    name: plan.name,
+    type: plan.type,
+    source: plan.interaction.mode,
+    ...(plan.interaction.mode === "criteria" ? { criteria: plan.interaction.criteria } : {}),
+    ...(plan.calibrationId !== undefined ? { calibrationId: plan.calibrationId } : {}),
+    state: shared ? "Unassigned" : "Pending",
     archived: false,
-    evaluatorId: input.type === "Shared" ? null : input.evaluatorId,
-    agentId: input.interaction.agentId,
-    interaction: input.interaction,
-    dueDate: input.dueDate,
+    evaluatorId: shared ? null : (plan.evaluatorId ?? null),
+    agentId: found.interaction.agentId,
+    interaction: found.interaction,
+    dueDate: plan.dueDate,
     defaultScores: false,
     showScore: false,
-    forms: input.forms,
+    forms: found.forms,
     answers: {},
-    scores: scoreSession(input.forms, {}),
+    scores: scoreSession(found.forms, {}),
     createdAt: at,
     createdBy: actor.userId,
     lastEditedAt: at,
@@ -178,27 +211,40 @@ export function createSession(input: CreateSessionInput, actor: Actor, now: Date
 
 // ---------- assignment ----------
 
-/** An Evaluator takes an Unassigned session (an expired one too: rules use the stored state). */
-export function claim(doc: SessionDocument, actor: Actor, now: Date): SessionDocument {
-  if (!isEvaluator(actor) && !isAdmin(actor)) {
-    throw new AppError("FORBIDDEN", "Only an Evaluator can claim a session.");
-  }
-  if (doc.archived) throw archivedError();
-  if (doc.state !== "Unassigned") {
-    throw new AppError("ALREADY_ASSIGNED", "The session is already assigned.");
-  }
-  return edited(doc, actor, now, { state: "Pending", evaluatorId: actor.userId });
-}
+export const assignSchema = z.object({ evaluatorId: idSchema.optional() }).default({});
+export type AssignInput = z.output<typeof assignSchema>;
 
-/** An Administrator (re)assigns a session that is not completed. */
-export function assign(
+/**
+ * An Evaluator claims an Unassigned session (an expired one too: rules use the stored state),
+ * body `{}`; an Administrator (re)assigns one that is not completed, body `{evaluatorId}`.
+ */
+export function assignSession(
   doc: SessionDocument,
   actor: Actor,
-  evaluatorId: string,
+  request: ChangeRequest<AssignInput>,
   now: Date,
 ): SessionDocument {
-  if (!isAdmin(actor)) throw new AppError("FORBIDDEN", "Only an Administrator assigns sessions.");
-  if (doc.archived) throw archivedError();
+  const { evaluatorId } = accept(request, doc.revision, (input) =>
+    input.evaluatorId !== undefined && !isAdmin(actor)
+      ? [
+          {
+            path: "evaluatorId",
+            message: "only an Administrator assigns to someone else; send {} to claim",
+          },
+        ]
+      : [],
+  );
+  if (evaluatorId === undefined) {
+    if (!isEvaluator(actor) && !isAdmin(actor)) {
+      throw new AppError("FORBIDDEN", "Only an Evaluator can claim a session.");
+    }
+    assertWritable(doc);
+    if (doc.state !== "Unassigned") {
+      throw new AppError("ALREADY_ASSIGNED", "The session is already assigned.");
+    }
+    return edited(doc, actor, now, { state: "Pending", evaluatorId: actor.userId });
+  }
+  assertWritable(doc);
   if (doc.state === "Completed") {
     throw new AppError("ALREADY_COMPLETED", "A completed session cannot be reassigned.");
   }
@@ -209,6 +255,12 @@ export function assign(
 }
 
 // ---------- answers ----------
+
+export const saveAnswersSchema = z.object({
+  answers: answersPatchSchema,
+  showScore: z.boolean().optional(),
+});
+export type SaveAnswersInput = z.output<typeof saveAnswersSchema>;
 
 /** Deep equality of two answer sets (the same answers in any key order). */
 export function sameAnswers(a: Answers, b: Answers): boolean {
@@ -232,17 +284,20 @@ export function sameAnswers(a: Answers, b: Answers): boolean {
 export function saveAnswers(
   doc: SessionDocument,
   actor: Actor,
-  patch: AnswersPatch,
-  showScore: boolean | undefined,
+  request: ChangeRequest<SaveAnswersInput>,
   now: Date,
 ): SessionDocument {
-  requireWorker(doc, actor, true);
-  const invalid = validateAnswersPatch(doc.forms, patch);
-  if (invalid.length > 0) throw validationFailed(invalid);
-  if (doc.archived) throw archivedError();
+  authorizeWork(doc, actor, "assigneeOrAdmin");
+  const input = accept(
+    request,
+    doc.revision,
+    ({ answers }) => validateAnswersPatch(doc.forms, answers),
+    "Some answers do not fit the session's forms.",
+  );
+  assertWritable(doc);
   if (doc.state === "Unassigned") throw notAssignedError();
 
-  const answers = mergeAnswers(doc.answers, patch);
+  const answers = mergeAnswers(doc.answers, input.answers);
   if (doc.state === "Completed") {
     const missing = requiredErrors(doc.forms, answers);
     if (missing.length > 0) {
@@ -257,7 +312,7 @@ export function saveAnswers(
   const next = edited(doc, actor, now, {
     ...answered(doc.forms, answers),
     state: doc.state === "Pending" ? "InProgress" : doc.state,
-    ...(showScore !== undefined ? { showScore } : {}),
+    ...(input.showScore !== undefined ? { showScore: input.showScore } : {}),
   });
   if (doc.state === "Completed" && !sameAnswers(doc.answers, answers)) {
     return withPendingEvent(next, rescoredEvent(next, doc.scores.session));
@@ -267,18 +322,47 @@ export function saveAnswers(
 
 // ---------- complete ----------
 
+export const completeSchema = z
+  .object({
+    notifyAgent: notifyAgentInputSchema.optional(),
+    exports: z
+      .array(exportFormatSchema)
+      .max(3)
+      .refine((formats) => new Set(formats).size === formats.length, "must not repeat a format")
+      .optional(),
+    /** For an xlsx in `exports`; else the tenant's configured export password. Never stored. */
+    exportPassword: exportPasswordSchema.optional(),
+  })
+  .default({});
+export type CompleteInput = z.output<typeof completeSchema>;
+
+/** A completion and the exports to make of it once it is stored. */
+export interface Completion {
+  session: SessionDocument;
+  exports: { formats: readonly ExportFormat[]; password: string | undefined };
+}
+
+/**
+ * Completes the session; nothing is written unless every check passes. The export password
+ * (400 EXPORT_PASSWORD_REQUIRED) is a body check like the others, before If-Match.
+ */
 export function complete(
   doc: SessionDocument,
   actor: Actor,
-  notifyAgent: NotifyAgent | undefined,
+  request: ChangeRequest<CompleteInput>,
   now: Date,
-): SessionDocument {
-  requireWorker(doc, actor, false);
+  tenantExportPassword: string | undefined,
+): Completion {
+  authorizeWork(doc, actor, "assignee");
+  const input = inputOf(request.input);
+  const formats = input.exports ?? [];
+  const password = exportPasswordFor(formats, input.exportPassword, tenantExportPassword);
+  accept(request, doc.revision);
   if (doc.state === "Completed") {
     throw new AppError("ALREADY_COMPLETED", "The session is already completed.");
   }
   if (doc.state === "Unassigned") throw notAssignedError();
-  if (doc.archived) throw archivedError();
+  assertWritable(doc);
   if (isPast(doc.dueDate, now)) {
     throw new AppError(
       "DUE_DATE_PASSED",
@@ -300,15 +384,40 @@ export function complete(
     completedAt: at,
     completedBy: actor.userId,
   });
-  return withPendingEvent(next, completedEvent(next, notifyAgent));
+  return {
+    session: withPendingEvent(next, completedEvent(next, input.notifyAgent)),
+    exports: { formats, password },
+  };
 }
 
 // ---------- replace interaction ----------
 
-/** The rules of replace that do not depend on the new interaction (403/409). */
-export function assertCanReplaceInteraction(doc: SessionDocument, actor: Actor): void {
-  requireWorker(doc, actor, true);
-  if (doc.archived) throw archivedError();
+export const replaceInteractionSchema = z
+  .object({ interactionId: idSchema.optional() })
+  .default({});
+export type ReplaceInteractionInput = z.output<typeof replaceInteractionSchema>;
+
+/** What a replacement may pick: an interaction matching these criteria, other than `current`. */
+export interface ReplacementSearch {
+  criteria: Criteria;
+  current: string;
+  /** The interaction the caller chose, if any. */
+  chosen: string | undefined;
+}
+
+/**
+ * The checks of Replace Interaction that come before a new interaction is looked up: 403,
+ * 400, 412, then 409 REPLACE_NOT_ALLOWED / NOT_ASSIGNED. Returns what to look for; a chosen
+ * interaction that is the current one is 422 at once.
+ */
+export function prepareReplacement(
+  doc: SessionDocument,
+  actor: Actor,
+  request: ChangeRequest<ReplaceInteractionInput>,
+): ReplacementSearch {
+  authorizeWork(doc, actor, "assigneeOrAdmin");
+  const input = accept(request, doc.revision);
+  assertWritable(doc);
   if (
     doc.source !== "criteria" ||
     doc.type === "Calibration" ||
@@ -321,32 +430,33 @@ export function assertCanReplaceInteraction(doc: SessionDocument, actor: Actor):
     );
   }
   if (doc.state === "Unassigned") throw notAssignedError();
+  if (input.interactionId === doc.interaction.id) throw notEligible();
+  return { criteria: doc.criteria ?? {}, current: doc.interaction.id, chosen: input.interactionId };
 }
 
-/**
- * The rule checks and the reset; finding an eligible interaction (and 409
- * NO_MATCHING_INTERACTION) is the handler's, with eligibility.ts. With `dryRun` only the
- * rules that do not depend on the new interaction run and the document comes back unchanged,
- * so a handler can refuse before it looks an interaction up.
- */
+const notEligible = () =>
+  new AppError(
+    "INTERACTION_NOT_ELIGIBLE",
+    "That interaction is the current one, already used, or outside the criteria.",
+  );
+
+/** 422 unless `interaction` may replace the session's current one (eligibility aside). */
+export function assertReplacement(
+  search: ReplacementSearch,
+  interaction: Pick<InteractionRef, "id" | "agentId" | "startedAt" | "channel" | "durationSeconds">,
+): void {
+  if (interaction.id === search.current || !matchesCriteria(interaction, search.criteria)) {
+    throw notEligible();
+  }
+}
+
+/** The session on its new interaction: every answer reset, default scores off. */
 export function replaceInteraction(
   doc: SessionDocument,
   actor: Actor,
   interaction: InteractionRef,
   now: Date,
-  options: { dryRun?: boolean } = {},
 ): SessionDocument {
-  assertCanReplaceInteraction(doc, actor);
-  if (options.dryRun === true) return doc;
-  if (interaction.id === doc.interaction.id) {
-    throw new AppError("INTERACTION_NOT_ELIGIBLE", "That is the session's current interaction.");
-  }
-  if (doc.criteria && !matchesCriteria(interaction, doc.criteria)) {
-    throw new AppError(
-      "INTERACTION_NOT_ELIGIBLE",
-      "The interaction does not match the session's criteria.",
-    );
-  }
   return edited(doc, actor, now, {
     ...answered(doc.forms, {}),
     interaction,
@@ -357,14 +467,25 @@ export function replaceInteraction(
 
 // ---------- default scores ----------
 
+export const defaultScoresSchema = z.object({ enabled: z.boolean() });
+export type DefaultScoresInput = z.output<typeof defaultScoresSchema>;
+
 export function setDefaultScores(
   doc: SessionDocument,
   actor: Actor,
-  enabled: boolean,
+  request: ChangeRequest<DefaultScoresInput>,
   now: Date,
+  featureEnabled: boolean,
 ): SessionDocument {
-  requireWorker(doc, actor, false);
-  if (doc.archived) throw archivedError();
+  if (!featureEnabled) {
+    throw new AppError(
+      "FEATURE_DISABLED",
+      '"Default scores to 100%" is not enabled in this deployment.',
+    );
+  }
+  authorizeWork(doc, actor, "assignee");
+  const { enabled } = accept(request, doc.revision);
+  assertWritable(doc);
   if (doc.state === "Unassigned") throw notAssignedError();
   if (doc.state === "Completed") {
     throw new AppError("SESSION_COMPLETED", "Default scores cannot change on a completed session.");
@@ -377,6 +498,14 @@ export function setDefaultScores(
 }
 
 // ---------- archive ----------
+
+export const archiveSchema = z.object({
+  ids: z
+    .array(idSchema)
+    .min(1)
+    .max(100)
+    .refine((ids) => new Set(ids).size === ids.length, "must not repeat an id"),
+});
 
 export type ArchiveRefusal = "NOT_ARCHIVABLE" | "ALREADY_ARCHIVED";
 
@@ -397,8 +526,9 @@ export function archive(doc: SessionDocument, actor: Actor, now: Date): SessionD
   }
   const refusal = archiveCheck(doc, now);
   if (refusal === "ALREADY_ARCHIVED") throw archivedError();
-  if (refusal)
+  if (refusal) {
     throw new AppError("CONFLICT", "Only a Completed or Expired session can be archived.");
+  }
   const at = now.toISOString();
   const next = edited(doc, actor, now, {
     archived: true,

@@ -9,7 +9,8 @@ import {
 } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AppError } from "../domain/errors.js";
-import { createTokenVerifier, type TokenVerifier } from "./auth.js";
+import type { TokenVerifier } from "../ports.js";
+import { createTokenVerifier } from "./auth.js";
 
 const issuer = "https://issuer.test/tenant/v2.0";
 const audience = "api://evaluation-sessions";

@@ -8,24 +8,12 @@ import {
   type JWTVerifyGetKey,
 } from "jose";
 import { z } from "zod";
+import { roles, type Actor, type Role } from "../domain/access.js";
 import { AppError } from "../domain/errors.js";
-
-export const roles = [
-  "QM.Administrator",
-  "QM.Evaluator",
-  "QM.Agent",
-  "QM.Integration",
-  "QM.Archive",
-] as const;
-export type Role = (typeof roles)[number];
+import type { TokenVerifier } from "../ports.js";
 
 /** Who is calling, taken only from a verified token. */
-export interface Principal {
-  tenantId: string;
-  userId: string;
-  name: string;
-  roles: ReadonlySet<Role>;
-}
+export type Principal = Actor;
 
 export const allowedAlgorithms = ["RS256", "ES256"];
 
@@ -45,8 +33,6 @@ export interface VerifierOptions {
   /** Seconds of clock skew tolerated on exp/nbf. */
   clockToleranceSeconds?: number;
 }
-
-export type TokenVerifier = (authorization: string | null) => Promise<Principal>;
 
 const unauthenticated = (detail: string) => new AppError("UNAUTHENTICATED", detail);
 

@@ -2,6 +2,7 @@
 // without internals (the caller logs them with the invocation id); they are never disguised.
 import type { HttpResponseInit } from "@azure/functions";
 import { AppError, type ErrorCode, type FieldError } from "../domain/errors.js";
+import { DependencyUnavailableError, isTransientDependencyError } from "../dependency-errors.js";
 
 const statusByCode: Record<ErrorCode, number> = {
   UNAUTHENTICATED: 401,
@@ -83,40 +84,6 @@ export function problem(
     headers: { "Content-Type": "application/problem+json", ...options.headers },
     body: JSON.stringify(body),
   };
-}
-
-/** A dependency (Cosmos, Blob, Service Bus) that still fails after the SDK's own retries. */
-export class DependencyUnavailableError extends Error {
-  constructor(
-    readonly dependency: string,
-    readonly retryAfterSeconds: number,
-    options?: { cause?: unknown },
-  ) {
-    super(`${dependency} is unavailable`, options);
-    this.name = "DependencyUnavailableError";
-  }
-}
-
-const transientStatuses = new Set([408, 429, 449, 500, 502, 503, 504]);
-const transientNetworkCodes = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EAI_AGAIN",
-  "ENOTFOUND",
-  "EPIPE",
-  "REQUEST_SEND_ERROR",
-  "ServiceUnavailable",
-  "ServiceBusy",
-  "ServerBusyError",
-]);
-
-/** True for an SDK error that means "the dependency is down or throttling", not "your request is wrong". */
-export function isTransientDependencyError(error: unknown): boolean {
-  if (typeof error !== "object" || error === null) return false;
-  const { statusCode, code } = error as { statusCode?: unknown; code?: unknown };
-  if (typeof statusCode === "number" && transientStatuses.has(statusCode)) return true;
-  return typeof code === "string" && transientNetworkCodes.has(code);
 }
 
 /** Turns any thrown value into a response; `log` receives what the caller must not see. */

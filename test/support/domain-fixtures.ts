@@ -1,8 +1,17 @@
 // Hand-written fixtures shared by the domain's unit tests: API.md's example form, actors and a
 // session factory. Test-only code.
-import type { Actor } from "../../shared/domain/access.js";
-import { createSession, type CreateSessionInput } from "../../shared/domain/session.js";
-import type { FormSnapshot, InteractionRef, SessionDocument } from "../../shared/domain/model.js";
+import type { Actor, Role } from "../../shared/domain/access.js";
+import type { AnswersPatch } from "../../shared/domain/answers.js";
+import type { NotifyAgent } from "../../shared/domain/events.js";
+import type {
+  Criteria,
+  FormSnapshot,
+  InteractionRef,
+  SessionDocument,
+  SessionType,
+} from "../../shared/domain/model.js";
+import { parsed, type ChangeRequest } from "../../shared/domain/requests.js";
+import * as rules from "../../shared/domain/session.js";
 
 import { customerCareForm } from "../../dev/example-form.js";
 
@@ -16,7 +25,7 @@ export const customerCareSnapshot: FormSnapshot = {
   groups: customerCare.groups,
 };
 
-const actor = (userId: string, ...roles: string[]): Actor => ({
+const actor = (userId: string, ...roles: Role[]): Actor => ({
   tenantId: "t1",
   userId,
   name: userId,
@@ -44,22 +53,80 @@ export const T0 = new Date("2026-11-10T09:00:00.000Z");
 export const DUE = "2026-12-01T00:00:00.000Z";
 export const AFTER_DUE = new Date("2026-12-02T00:00:00.000Z");
 
-export function newSession(overrides: Partial<CreateSessionInput> = {}): SessionDocument {
-  return createSession(
+export interface NewSessionOptions {
+  type?: SessionType;
+  evaluatorId?: string | null;
+  calibrationId?: string;
+  source?: "manual" | "criteria";
+  criteria?: Criteria;
+  forms?: FormSnapshot[];
+  dueDate?: string;
+  interaction?: InteractionRef;
+}
+
+/** A session as createSession makes it from a plan that passed its rules. */
+export function newSession(options: NewSessionOptions = {}): SessionDocument {
+  const ref = options.interaction ?? interaction;
+  const forms = options.forms ?? [customerCareSnapshot];
+  const evaluatorId = options.evaluatorId === undefined ? "alice" : options.evaluatorId;
+  return rules.createSession(
     {
-      id: "s1",
-      tenantId: "t1",
       name: "Week 48",
-      type: "Distributed",
-      source: "criteria",
-      criteria: { agentId: "agent1" },
-      evaluatorId: "alice",
-      interaction,
-      dueDate: DUE,
-      forms: [customerCareSnapshot],
-      ...overrides,
+      type: options.type ?? "Distributed",
+      formIds: forms.map((form) => form.formId),
+      ...(evaluatorId !== null ? { evaluatorId } : {}),
+      ...(options.calibrationId !== undefined ? { calibrationId: options.calibrationId } : {}),
+      dueDate: options.dueDate ?? DUE,
+      interaction:
+        (options.source ?? "criteria") === "manual"
+          ? { mode: "manual", interactionId: ref.id }
+          : { mode: "criteria", criteria: options.criteria ?? { agentId: "agent1" } },
     },
+    { id: "s1", tenantId: "t1", forms, interaction: ref },
     admin,
     T0,
   );
+}
+
+/** A request as a client that read `doc` sends it: its input and doc's revision as If-Match. */
+export function change<T>(doc: { revision: number }, input: T): ChangeRequest<T> {
+  return { input: parsed(input), seen: doc.revision };
+}
+
+// The session operations with the request a client that read the document would send, so
+// tests of the rules read as the rules do.
+export const saveAnswers = (
+  doc: SessionDocument,
+  by: Actor,
+  answers: AnswersPatch,
+  showScore: boolean | undefined,
+  now: Date,
+) => rules.saveAnswers(doc, by, change(doc, { answers, showScore }), now);
+
+export const complete = (
+  doc: SessionDocument,
+  by: Actor,
+  notifyAgent: NotifyAgent | undefined,
+  now: Date,
+) => rules.complete(doc, by, change(doc, { notifyAgent }), now, undefined).session;
+
+export const claim = (doc: SessionDocument, by: Actor, now: Date) =>
+  rules.assignSession(doc, by, change(doc, {}), now);
+
+export const assign = (doc: SessionDocument, by: Actor, evaluatorId: string, now: Date) =>
+  rules.assignSession(doc, by, change(doc, { evaluatorId }), now);
+
+export const setDefaultScores = (doc: SessionDocument, by: Actor, enabled: boolean, now: Date) =>
+  rules.setDefaultScores(doc, by, change(doc, { enabled }), now, true);
+
+/** Replace Interaction's checks, then the replacement (eligibility is the use case's). */
+export function replaceInteraction(
+  doc: SessionDocument,
+  by: Actor,
+  next: InteractionRef,
+  now: Date,
+): SessionDocument {
+  const search = rules.prepareReplacement(doc, by, change(doc, { interactionId: next.id }));
+  rules.assertReplacement(search, next);
+  return rules.replaceInteraction(doc, by, next, now);
 }

@@ -21,7 +21,7 @@ import type {
   Interaction,
   SessionDocument,
 } from "../../shared/domain/model.js";
-import { DependencyUnavailableError } from "../../shared/http/problem.js";
+import { DependencyUnavailableError } from "../../shared/dependency-errors.js";
 import type {
   ActionItemFilter,
   ActionItemStore,

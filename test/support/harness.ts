@@ -15,7 +15,8 @@ import {
   type InMemoryStores,
 } from "../../shared/adapters/in-memory/index.js";
 import type { CloudEvent } from "../../shared/domain/model.js";
-import { createTokenVerifier, type Role } from "../../shared/http/auth.js";
+import type { Role } from "../../shared/domain/access.js";
+import { createTokenVerifier } from "../../shared/http/auth.js";
 import type { Clock, EventPublisher } from "../../shared/ports.js";
 import {
   registeredFunctions,

@@ -1,7 +1,7 @@
 // Small HTTP helpers for integration tests: every call goes over real HTTP to the local host
 // that test/global-setup.ts started.
 import { expect, inject } from "vitest";
-import type { Role } from "../../shared/http/auth.js";
+import type { Role } from "../../shared/domain/access.js";
 
 export interface ApiResponse<T = unknown> {
   status: number;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DependencyUnavailableError } from "../../http/problem.js";
+import { DependencyUnavailableError } from "../../dependency-errors.js";
 import { cosmosStatusOf, toDependencyError } from "./requests.js";
 
 function cosmosError(code: number): Error {

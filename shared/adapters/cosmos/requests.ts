@@ -2,8 +2,9 @@
 // status codes to the error taxonomy, and turns stored documents back into parsed domain values.
 import type { Container, FeedOptions, PatchOperation, SqlQuerySpec } from "@azure/cosmos";
 import { z } from "zod";
+import { DEFAULT_RETRY_AFTER_SECONDS } from "../../config.js";
 import { AppError } from "../../domain/errors.js";
-import { DependencyUnavailableError, isTransientDependencyError } from "../../http/problem.js";
+import { DependencyUnavailableError, isTransientDependencyError } from "../../dependency-errors.js";
 import type { Stored } from "../../ports.js";
 import {
   decodeContinuation,
@@ -82,7 +83,7 @@ export class CosmosContainer {
     readonly name: ContainerName,
     private readonly options: CosmosStoreOptions = {},
   ) {
-    this.retryAfterSeconds = options.retryAfterSeconds ?? 5;
+    this.retryAfterSeconds = options.retryAfterSeconds ?? DEFAULT_RETRY_AFTER_SECONDS;
   }
 
   private async call<T>(

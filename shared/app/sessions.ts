@@ -1,0 +1,380 @@
+// The session use cases: each loads what the caller may see (404 otherwise), calls one domain
+// operation, which holds every rule, commits with the store's own concurrency token, publishes
+// what the write carried (the outbox), and returns domain data. No HTTP here: the handlers in
+// functions/ map requests in and results out, and timers or queue handlers may call these too.
+import { randomUUID } from "node:crypto";
+import { isAdmin, isEvaluator, canView, isAgent, type Actor } from "../domain/access.js";
+import { notifyAgent as notifyAgentOf } from "../domain/action-items.js";
+import { AppError, notFound } from "../domain/errors.js";
+import type { NotifyAgent } from "../domain/events.js";
+import { authorizeExport, exportPasswordFor, type ExportFormat } from "../domain/exports.js";
+import type { SessionDocument } from "../domain/model.js";
+import type { ChangeRequest, Parsed } from "../domain/requests.js";
+import { inputOf } from "../domain/requests.js";
+import * as rules from "../domain/session.js";
+import { derivedId } from "../ids.js";
+import type {
+  Logger,
+  Page,
+  PageRequest,
+  SessionFilter,
+  SessionSummaryRecord,
+  Stored,
+} from "../ports.js";
+import type { Services } from "../services.js";
+import { withScore, type ActionItemRead } from "./action-items.js";
+import { createExport, exportFailure, type ExportOutcome, type ExportResult } from "./exports.js";
+import { sendPending } from "./outbox.js";
+import { pickEligibleInteraction, eligibleInteraction } from "./interaction-picker.js";
+import { interactionRefOf } from "../domain/interactions.js";
+
+/** A session as its reader may see it: an agent sees scores only where an item shows them. */
+export interface SessionRead {
+  session: SessionDocument;
+  showScoreToAgent: boolean;
+}
+
+interface VisibleSession extends SessionRead {
+  stored: Stored<SessionDocument>;
+}
+
+/** Reads a session the caller may see, or throws 404 (missing, another tenant's, or hidden). */
+async function loadVisibleSession(
+  services: Services,
+  actor: Actor,
+  id: string,
+): Promise<VisibleSession> {
+  const stored = await services.sessions.get(actor.tenantId, id);
+  if (!stored || stored.doc.tenantId !== actor.tenantId) throw notFound("The session");
+  const staff = isAdmin(actor) || isEvaluator(actor);
+  let linked = false;
+  let showScoreToAgent = false;
+  if (!staff && isAgent(actor) && stored.doc.agentId === actor.userId) {
+    const items = await services.actionItems.list(
+      actor.tenantId,
+      { agentId: actor.userId, sessionId: id },
+      { limit: 50 },
+    );
+    linked = items.items.length > 0;
+    showScoreToAgent = items.items.some((item) => item.showScore);
+  }
+  if (!canView(stored.doc, actor, linked)) throw notFound("The session");
+  return { stored, session: stored.doc, showScoreToAgent };
+}
+
+/**
+ * Writes the new state conditioned on the Cosmos `_etag` read before (a concurrent writer gets
+ * 412, never a lost update), then publishes the events the write carried.
+ */
+async function commit(
+  services: Services,
+  before: Stored<SessionDocument>,
+  next: SessionDocument,
+  log: Logger,
+): Promise<SessionDocument> {
+  const saved = await services.sessions.replace(next, before.etag);
+  await publishPending(services, saved, log);
+  return saved.doc;
+}
+
+/**
+ * Sends the session's pending events and clears them (conditionally, without changing the
+ * revision). A failure here is logged, not surfaced: the change is stored with its events and
+ * the outbox sweep publishes them later.
+ */
+export async function publishPending(
+  services: Services,
+  stored: Stored<SessionDocument>,
+  log: Logger,
+): Promise<void> {
+  const events = stored.doc.pendingEvents;
+  if (events.length === 0) return;
+  try {
+    const { cleared } = await sendPending(services, stored);
+    if (!cleared) {
+      log.warn(`session ${stored.doc.id}: changed while publishing; the sweep clears its events`);
+    }
+  } catch (error) {
+    log.warn(
+      `session ${stored.doc.id}: publishing ${events.length} event(s) failed; the sweep will retry`,
+      error instanceof Error ? error.message : String(error),
+    );
+  }
+}
+
+// ---------- reads ----------
+
+export async function getSession(
+  services: Services,
+  actor: Actor,
+  id: string,
+): Promise<SessionRead> {
+  const { session, showScoreToAgent } = await loadVisibleSession(services, actor, id);
+  return { session, showScoreToAgent };
+}
+
+/** How many of an agent's action items are read to find the sessions they link. */
+const agentLinkLimit = 200;
+
+export type SessionListFilter = Omit<SessionFilter, "visibleToEvaluator" | "ids" | "now">;
+
+/** The grid: Admin all, Evaluator own + Unassigned, Agent the sessions its action items link. */
+export async function listSessions(
+  services: Services,
+  actor: Actor,
+  filter: SessionListFilter,
+  page: PageRequest,
+): Promise<Page<{ summary: SessionSummaryRecord; showScoreToAgent: boolean }>> {
+  const now = services.clock.now();
+  let scope: { visibleToEvaluator?: string; ids?: string[] } = {};
+  let shownToAgent = new Set<string>();
+  if (!isAdmin(actor)) {
+    if (isEvaluator(actor)) {
+      scope = { visibleToEvaluator: actor.userId };
+    } else {
+      const items = await services.actionItems.list(
+        actor.tenantId,
+        { agentId: actor.userId },
+        { limit: agentLinkLimit },
+      );
+      const ids = [...new Set(items.items.map((item) => item.sessionId))];
+      if (ids.length === 0) return { items: [], continuationToken: null };
+      shownToAgent = new Set(
+        items.items.filter((item) => item.showScore).map((item) => item.sessionId),
+      );
+      scope = { ids };
+    }
+  }
+  const found = await services.sessions.list(
+    actor.tenantId,
+    { ...filter, ...scope, now: now.toISOString() },
+    page,
+  );
+  return {
+    items: found.items.map((summary) => ({
+      summary,
+      showScoreToAgent: shownToAgent.has(summary.id),
+    })),
+    continuationToken: found.continuationToken,
+  };
+}
+
+/** The recording's read link; the blob is the truth, not `hasMedia` (declared, never uploaded). */
+export async function sessionMedia(services: Services, actor: Actor, id: string) {
+  const { session } = await loadVisibleSession(services, actor, id);
+  const link = await services.blobs.mediaReadUrl(session.tenantId, session.interaction.id);
+  if (!link) {
+    throw new AppError("MEDIA_NOT_FOUND", "No media was uploaded for this session's interaction.");
+  }
+  return link;
+}
+
+// ---------- writes ----------
+
+export async function assignSession(
+  services: Services,
+  actor: Actor,
+  id: string,
+  request: ChangeRequest<rules.AssignInput>,
+  log: Logger,
+): Promise<SessionDocument> {
+  const { stored } = await loadVisibleSession(services, actor, id);
+  const next = rules.assignSession(stored.doc, actor, request, services.clock.now());
+  return commit(services, stored, next, log);
+}
+
+export async function saveAnswers(
+  services: Services,
+  actor: Actor,
+  id: string,
+  request: ChangeRequest<rules.SaveAnswersInput>,
+  log: Logger,
+): Promise<SessionDocument> {
+  const { stored } = await loadVisibleSession(services, actor, id);
+  const next = rules.saveAnswers(stored.doc, actor, request, services.clock.now());
+  return commit(services, stored, next, log);
+}
+
+export async function setDefaultScores(
+  services: Services,
+  actor: Actor,
+  id: string,
+  request: ChangeRequest<rules.DefaultScoresInput>,
+  log: Logger,
+): Promise<SessionDocument> {
+  const { stored } = await loadVisibleSession(services, actor, id);
+  const next = rules.setDefaultScores(
+    stored.doc,
+    actor,
+    request,
+    services.clock.now(),
+    services.config.FEATURE_DEFAULT_SCORES,
+  );
+  return commit(services, stored, next, log);
+}
+
+/**
+ * Completes the session, then makes the exports it asked for. One export that fails is reported
+ * in the result, not thrown: the completion is stored and the client retries POST .../exports.
+ */
+export async function completeSession(
+  services: Services,
+  actor: Actor,
+  id: string,
+  request: ChangeRequest<rules.CompleteInput>,
+  log: Logger,
+): Promise<{ session: SessionDocument; exports: ExportOutcome[] }> {
+  const { stored } = await loadVisibleSession(services, actor, id);
+  const completion = rules.complete(
+    stored.doc,
+    actor,
+    request,
+    services.clock.now(),
+    services.config.EXPORT_PASSWORD,
+  );
+  const session = await commit(services, stored, completion.session, log);
+  const exports: ExportOutcome[] = [];
+  // One at a time: the renderers are CPU- and memory-heavy, and the response waits for all.
+  for (const format of completion.exports.formats) {
+    try {
+      exports.push(
+        await createExport(services, session, format, completion.exports.password, actor),
+      );
+    } catch (error) {
+      const failure = exportFailure(format, error);
+      // Neither the error nor this line can carry the password: renderers never put it in a message.
+      log.warn(
+        `session ${session.id}: the ${format} export failed (${failure.error.code})`,
+        error instanceof Error ? error.message : String(error),
+      );
+      exports.push(failure);
+    }
+  }
+  return { session, exports };
+}
+
+/** Gives a criteria session another eligible interaction: the chosen one, or the earliest. */
+export async function replaceSessionInteraction(
+  services: Services,
+  actor: Actor,
+  id: string,
+  request: ChangeRequest<rules.ReplaceInteractionInput>,
+  log: Logger,
+): Promise<SessionDocument> {
+  const { stored } = await loadVisibleSession(services, actor, id);
+  const search = rules.prepareReplacement(stored.doc, actor, request);
+  const options = { excludeSessionId: stored.doc.id, skipInteractionId: search.current };
+  const interaction =
+    search.chosen !== undefined
+      ? await eligibleInteraction(services, actor.tenantId, search.chosen, options)
+      : await pickEligibleInteraction(services, actor.tenantId, search.criteria, options);
+  if (!interaction) {
+    throw search.chosen !== undefined
+      ? new AppError(
+          "INTERACTION_NOT_ELIGIBLE",
+          "That interaction is the current one, already used, or outside the criteria.",
+        )
+      : new AppError(
+          "NO_MATCHING_INTERACTION",
+          "No other eligible interaction matches the criteria.",
+        );
+  }
+  rules.assertReplacement(search, interaction);
+  const next = rules.replaceInteraction(
+    stored.doc,
+    actor,
+    interactionRefOf(interaction),
+    services.clock.now(),
+  );
+  return commit(services, stored, next, log);
+}
+
+export interface ArchiveResult {
+  archived: string[];
+  rejected: { id: string; code: rules.ArchiveRefusal | "NOT_FOUND" | "PRECONDITION_FAILED" }[];
+}
+
+/** Archives each session it can; reports why the others were not archived. */
+export async function archiveSessions(
+  services: Services,
+  actor: Actor,
+  input: Parsed<{ ids: string[] }>,
+  log: Logger,
+): Promise<ArchiveResult> {
+  const { ids } = inputOf(input);
+  const result: ArchiveResult = { archived: [], rejected: [] };
+  for (const id of ids) {
+    const stored = await services.sessions.get(actor.tenantId, id);
+    if (!stored) {
+      result.rejected.push({ id, code: "NOT_FOUND" });
+      continue;
+    }
+    const now = services.clock.now();
+    const refusal = rules.archiveCheck(stored.doc, now);
+    if (refusal) {
+      result.rejected.push({ id, code: refusal });
+      continue;
+    }
+    try {
+      await commit(services, stored, rules.archive(stored.doc, actor, now), log);
+      result.archived.push(id);
+    } catch (error) {
+      // Someone saved it between our read and write: report it, archive the rest.
+      if (error instanceof AppError && error.code === "PRECONDITION_FAILED") {
+        result.rejected.push({ id, code: "PRECONDITION_FAILED" });
+      } else throw error;
+    }
+  }
+  return result;
+}
+
+// ---------- action items and exports of a session ----------
+
+/** How long an Idempotency-Key returns the item it first created. */
+const idempotencyWindowMs = 24 * 60 * 60 * 1000;
+/** How many expired generations of one key are followed before a fresh id is used. */
+const maxKeyGenerations = 32;
+
+/**
+ * Sends the agent an action item about the session. With an idempotency key a retry returns
+ * the item it created (`created: false`) for 24 hours; after that the same key starts a new item
+ * whose id chains from the expired one, so a retry of that request finds it in turn.
+ */
+export async function notifyAgent(
+  services: Services,
+  actor: Actor,
+  id: string,
+  input: Parsed<NotifyAgent>,
+  idempotencyKey: string | undefined,
+): Promise<{ read: ActionItemRead; created: boolean }> {
+  const { session } = await loadVisibleSession(services, actor, id);
+  const now = services.clock.now();
+  const itemWithId = (itemId: string) => notifyAgentOf(session, actor, input, itemId, now);
+  if (idempotencyKey) {
+    let itemId = derivedId([actor.tenantId, session.id, actor.userId, idempotencyKey], 40);
+    for (let generation = 0; generation < maxKeyGenerations; generation++) {
+      const { stored, created } = await services.actionItems.createIfAbsent(itemWithId(itemId));
+      const age = now.getTime() - Date.parse(stored.doc.createdAt);
+      if (created || age < idempotencyWindowMs) {
+        return { read: await withScore(services, stored.doc), created };
+      }
+      itemId = derivedId([itemId, "next"], 40);
+    }
+  }
+  const { stored } = await services.actionItems.createIfAbsent(itemWithId(randomUUID()));
+  return { read: await withScore(services, stored.doc), created: true };
+}
+
+/** A pdf, password-protected xlsx or csv of the session as it is now (archived ones too). */
+export async function exportSession(
+  services: Services,
+  actor: Actor,
+  id: string,
+  input: Parsed<{ format: ExportFormat; password?: string | undefined }>,
+): Promise<ExportResult> {
+  const { session } = await loadVisibleSession(services, actor, id);
+  authorizeExport(session, actor);
+  const { format, password } = inputOf(input);
+  const usable = exportPasswordFor([format], password, services.config.EXPORT_PASSWORD);
+  return createExport(services, session, format, usable, actor);
+}
