@@ -92,9 +92,7 @@ describe("POST /forms", () => {
   it("lets only Administrators create forms, and Agents not even read them", async () => {
     expect((await app.call("formsCreate", { as: alice, body: customerCare })).status).toBe(403);
     const form = await createForm(app);
-    expect((await app.call("formsGet", { as: agent, params: { id: form.id } })).status).toBe(
-      403,
-    );
+    expect((await app.call("formsGet", { as: agent, params: { id: form.id } })).status).toBe(403);
     expect((await app.call("formsList", { as: agent })).status).toBe(403);
   });
 
