@@ -97,12 +97,12 @@ async function rate(options: Options, amount: number): Promise<number> {
 export const saveThroughput: Measurement = {
   title: "save vs no-op throughput",
   about:
-    `autocannon (${connections} connections) against the functions served over HTTP in one ` +
-    "process with in-memory stores and real token checks. `saveVsHealthThroughput` is the rate " +
-    "of saves (`PUT /sessions/{id}/answers`, one answer changed, on API.md's one-form " +
-    '"Customer care" session) ÷ the rate of a no-op function called like a health check, ' +
-    "the two runs side by side. Each connection saves its own session with the ETag of its " +
-    "previous response, so `saveStatus412` counts conflicts that should not happen.",
+    "Requests per second of saves (`PUT /sessions/{id}/answers`, one answer changed, on API.md's " +
+    'one-form "Customer care" session) ÷ those of a no-op function called like a health check, ' +
+    `in runs side by side: autocannon (${connections} connections) against the functions served ` +
+    "over HTTP in one process with in-memory stores and real token checks. Each connection saves " +
+    "its own session with the ETag of its previous response, so `saveStatus412` counts " +
+    "conflicts that should not happen.",
   async measure({ quick }) {
     registerNoop();
     const app = await createTestApp();

@@ -14,7 +14,7 @@ const msPer = ({ median, min, max, runs }: Summary): Summary => ({
 export const storedParse: Measurement = {
   title: "stored-session parse",
   about:
-    "ms per parse of a stored 5 × 40 session (after `JSON.parse`) with the schema the Cosmos " +
+    "Time per parse of a stored 5 × 40 session (after `JSON.parse`) with the schema the Cosmos " +
     "adapter reads sessions with, `storedSessionDocumentSchema`, and with the full `sessionDocumentSchema`.",
   async measure({ quick }) {
     const session = fixtureSession({ forms: 5, questionsPerForm: 40, allAnswered: true });
