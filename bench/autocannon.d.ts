@@ -20,30 +20,11 @@ declare module "autocannon" {
   export interface Options {
     url: string;
     connections?: number;
-    duration?: number;
     amount?: number;
-    method?: string;
-    headers?: Record<string, string>;
-    body?: string;
-    requests?: Request[];
+    /** ms between samples; a run with an `amount` ends at the first sample after it is done. */
+    sampleInt?: number;
     setupClient?: (client: Client) => void;
   }
-  export interface Histogram {
-    average: number;
-    p50: number;
-    p99: number;
-    min: number;
-    max: number;
-  }
-  export interface Result {
-    requests: Histogram & { total: number };
-    latency: Histogram;
-    errors: number;
-    timeouts: number;
-    non2xx: number;
-    duration: number;
-    statusCodeStats: Record<string, { count: number }>;
-  }
-  function autocannon(options: Options): Promise<Result>;
+  function autocannon(options: Options): Promise<unknown>;
   export default autocannon;
 }

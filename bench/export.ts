@@ -1,91 +1,53 @@
-// Time and peak memory of exporting a session of 5 forms × 40 questions, all answered.
-// Each run is a fresh Node process (so the lazy import of the export library is included, as
-// at a function's first export), and reports its own peak RSS.
-//   npx tsx bench/export.ts [runs=5]
+// Exports: time and peak memory of rendering a session of 5 forms × 40 questions, all answered,
+// as PDF and as encrypted XLSX. Each run is a fresh process (this file, given a format), so the
+// lazy import of the export library counts, as at a function instance's first export.
 import { execFile } from "node:child_process";
-import { fileURLToPath } from "node:url";
+import { resolve } from "node:path";
 import { promisify } from "node:util";
 import { z } from "zod";
+import { summarize, type Figures, type Measurement } from "./figures.js";
 
-const FORMS = 5;
-const QUESTIONS = 40;
-const formats = ["pdf", "xlsx", "csv"] as const;
-type Format = (typeof formats)[number];
+const run = promisify(execFile);
+const root = resolve(import.meta.dirname, "..");
+const formats = ["pdf", "xlsx"] as const;
+const childResultSchema = z.object({ ms: z.number(), peakRssMb: z.number() });
 
-const runResultSchema = z.object({
-  format: z.enum([...formats, "none"]),
-  /** import of the renderer + rendering, milliseconds */
-  ms: z.number(),
-  /** rendering a second time in the same process (warm), milliseconds */
-  warmMs: z.number(),
-  peakRssMb: z.number(),
-  bytes: z.number(),
-});
-type RunResult = z.output<typeof runResultSchema>;
-
-async function child(format: Format | "none"): Promise<void> {
+/** In the child: renders once and prints the time (import + render) and the peak RSS. */
+async function renderOnce(format: (typeof formats)[number]): Promise<void> {
   const { fixtureSession } = await import("../test/support/export-fixture.js");
   const { renderExport } = await import("../shared/exports/index.js");
-  const input = {
-    session: fixtureSession({ forms: FORMS, questionsPerForm: QUESTIONS, allAnswered: true }),
-    status: "Completed" as const,
-    generatedAt: new Date(),
-  };
-  const options = { password: "bench-password-123" };
-  let ms = 0;
-  let warmMs = 0;
-  let bytes = 0;
-  if (format !== "none") {
-    const t0 = performance.now();
-    bytes = (await renderExport(format, input, options)).bytes.byteLength;
-    ms = performance.now() - t0;
-    const t1 = performance.now();
-    await renderExport(format, input, options);
-    warmMs = performance.now() - t1;
-  }
-  // maxRSS is in kilobytes.
-  const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  const result: RunResult = { format, ms, warmMs, peakRssMb, bytes };
-  console.log(JSON.stringify(result));
+  const session = fixtureSession({ forms: 5, questionsPerForm: 40, allAnswered: true });
+  const input = { session, status: "Completed" as const, generatedAt: new Date() };
+  const t0 = performance.now();
+  await renderExport(format, input, { password: "bench-password-123" });
+  const ms = performance.now() - t0;
+  const peakRssMb = process.resourceUsage().maxRSS / 1024; // maxRSS is in kilobytes
+  console.log(JSON.stringify({ ms, peakRssMb }));
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? (s[mid] ?? 0) : ((s[mid - 1] ?? 0) + (s[mid] ?? 0)) / 2;
+export const exportFiles: Measurement = {
+  title: "exports",
+  about:
+    "A fresh process renders a 5 × 40 session, all answered, as PDF or encrypted XLSX: " +
+    "`exportMs` is the import of the renderer plus the render, `exportPeakRssMb` the process's peak RSS.",
+  async measure({ quick }) {
+    const figures: Figures = {};
+    for (const format of formats) {
+      const ms: number[] = [];
+      const rss: number[] = [];
+      for (let i = 0; i < (quick ? 3 : 5); i++) {
+        const args = ["--import", "tsx", import.meta.filename, format];
+        const { stdout } = await run(process.execPath, args, { cwd: root });
+        const result = childResultSchema.parse(JSON.parse(stdout.trim().split("\n").at(-1) ?? ""));
+        ms.push(result.ms);
+        rss.push(result.peakRssMb);
+      }
+      figures[`exportMs.${format}`] = summarize(ms);
+      figures[`exportPeakRssMb.${format}`] = summarize(rss);
+    }
+    return figures;
+  },
 };
 
-async function parent(runs: number): Promise<void> {
-  const run = promisify(execFile);
-  const self = fileURLToPath(import.meta.url);
-  console.log(`Export of ${FORMS} forms × ${QUESTIONS} questions, ${runs} fresh processes each`);
-  console.log(`node ${process.version}, ${process.platform}/${process.arch}`);
-  console.log(
-    "format | median ms (import+render) | median ms (warm) | median peak RSS MB | max peak RSS MB | size KB",
-  );
-  for (const format of ["none", ...formats] as const) {
-    const results: RunResult[] = [];
-    for (let i = 0; i < runs; i++) {
-      const { stdout } = await run(process.execPath, ["--import", "tsx", self, "--child", format]);
-      results.push(runResultSchema.parse(JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}")));
-    }
-    const f = (n: number) => n.toFixed(0).padStart(6);
-    console.log(
-      [
-        format.padEnd(6),
-        f(median(results.map((r) => r.ms))),
-        f(median(results.map((r) => r.warmMs))),
-        f(median(results.map((r) => r.peakRssMb))),
-        f(Math.max(...results.map((r) => r.peakRssMb))),
-        f(median(results.map((r) => r.bytes)) / 1024),
-      ].join(" | "),
-    );
-  }
-}
-
-const args = process.argv.slice(2);
-if (args[0] === "--child") {
-  await child(formats.find((f) => f === args[1]) ?? "none");
-} else {
-  await parent(Number(args[0] ?? 5));
-}
+const format = formats.find((f) => f === process.argv[2]);
+if (process.argv[1] === import.meta.filename && format) await renderOnce(format);

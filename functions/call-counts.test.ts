@@ -2,9 +2,10 @@
 // itself through `onRequest`) while the handlers run against cosmosdb-server in this process.
 // These are the cost figures of docs/benchmarks.md, asserted because they are deterministic.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createCosmosStores, type CosmosRequestEvent } from "../shared/adapters/cosmos/index.js";
+import type { CosmosRequestEvent } from "../shared/adapters/cosmos/index.js";
 import { containerNames } from "../shared/adapters/cosmos/containers.js";
-import { createTestApp, type TestApp } from "../test/support/harness.js";
+import type { TestApp } from "../test/support/harness.js";
+import { countingApp, storedSession, type CountingApp } from "../test/support/cosmos-calls.js";
 import {
   admin,
   alice,
@@ -12,12 +13,11 @@ import {
   createLargeForms,
   createSession,
 } from "../test/support/scenario.js";
-import { setServices } from "../shared/services.js";
 import { startCosmosTestDatabase, type CosmosTestDatabase } from "../test/support/stores-cosmos.js";
 
 let cosmos: CosmosTestDatabase;
 let app: TestApp;
-const requests: CosmosRequestEvent[] = [];
+let counted: CountingApp["counted"];
 
 beforeAll(async () => {
   cosmos = await startCosmosTestDatabase();
@@ -26,26 +26,8 @@ afterAll(async () => {
   await cosmos.close();
 });
 beforeEach(async () => {
-  app = await createTestApp();
-  setServices({
-    ...app.services,
-    ...createCosmosStores(cosmos.database, { onRequest: (event) => requests.push(event) }),
-  });
+  ({ app, counted } = await countingApp(cosmos.database));
 });
-
-/** The Cosmos calls one HTTP request made, with its response. */
-async function counted(
-  ...args: Parameters<TestApp["call"]>
-): Promise<{ status: number; etag: string; items: unknown[]; calls: CosmosRequestEvent[] }> {
-  const before = requests.length;
-  const res = await app.call(...args);
-  return {
-    status: res.status,
-    etag: res.headers.etag ?? "",
-    items: Array.isArray(res.json?.items) ? (res.json.items as unknown[]) : [],
-    calls: requests.slice(before),
-  };
-}
 
 const operations = (calls: CosmosRequestEvent[]) => calls.map((c) => c.operation);
 
@@ -65,34 +47,34 @@ describe("Cosmos calls per request (counted at the adapter)", () => {
   it("reads a session with one point read, for its evaluator and for an administrator", async () => {
     const s = await createSession(app);
     for (const as of [alice, admin]) {
-      const res = await counted("sessionsGet", { as, params: { id: s.sessionId } });
+      const { res, calls } = await counted("sessionsGet", { as, params: { id: s.sessionId } });
       expect(res.status).toBe(200);
-      expect(operations(res.calls)).toEqual(["read"]);
+      expect(operations(calls)).toEqual(["read"]);
     }
   });
 
   it("saves an open session with a point read and one conditional replace", async () => {
     const s = await createSession(app);
-    const res = await counted("sessionsAnswers", {
+    const { res, calls } = await counted("sessionsAnswers", {
       as: alice,
       params: { id: s.sessionId },
       headers: { "if-match": s.etag },
       body: { answers: bestAnswers(s.formId) },
     });
     expect(res.status).toBe(200);
-    expect(operations(res.calls)).toEqual(["read", "replace"]);
+    expect(operations(calls)).toEqual(["read", "replace"]);
   });
 
   it("completes with a read, the write carrying the event and one patch clearing it", async () => {
     const s = await saved();
-    const res = await counted("sessionsComplete", {
+    const { res, calls } = await counted("sessionsComplete", {
       as: alice,
       params: { id: s.sessionId },
       headers: { "if-match": s.etag },
       body: {},
     });
     expect(res.status).toBe(200);
-    expect(operations(res.calls)).toEqual(["read", "replace", "patch"]);
+    expect(operations(calls)).toEqual(["read", "replace", "patch"]);
     expect(app.publisher.published).toHaveLength(1);
   });
 
@@ -104,14 +86,14 @@ describe("Cosmos calls per request (counted at the adapter)", () => {
       headers: { "if-match": s.etag },
       body: {},
     });
-    const res = await counted("sessionsAnswers", {
+    const { res, calls } = await counted("sessionsAnswers", {
       as: alice,
       params: { id: s.sessionId },
       headers: { "if-match": done.headers.etag ?? "" },
       body: { answers: { [s.formId]: { greet: { answerIds: ["no"] } } } },
     });
     expect(res.status).toBe(200);
-    expect(operations(res.calls)).toEqual(["read", "replace", "patch"]);
+    expect(operations(calls)).toEqual(["read", "replace", "patch"]);
     expect(app.publisher.published.map((e) => e.type.split(".").at(-2))).toEqual([
       "completed",
       "rescored",
@@ -125,12 +107,12 @@ describe("Cosmos calls per request (counted at the adapter)", () => {
       [admin, [own.sessionId, bobs.sessionId]],
       [alice, [own.sessionId]],
     ] as const) {
-      const res = await counted("sessionsList", { as, query: { limit: "100" } });
+      const { res, calls } = await counted("sessionsList", { as, query: { limit: "100" } });
       expect(res.status).toBe(200);
-      const ids = res.items.map((item) => (item as { id: string }).id);
+      const ids = (res.json.items as { id: string }[]).map((item) => item.id);
       const mine = ids.filter((id) => id === own.sessionId || id === bobs.sessionId);
       expect(mine.sort()).toEqual([...shown].sort());
-      expect(res.calls).toEqual([
+      expect(calls).toEqual([
         { container: containerNames.sessions, operation: "query", crossPartition: false },
       ]);
     }
@@ -139,18 +121,15 @@ describe("Cosmos calls per request (counted at the adapter)", () => {
   it("keeps a session of 5 forms × 40 answered questions well under 100 KB as stored", async () => {
     const { formIds, answers } = await createLargeForms(app, 5, 40);
     const s = await createSession(app, { formIds }, formIds[0]);
-    const res = await counted("sessionsAnswers", {
+    const { res, calls } = await counted("sessionsAnswers", {
       as: alice,
       params: { id: s.sessionId },
       headers: { "if-match": s.etag },
       body: { answers },
     });
     expect(res.status).toBe(200);
-    expect(operations(res.calls)).toEqual(["read", "replace"]);
-    const { resource } = await cosmos.database
-      .container(containerNames.sessions)
-      .item(s.sessionId, ["t1", s.sessionId])
-      .read<Record<string, unknown>>();
+    expect(operations(calls)).toEqual(["read", "replace"]);
+    const resource = await storedSession(cosmos.database, "t1", s.sessionId);
     const bytes = Buffer.byteLength(JSON.stringify(resource));
     expect(Object.keys(resource?.answers ?? {})).toHaveLength(5);
     expect(bytes).toBeLessThan(60 * 1024);

@@ -2,8 +2,8 @@
 // real HttpRequest/InvocationContext objects, real token verification (a local key pair), a
 // settable clock, a recording publisher and a delivery loop that plays the topic's role.
 import { randomUUID } from "node:crypto";
-// The default export, not named imports: plain Node's ESM loader (the benchmark's server runs the
-// harness outside vitest) cannot see named exports in @azure/functions' webpack bundle.
+// The default export, not named imports: plain Node's ESM loader (the benchmark runs the harness
+// outside vitest) cannot see named exports in @azure/functions' webpack bundle.
 import azureFunctions from "@azure/functions";
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK } from "jose";
 import "../../functions/index.js";
@@ -11,7 +11,6 @@ import { parseConfig, type Config } from "../../shared/config.js";
 import { InMemoryBlobStore } from "../../shared/adapters/in-memory/blob-store.js";
 import {
   createInMemoryStores,
-  type InMemoryOptions,
   type InMemoryStores,
 } from "../../shared/adapters/in-memory/index.js";
 import type { CloudEvent } from "../../shared/domain/model.js";
@@ -96,8 +95,6 @@ export interface TestApp {
 export interface TestAppOptions {
   now?: string;
   settings?: Record<string, string>;
-  /** The stores' InMemoryOptions; tests keep the default (frozen documents). */
-  stores?: InMemoryOptions;
 }
 
 function httpFunctionNamed(name: string): HttpFunctionDefinition {
@@ -131,7 +128,7 @@ function testSigningKey(): Promise<{ privateKey: PrivateKey; jwk: JWK }> {
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const { privateKey, jwk } = await testSigningKey();
   const clock = new ManualClock(new Date(options.now ?? "2026-11-26T10:00:00Z"));
-  const stores = createInMemoryStores(options.stores);
+  const stores = createInMemoryStores();
   const publisher = new RecordingPublisher();
   const blobs = new InMemoryBlobStore(clock);
   const config = testConfig(options.settings);

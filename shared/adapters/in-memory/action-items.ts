@@ -1,14 +1,10 @@
 import type { ActionItem } from "../../domain/model.js";
 import type { ActionItemFilter, ActionItemStore, Page, PageRequest, Stored } from "../../ports.js";
 import { actionItemListIdentity } from "../continuation.js";
-import { MemoryCollection, type InMemoryOptions } from "./collection.js";
+import { MemoryCollection } from "./collection.js";
 
 export class InMemoryActionItemStore implements ActionItemStore {
-  private readonly items: MemoryCollection<ActionItem>;
-
-  constructor(options: InMemoryOptions = {}) {
-    this.items = new MemoryCollection("actionItems", options);
-  }
+  private readonly items = new MemoryCollection<ActionItem>("actionItems");
 
   async get(tenantId: string, id: string): Promise<Stored<ActionItem> | undefined> {
     return Promise.resolve(this.items.get(tenantId, id));

@@ -1,6 +1,6 @@
 // The in-memory twin of one Cosmos container: documents keyed by (tenantId, id), a fresh etag on
-// every write, 409/412 as AppErrors, deeply frozen documents (unless InMemoryOptions turns that
-// off), and keyset paging behind the same continuation-token envelope as Cosmos.
+// every write, 409/412 as AppErrors, deeply frozen documents, and keyset paging behind the same
+// continuation-token envelope as Cosmos.
 import { z } from "zod";
 import { AppError } from "../../domain/errors.js";
 import type { Page, PageRequest, Stored } from "../../ports.js";
@@ -49,49 +49,28 @@ function deepFreeze<V>(value: V): V {
   return Object.freeze(value);
 }
 
-/** How the in-memory stores keep what they are given. */
-export interface InMemoryOptions {
-  /**
-   * Freeze every stored document (the default), so a change in place throws and fails a test.
-   * The throughput benchmark turns it off: the Cosmos adapter's documents are plain objects, and
-   * V8 copies and serialises frozen ones more slowly, a cost of this guard, not of the service.
-   * Unfrozen, the store shares what it keeps with its callers (a change to a returned document
-   * would reach the store), so run only code that the frozen tests have checked against it.
-   */
-  freezeDocuments?: boolean;
-}
-
 export class MemoryCollection<T extends { tenantId: string; id: string }> {
   private readonly docs = new Map<string, { doc: T; etag: string }>();
-  private readonly freeze: boolean;
 
-  constructor(
-    private readonly label: string,
-    options: InMemoryOptions = {},
-  ) {
-    this.freeze = options.freezeDocuments ?? true;
-  }
+  constructor(private readonly label: string) {}
 
   private static key(tenantId: string, id: string): string {
     return `${tenantId}\u0000${id}`;
   }
 
-  /**
-   * Stored documents are handed out as they are, without copies: frozen, nobody can change them
-   * (unfrozen, InMemoryOptions says what callers must not do).
-   */
+  /** Stored documents are frozen, so they are handed out as they are: nobody can change them. */
   private out(entry: { doc: T; etag: string }): Stored<T> {
     return { doc: entry.doc, etag: entry.etag };
   }
 
   /**
-   * The document as the store keeps it: the object given (the store takes it over), frozen
-   * unless told otherwise, with the parts it shares with the previous version left shared. The domain builds new
+   * The document as the store keeps it: the object given, frozen (the store takes it over),
+   * with the parts it shares with the previous version left shared. The domain builds new
    * versions instead of changing old ones; a change in place would throw (strict mode) and fail
    * a test, where a copy would have hidden it.
    */
   private stored(doc: T): { doc: T; etag: string } {
-    return { doc: this.freeze ? deepFreeze(doc) : doc, etag: nextEtag() };
+    return { doc: deepFreeze(doc), etag: nextEtag() };
   }
 
   get(tenantId: string, id: string): Stored<T> | undefined {

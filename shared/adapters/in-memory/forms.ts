@@ -1,14 +1,10 @@
 import type { Form } from "../../domain/model.js";
 import type { FormStore, Page, PageRequest, Stored } from "../../ports.js";
 import { formListIdentity } from "../continuation.js";
-import { MemoryCollection, type InMemoryOptions } from "./collection.js";
+import { MemoryCollection } from "./collection.js";
 
 export class InMemoryFormStore implements FormStore {
-  private readonly forms: MemoryCollection<Form>;
-
-  constructor(options: InMemoryOptions = {}) {
-    this.forms = new MemoryCollection("forms", options);
-  }
+  private readonly forms = new MemoryCollection<Form>("forms");
 
   async get(tenantId: string, id: string): Promise<Stored<Form> | undefined> {
     return Promise.resolve(this.forms.get(tenantId, id));

@@ -1,7 +1,6 @@
 // In-memory stores with the Cosmos adapters' behaviour (etags, 409/412, order, filters, tokens),
 // for unit tests and the throughput benchmark. test/stores.contract.test.ts holds both to it.
 import { InMemoryActionItemStore } from "./action-items.js";
-import type { InMemoryOptions } from "./collection.js";
 import { InMemoryFormStore } from "./forms.js";
 import { InMemoryInteractionStore } from "./interactions.js";
 import { InMemorySessionStore } from "./sessions.js";
@@ -13,13 +12,11 @@ export interface InMemoryStores {
   actionItems: InMemoryActionItemStore;
 }
 
-export function createInMemoryStores(options: InMemoryOptions = {}): InMemoryStores {
+export function createInMemoryStores(): InMemoryStores {
   return {
-    forms: new InMemoryFormStore(options),
-    interactions: new InMemoryInteractionStore(options),
-    sessions: new InMemorySessionStore(options),
-    actionItems: new InMemoryActionItemStore(options),
+    forms: new InMemoryFormStore(),
+    interactions: new InMemoryInteractionStore(),
+    sessions: new InMemorySessionStore(),
+    actionItems: new InMemoryActionItemStore(),
   };
 }
-
-export type { InMemoryOptions };

@@ -2,7 +2,7 @@ import { AppError } from "../../domain/errors.js";
 import { EVALUATED_TAG, type Interaction } from "../../domain/model.js";
 import type { InteractionFilter, InteractionStore, Page, PageRequest } from "../../ports.js";
 import { interactionListIdentity } from "../continuation.js";
-import { MemoryCollection, type InMemoryOptions } from "./collection.js";
+import { MemoryCollection } from "./collection.js";
 
 /** The same predicate as the Cosmos query's WHERE clause (string comparison of ISO dates). */
 export function matchesInteraction(i: Interaction, filter: InteractionFilter): boolean {
@@ -17,11 +17,7 @@ export function matchesInteraction(i: Interaction, filter: InteractionFilter): b
 }
 
 export class InMemoryInteractionStore implements InteractionStore {
-  private readonly interactions: MemoryCollection<Interaction>;
-
-  constructor(options: InMemoryOptions = {}) {
-    this.interactions = new MemoryCollection("interactions", options);
-  }
+  private readonly interactions = new MemoryCollection<Interaction>("interactions");
 
   async get(tenantId: string, id: string): Promise<Interaction | undefined> {
     return Promise.resolve(this.interactions.get(tenantId, id)?.doc);

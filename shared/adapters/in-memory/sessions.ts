@@ -9,7 +9,7 @@ import type {
   Stored,
 } from "../../ports.js";
 import { sessionListIdentity } from "../continuation.js";
-import { MemoryCollection, type InMemoryOptions } from "./collection.js";
+import { MemoryCollection } from "./collection.js";
 
 /** The same predicate as the Cosmos grid query, including the derived Expired status. */
 export function matchesSession(s: SessionDocument, filter: SessionFilter): boolean {
@@ -54,11 +54,7 @@ function summaryOf(s: SessionDocument): SessionSummaryRecord {
 }
 
 export class InMemorySessionStore implements SessionStore {
-  private readonly sessions: MemoryCollection<SessionDocument>;
-
-  constructor(options: InMemoryOptions = {}) {
-    this.sessions = new MemoryCollection("sessions", options);
-  }
+  private readonly sessions = new MemoryCollection<SessionDocument>("sessions");
 
   async get(tenantId: string, id: string): Promise<Stored<SessionDocument> | undefined> {
     return Promise.resolve(this.sessions.get(tenantId, id));
