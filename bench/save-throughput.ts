@@ -98,7 +98,7 @@ async function rate(options: Options, amount: number): Promise<number> {
 export const saveThroughput: Measurement = {
   title: "save vs no-op throughput",
   about:
-    "Requests per second of saves (`PUT /sessions/{id}/answers`, one answer changed, on API.md's " +
+    "Requests per second of saves (`PUT /sessions/{id}/answers`, one answer changed, on docs/api.md's " +
     'one-form "Customer care" session) ÷ those of a no-op function called like a health check, ' +
     `in runs side by side: autocannon (${connections} connections) against the functions served ` +
     "over HTTP in one process with in-memory stores and real token checks. Each connection saves " +

@@ -1,7 +1,7 @@
-// API.md's example form ("Customer care"): the demo seed creates it and tests score it.
+// docs/api.md's example form ("Customer care"): the demo seed creates it and tests score it.
 import type { FormInput } from "../shared/domain/model.js";
 
-/** The example form of API.md "Forms". */
+/** The example form of docs/api.md "Forms". */
 export const customerCareForm: FormInput = {
   name: "Customer care",
   groups: [

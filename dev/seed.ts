@@ -29,7 +29,7 @@ export interface SeedResult {
   sessions: Record<string, string>;
 }
 
-/** API.md's example form. */
+/** docs/api.md's example form. */
 export const demoForm = customerCareForm;
 
 class SeedError extends Error {}

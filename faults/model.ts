@@ -403,8 +403,6 @@ function revisionOf(etag: string | undefined): number {
 
 // ---------- running a history ----------
 
-export type OpKind = Op["k"];
-
 /** One HTTP request of a history and what came of it. */
 export interface Attempt {
   opId: number;

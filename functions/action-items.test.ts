@@ -1,4 +1,4 @@
-// The action-items API (API.md "Action items" and notify-agent) over in-memory adapters: who
+// The action-items API (docs/api.md "Action items" and notify-agent) over in-memory adapters: who
 // may see and act on an item, the reply thread and its statuses, If-Match, idempotent notify.
 import { beforeEach, describe, expect, it } from "vitest";
 import { createTestApp, type CallResult, type TestApp } from "../test/support/harness.js";

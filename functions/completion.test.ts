@@ -1,4 +1,4 @@
-// Fault tests of the completion fan-out (DESIGN.md "Completion events"): crashes between the
+// Fault tests of the completion fan-out (docs/events.md): crashes between the
 // write and the send, redeliveries, out-of-order and poison messages, and a save racing the
 // outbox. Guarantees are checked as effects (one tag, one action item), never as deliveries.
 import type { Timer } from "@azure/functions";

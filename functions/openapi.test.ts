@@ -1,12 +1,14 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { errorCodes } from "../shared/domain/errors.js";
+import { statusOf } from "../shared/http/problem.js";
 import { createTestApp } from "../test/support/harness.js";
 
-// The contract lives beside the project (../shared/API.md), in CI too.
-const apiMd = readFileSync(new URL("../../shared/API.md", import.meta.url), "utf8");
+// docs/api.md is the project's reference of the contract; the service must agree with it.
+const apiMd = readFileSync(new URL("../docs/api.md", import.meta.url), "utf8");
 
-/** `METHOD /path` of every endpoint API.md names, without the /api prefix. */
-function contractEndpoints(): string[] {
+/** `METHOD /path` of every endpoint docs/api.md names, without the /api prefix. */
+function documentedEndpoints(): string[] {
   const found = [...apiMd.matchAll(/`(GET|POST|PUT|PATCH|DELETE) \/api(\/[^`\s?]*)/g)].map(
     (m) => `${m[1]} ${m[2]}`,
   );
@@ -14,8 +16,16 @@ function contractEndpoints(): string[] {
   return [...new Set(found)].filter((e) => e !== "POST /dev/token").sort();
 }
 
+/** The rows of docs/api.md's "Error codes" table: code → status. */
+function documentedCodes(): Map<string, number> {
+  const section = apiMd.slice(apiMd.indexOf("## Error codes"));
+  return new Map(
+    [...section.matchAll(/^\| `([A-Z_]+)` +\| (\d{3}) +\|/gm)].map((m) => [m[1]!, Number(m[2])]),
+  );
+}
+
 describe("GET /api/openapi.json", () => {
-  it("documents exactly the endpoints API.md names", async () => {
+  it("documents exactly the endpoints docs/api.md names", async () => {
     const app = await createTestApp();
     const res = await app.call("openapi");
     expect(res.status).toBe(200);
@@ -24,7 +34,7 @@ describe("GET /api/openapi.json", () => {
         Object.keys(item).map((method) => `${method.toUpperCase()} ${path}`),
       )
       .sort();
-    expect(documented).toEqual(contractEndpoints());
+    expect(documented).toEqual(documentedEndpoints());
   });
 
   it("declares the request bodies, the problem responses and If-Match where writes need it", async () => {
@@ -46,5 +56,14 @@ describe("GET /api/openapi.json", () => {
       "QM.Administrator",
       "QM.Archive",
     ]);
+  });
+});
+
+describe("docs/api.md error codes", () => {
+  it("lists every code once, with the status the service answers it with", () => {
+    const documented = documentedCodes();
+    expect([...documented.keys()].sort()).toEqual([...errorCodes].sort());
+    for (const code of errorCodes)
+      expect([code, documented.get(code)]).toEqual([code, statusOf(code)]);
   });
 });

@@ -1,4 +1,4 @@
-// The session rules of API.md that functions/sessions.test.ts does not cover, one handler at a
+// The session rules of docs/api.md that functions/sessions.test.ts does not cover, one handler at a
 // time over in-memory adapters: claim and assign, NOT_ASSIGNED, Clear Form, the showScore
 // preference, default scores, replace interaction, archive, and the order of checks.
 import { beforeEach, describe, expect, it } from "vitest";

@@ -329,7 +329,7 @@ describe("Service Bus: Bicep against the code's topic, subscriptions and filters
     expect(bicepSettings.get("EVENTS_TOPIC")).toBe("eventsTopicName");
   });
 
-  it("creates the subscriptions API.md names, each filtered on the completed event", () => {
+  it("creates the subscriptions docs/api.md names, each filtered on the completed event", () => {
     expect(bicepSubscriptions).toEqual([
       { name: "tagging", subjectFilter: eventTypes.completed },
       { name: "notifications", subjectFilter: eventTypes.completed },

@@ -1,5 +1,5 @@
 // The platform through the local host over real HTTP: health against the real stand-ins, the
-// OpenAPI document and reference page, the local issuer, and every refusal of API.md's
+// OpenAPI document and reference page, the local issuer, and every refusal of docs/api.md's
 // conventions (401, 404, 405, 413, 415) as problem+json.
 import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Which interactions may get a new session (API.md "Interactions": Eligible) and whether one
+// Which interactions may get a new session (docs/api.md "Interactions": Eligible) and whether one
 // matches a session's search criteria.
 import { EVALUATED_TAG, type Criteria, type Interaction, type SessionDocument } from "./model.js";
 

@@ -36,7 +36,7 @@ const ready = () =>
   );
 
 describe("completed event", () => {
-  it("is a CloudEvent with API.md's data, and validates against the exported schemas", () => {
+  it("is a CloudEvent with docs/api.md's data, and validates against the exported schemas", () => {
     const doc = complete(ready(), alice, undefined, at(2));
     const event = doc.pendingEvents[0]!;
     expect(cloudEventSchema.parse(event)).toEqual(event);

@@ -87,7 +87,6 @@ export const sessionEventSchema = z.discriminatedUnion("type", [
   rescoredEventSchema,
   archivedEventSchema,
 ]);
-export type SessionEvent = z.output<typeof sessionEventSchema>;
 
 function envelope(
   doc: SessionDocument,

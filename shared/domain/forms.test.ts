@@ -14,7 +14,7 @@ const edit = (change: (form: FormInput) => void): FormInput => {
 const paths = (form: FormInput) => validateFormInput(form).map((e) => e.path);
 
 describe("validateFormInput", () => {
-  it("accepts API.md's example form", () => {
+  it("accepts docs/api.md's example form", () => {
     expect(validateFormInput(customerCare)).toEqual([]);
   });
 

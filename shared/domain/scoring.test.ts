@@ -38,7 +38,7 @@ const multi: Question = {
   ],
 };
 
-/** DESIGN.md's example: groups A 40 / B 60; A: q1 w50, q2 w50; B: q3 w100. */
+/** the rule's example: groups A 40 / B 60; A: q1 w50, q2 w50; B: q3 w100. */
 const designExample: FormSnapshot = {
   formId: "f",
   version: 1,
@@ -77,7 +77,7 @@ describe("answerScore", () => {
 });
 
 describe("scoreForm", () => {
-  it("DESIGN.md's example: A = 50, B drops out (null), form = 50", () => {
+  it("the rule's example: A = 50, B drops out (null), form = 50", () => {
     const result = scoreForm(designExample, {
       q1: { answerIds: ["yes"] },
       q2: { answerIds: ["no"] },
@@ -141,7 +141,7 @@ describe("scoreForm", () => {
     expect(result).toEqual({ score: 0, autofailed: true, groups: { opening: 50, close: 100 } });
   });
 
-  it("computes API.md's form: greet yes, verify N/A, resolved no → 40", () => {
+  it("computes docs/api.md's form: greet yes, verify N/A, resolved no → 40", () => {
     const result = scoreForm(customerCareSnapshot, {
       greet: { answerIds: ["yes"] },
       verify: { na: true },

@@ -1,4 +1,4 @@
-// The scoring engine (DESIGN.md "Scoring"; docs/scoring.md restates it with examples).
+// The scoring engine (docs/scoring.md states the rule, with examples).
 //
 // Floating point: a weighted mean is computed as Σ(w·s) / Σw and then clamped to the range of
 // the scores it averages. Mathematically the mean always lies in that range, so the clamp only

@@ -260,7 +260,7 @@ describe("complete", () => {
       }),
     ]);
   });
-  it("checks in API.md's order", () => {
+  it("checks in docs/api.md's order", () => {
     const done = completed();
     const archivedDone = archive(done, admin, later(3));
     expect(codeOf(() => complete(archivedDone, alice, undefined, later(4)))).toBe(
@@ -574,7 +574,7 @@ describe("state machine properties", () => {
               after = apply(before, o, now, serial);
             } catch (error) {
               if (!(error instanceof AppError)) throw error;
-              // An archived session refuses as read-only, or earlier in API.md's order (403 and
+              // An archived session refuses as read-only, or earlier in docs/api.md's order (403 and
               // 400 come before 409; complete checks ALREADY_COMPLETED/NOT_ASSIGNED first).
               if (before.archived)
                 expect([

@@ -1,4 +1,4 @@
-// Export file names exactly as API.md fixes them: `[uncompleted_]<name>_<sessionId>.<ext>`.
+// Export file names exactly as docs/api.md fixes them: `[uncompleted_]<name>_<sessionId>.<ext>`.
 
 export const MAX_NAME_LENGTH = 100;
 

@@ -56,7 +56,7 @@ describe("renderExport", () => {
     });
   }, 60_000);
 
-  it("names each file as API.md says and sets its content type", async () => {
+  it("names each file as docs/api.md says and sets its content type", async () => {
     const csv = await renderExport("csv", input);
     expect(csv.fileName).toBe("uncompleted_Week_48___Zo__sess-7f3a9c.csv");
     expect(csv.contentType).toBe("text/csv; charset=utf-8");

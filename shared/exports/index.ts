@@ -5,11 +5,9 @@ import { exportFileName } from "./file-name.js";
 import type { ExportInput } from "./model.js";
 
 export type { ExportInput } from "./model.js";
-export { exportFileName } from "./file-name.js";
-export { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, isValidExportPassword } from "./password.js";
+import type { ExportFormat } from "../domain/exports.js";
 
-export const exportFormats = ["pdf", "xlsx", "csv"] as const;
-export type ExportFormat = (typeof exportFormats)[number];
+export type { ExportFormat } from "../domain/exports.js";
 
 export const exportContentTypes: Readonly<Record<ExportFormat, string>> = {
   pdf: "application/pdf",

@@ -1,16 +1,10 @@
-// The export password rule, kept apart from xlsx.ts so callers can check it without loading
-// exceljs. The password itself is never logged, stored or put in a message.
-
-export const MIN_PASSWORD_LENGTH = 8;
-export const MAX_PASSWORD_LENGTH = 128;
-
-export function isValidExportPassword(password: unknown): password is string {
-  return (
-    typeof password === "string" &&
-    password.length >= MIN_PASSWORD_LENGTH &&
-    password.length <= MAX_PASSWORD_LENGTH
-  );
-}
+// The guard the xlsx renderer runs on its password, so a weak or missing one never ships. The
+// password itself is never logged, stored or put in a message.
+import {
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  isValidExportPassword,
+} from "../domain/exports.js";
 
 /** The HTTP layer validates too; this guard keeps a weak or missing password from ever shipping. */
 export function assertExportPassword(password: unknown): asserts password is string {

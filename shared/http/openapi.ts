@@ -10,6 +10,7 @@ import type {
   ZodOpenApiResponseObject,
 } from "zod-openapi";
 import { errorCodes } from "../domain/errors.js";
+import { statusOf } from "./problem.js";
 import type { HttpFunctionDefinition } from "../registry.js";
 
 export const problemSchema = z
@@ -24,16 +25,22 @@ export const problemSchema = z
   .meta({ id: "Problem", description: "RFC 9457 problem details with a stable `code`." });
 
 const standardProblems: Record<string, string> = {
-  "401": "Missing, invalid or expired bearer token (UNAUTHENTICATED)",
-  "403": "The caller's roles do not allow this (FORBIDDEN)",
-  "404": "Unknown route or resource, or one the caller may not see (NOT_FOUND)",
-  "400": "Malformed JSON or a schema violation (VALIDATION_FAILED), `errors` names each path",
-  "413": "Body over 1 MiB (PAYLOAD_TOO_LARGE)",
-  "415": "Body is not application/json (UNSUPPORTED_MEDIA_TYPE)",
-  "428": "If-Match missing (PRECONDITION_REQUIRED)",
-  "412": "If-Match is stale (PRECONDITION_FAILED)",
-  "503": "A dependency is still failing after retries (DEPENDENCY_UNAVAILABLE); see Retry-After",
+  "401": "Missing, invalid or expired bearer token",
+  "403": "The caller's roles do not allow this",
+  "404": "Unknown route or resource, or one the caller may not see",
+  "400": "Malformed JSON or a schema violation; `errors` names each path",
+  "413": "Body over 1 MiB",
+  "415": "Body is not application/json",
+  "428": "If-Match missing",
+  "412": "If-Match is stale",
+  "503": "A dependency is still failing after retries; see Retry-After",
 };
+
+/** A standard problem's description, naming the codes that answer with its status. */
+function problemDescription(status: string): string {
+  const codes = errorCodes.filter((code) => String(statusOf(code)) === status);
+  return `${standardProblems[status] ?? status} (${codes.join(", ")})`;
+}
 
 function operation(fn: HttpFunctionDefinition, method: string): ZodOpenApiOperationObject {
   const problemContent = { "application/problem+json": { schema: problemSchema } };
@@ -54,7 +61,7 @@ function operation(fn: HttpFunctionDefinition, method: string): ZodOpenApiOperat
   }
   const add = (status: string) => {
     responses[status] ??= {
-      description: standardProblems[status] ?? status,
+      description: problemDescription(status),
       content: problemContent,
     };
   };

@@ -1,7 +1,6 @@
 // Query-string schemas shared by list endpoints. Values arrive as strings; they are parsed by
 // schema, never with Boolean(...) ("false" is truthy).
 import { z } from "zod";
-import { isoDateTime } from "../domain/model.js";
 
 export const booleanString = z.enum(["true", "false"]).transform((v) => v === "true");
 
@@ -9,5 +8,3 @@ export const pageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   continuationToken: z.string().min(1).max(8192).optional(),
 });
-
-export const dateQuery = isoDateTime;

@@ -1,4 +1,4 @@
-// Hand-written fixtures shared by the domain's unit tests: API.md's example form, actors and a
+// Hand-written fixtures shared by the domain's unit tests: docs/api.md's example form, actors and a
 // session factory. Test-only code.
 import type { Actor, Role } from "../../shared/domain/access.js";
 import type { AnswersPatch } from "../../shared/domain/answers.js";
@@ -15,7 +15,7 @@ import * as rules from "../../shared/domain/session.js";
 
 import { customerCareForm } from "../../dev/example-form.js";
 
-/** The example form of API.md "Forms". */
+/** The example form of docs/api.md "Forms". */
 export const customerCare = customerCareForm;
 
 export const customerCareSnapshot: FormSnapshot = {

@@ -157,7 +157,7 @@ function answerFor(
   }
 }
 
-/** The scoring contract of DESIGN.md, restated here so the fixture's stored scores are right. */
+/** The scoring rule of docs/scoring.md, restated here so the fixture's stored scores are right. */
 export function fixtureScore(form: FormSnapshot, answers: Record<string, Answer>): FormScore {
   let autofailed = false;
   const groupScores: Record<string, number | null> = {};

@@ -45,14 +45,6 @@ import type {
  * - `crash`: the process dies here: this call and all work in flight with it fail.
  */
 export type FaultKind = "failBefore" | "failAfter" | "delay" | "duplicate" | "crash";
-export const faultKinds: readonly FaultKind[] = [
-  "failBefore",
-  "failAfter",
-  "delay",
-  "duplicate",
-  "crash",
-];
-
 /** The transient errors a dependency really throws, all of which the API must map to 503. */
 export type TransientFlavour = "dependency" | "status503" | "status429" | "network";
 

@@ -238,11 +238,3 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
   };
 }
-
-export const roles = {
-  admin: ["QM.Administrator"],
-  evaluator: ["QM.Evaluator"],
-  agent: ["QM.Agent"],
-  integration: ["QM.Integration"],
-  archive: ["QM.Archive"],
-} as const satisfies Record<string, readonly Role[]>;

@@ -7,7 +7,7 @@ import { CosmosInteractionStore } from "./interactions.js";
 import type { CosmosStoreOptions } from "./requests.js";
 import { CosmosSessionStore } from "./sessions.js";
 
-export { containerDefinitions, containerNames, type ContainerName } from "./containers.js";
+export { containerDefinitions } from "./containers.js";
 export type { CosmosRequestEvent, CosmosStoreOptions } from "./requests.js";
 
 export interface CosmosStores {
