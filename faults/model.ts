@@ -646,7 +646,7 @@ export async function runHistory(env: FaultEnv, history: History): Promise<Histo
     const { failed } = await env.topic.deliver();
     if (!swept || failed > 0) runner.record.backgroundFailures += 1_000; // must not happen now
     const pending = await env.raw.sessions.withPendingEvents(10);
-    if (pending.length === 0 && env.topic.pending === 0) break;
+    if (pending.sessions.length === 0 && env.topic.pending === 0) break;
   }
   return runner.record;
 }

@@ -77,7 +77,7 @@ export const expectedMatrix: readonly (readonly [string, ...string[]])[] = [
   ["sessionsCreate (Distributed for alice)",   "201",  "403",   "403",    "403",     "403", "403",      "403",  "400",       "401"],
   ["sessionsList",                             "200+", "200+",  "200-",   "200+",    "200-", "403",     "403",  "200-",      "401"],
   ["sessionsGet",                              "200",  "200",   "404",    "200",     "404", "403",      "403",  "404",       "401"],
-  ["sessionsGet (Unassigned)",                 "200",  "200",   "200",    "200",     "404", "403",      "403",  "404",       "401"],
+  ["sessionsGet (Unassigned)",                 "200",  "200",   "200",    "404",     "404", "403",      "403",  "404",       "401"],
   ["sessionsAssign",                           "200",  "409",   "404",    "403",     "403", "403",      "403",  "404",       "401"],
   ["sessionsAssign (Unassigned)",              "200",  "200",   "200",    "403",     "403", "403",      "403",  "404",       "401"],
   ["sessionsAnswers",                          "200",  "200",   "404",    "403",     "403", "403",      "403",  "404",       "401"],
@@ -86,6 +86,7 @@ export const expectedMatrix: readonly (readonly [string, ...string[]])[] = [
   ["sessionsReplaceInteraction",               "200",  "200",   "404",    "403",     "403", "403",      "403",  "404",       "401"],
   ["sessionsDefaultScores",                    "403",  "200",   "404",    "403",     "403", "403",      "403",  "404",       "401"],
   ["sessionsNotifyAgent",                      "201",  "201",   "404",    "403",     "403", "403",      "403",  "404",       "401"],
+  ["sessionsNotifyAgent (Unassigned)",         "409",  "409",   "409",    "403",     "403", "403",      "403",  "404",       "401"],
   ["sessionsExports",                          "201",  "201",   "404",    "403",     "403", "403",      "403",  "404",       "401"],
   ["sessionsMedia",                            "200",  "200",   "404",    "200",     "404", "403",      "403",  "404",       "401"],
   ["sessionsArchive (Completed)",              "200+", "403",   "403",    "403",     "403", "403",      "200+", "200-",      "401"],
@@ -172,8 +173,9 @@ async function arrange(app: TestApp, given: Given, caller: Caller): Promise<Fixt
 
   // The "agent" column is agent-1 without any item linking its session: the item goes to
   // another agent's session instead, so the item endpoints have something that is not theirs.
+  // Nobody may notify on an Unassigned session, so there no caller has an item linking it.
   let notifiedSessionId = sessionId;
-  if (caller === "agent") {
+  if (caller === "agent" || given === "Unassigned") {
     const other = await ingest(app, { agentId: otherAgent.userId });
     const otherSession = await ok(
       app,
@@ -356,6 +358,13 @@ const cases: Record<string, Case> = {
     request: (fx) => ({
       params: { id: fx.sessionId },
       body: { dueDate: "2026-12-05T00:00:00Z", summary: "Again", showScore: true },
+    }),
+  },
+  "sessionsNotifyAgent (Unassigned)": {
+    given: "Unassigned",
+    request: (fx) => ({
+      params: { id: fx.sessionId },
+      body: { dueDate: "2026-12-05T00:00:00Z", summary: "Scores?", showScore: true },
     }),
   },
   sessionsExports: {

@@ -11,9 +11,11 @@ export const onSessionCompletedNotify = serviceBusFunction({
   handler: async (message, log, services) => {
     const event = parseCompletedEvent(message);
     const result = await notifyOnCompletion(services, event);
-    if (result) {
-      const verb = result.created ? "created" : "found";
-      log.log(`${verb} action item ${result.item.id} for event ${event.id}`);
-    }
+    const verb = result?.created ? "created" : "found";
+    log.log(
+      result
+        ? `${verb} action item ${result.item.id} for event ${event.id}`
+        : `event ${event.id}: session ${event.data.sessionId} asks to notify nobody`,
+    );
   },
 });

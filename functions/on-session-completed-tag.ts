@@ -10,7 +10,11 @@ export const onSessionCompletedTag = serviceBusFunction({
   subjectFilter: eventTypes.completed,
   handler: async (message, log, services) => {
     const event = parseCompletedEvent(message);
-    await tagEvaluated(services, event);
-    log.log(`tagged interaction ${event.data.interactionId} Evaluated (event ${event.id})`);
+    const tagged = await tagEvaluated(services, event);
+    log.log(
+      tagged
+        ? `tagged interaction ${tagged} Evaluated (event ${event.id})`
+        : `event ${event.id}: session ${event.data.sessionId} is not completed; nothing to tag`,
+    );
   },
 });

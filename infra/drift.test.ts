@@ -70,6 +70,7 @@ const LOCAL_ONLY_SETTINGS = [
 const DEFAULTS_ACCEPTED_IN_AZURE = [
   "DEPENDENCY_MAX_RETRIES", // 5 SDK retries of a 429/503 before answering 503
   "DEPENDENCY_RETRY_AFTER_SECONDS", // the Retry-After of that 503
+  "PUBLISH_DEADLINE_MS", // 2 s for a request's publish; the sweep sends what misses it
 ];
 
 /** Optional (or defaulted) in the schema, because local runs differ, but Bicep must set them. */

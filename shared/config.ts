@@ -58,6 +58,12 @@ export const settingsSchema = z.object({
   /** The tenant's export password (a Key Vault reference in Azure). Never logged. */
   EXPORT_PASSWORD: z.string().min(8).max(128).optional(),
 
+  /**
+   * How long a request waits for the topic to accept the events its write carried; after that
+   * the response goes out and the outbox sweep publishes them (a degraded broker never holds
+   * a request for minutes).
+   */
+  PUBLISH_DEADLINE_MS: int(100, 30_000).default(2_000),
   /** Retries of a throttled (429) or unavailable (503) dependency before answering 503. */
   DEPENDENCY_MAX_RETRIES: int(0, 20).default(5),
   DEPENDENCY_RETRY_AFTER_SECONDS: int(1, 300).default(DEFAULT_RETRY_AFTER_SECONDS),

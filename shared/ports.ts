@@ -146,8 +146,11 @@ export interface SessionStore {
   ): Promise<Page<SessionSummaryRecord>>;
   /** Sessions (archived or not) that hold this interaction. */
   holdersOf(tenantId: string, interactionId: string): Promise<SessionHoldRecord[]>;
-  /** Sessions whose outbox still has events: the one cross-tenant query. */
-  withPendingEvents(limit: number): Promise<Stored<SessionDocument>[]>;
+  /**
+   * Sessions whose outbox still has events: the one cross-tenant query. A stored document that
+   * no longer parses is reported in `unreadable`, never allowed to stop the sweep of the rest.
+   */
+  withPendingEvents(limit: number): Promise<PendingSweep>;
   /**
    * Removes the given events from the outbox when the document is still at `etag`, without
    * touching `revision`; returns false when the document changed meanwhile (caller re-reads).
@@ -158,6 +161,11 @@ export interface SessionStore {
     eventIds: readonly string[],
     etag: string,
   ): Promise<boolean>;
+}
+
+export interface PendingSweep {
+  sessions: Stored<SessionDocument>[];
+  unreadable: { tenantId: string; id: string; reason: string }[];
 }
 
 export interface ActionItemFilter {
@@ -180,8 +188,11 @@ export interface ActionItemStore {
 
 /** Sends CloudEvents to the completion topic (Service Bus in Azure, in-process locally). */
 export interface EventPublisher {
-  /** Sends every event; resolves once the broker accepted them all. */
-  publish(events: readonly CloudEvent[]): Promise<void>;
+  /**
+   * Sends every event; resolves once the broker accepted them all. With a `signal`, gives up
+   * (rejects) when it aborts: a request publishes under a short deadline, the sweep without.
+   */
+  publish(events: readonly CloudEvent[], options?: { signal?: AbortSignal }): Promise<void>;
 }
 
 // ---------- media and exports ----------

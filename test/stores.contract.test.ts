@@ -310,11 +310,11 @@ describe.each(adapters)("$name stores", (adapter) => {
       const a = await withEvents(tenant(), 1);
       const b = await withEvents(tenant(), 1);
       await h.stores.sessions.create(makeSession({ tenantId: tenant() }));
-      const found = await h.stores.sessions.withPendingEvents(1000);
+      const found = (await h.stores.sessions.withPendingEvents(1000)).sessions;
       const ids = found.map((s) => s.doc.id);
       expect(ids).toEqual(expect.arrayContaining([a.created.doc.id, b.created.doc.id]));
       expect(found.every((s) => s.doc.hasPendingEvents)).toBe(true);
-      expect(await h.stores.sessions.withPendingEvents(1)).toHaveLength(1);
+      expect((await h.stores.sessions.withPendingEvents(1)).sessions).toHaveLength(1);
     });
   });
 

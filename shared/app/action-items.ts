@@ -95,23 +95,27 @@ export function actionItemIdForEvent(eventId: string): string {
   return derivedId([`notify:${eventId}`], 40);
 }
 
-/** The notifications consumer: the item a completion's `notifyAgent` asks for, created once. */
+/**
+ * The notifications consumer: the item a completion's `notifyAgent` asks for, created once. The
+ * message only says which session to look at: who gets what comes from the stored session (a
+ * message that names another agent, or a session that asked for nothing, creates nothing).
+ */
 export async function notifyOnCompletion(
   services: Services,
   event: CompletedEvent,
 ): Promise<{ item: ActionItem; created: boolean } | undefined> {
-  const notify = event.data.notifyAgent;
-  if (!notify) return undefined;
+  const session = (await services.sessions.get(event.data.tenantId, event.data.sessionId))?.doc;
+  if (!session?.notifyAgent || session.state !== "Completed" || !session.completedBy) {
+    return undefined;
+  }
   const item = createActionItem(
     {
       id: actionItemIdForEvent(event.id),
-      tenantId: event.data.tenantId,
-      sessionId: event.data.sessionId,
-      agentId: event.data.agentId,
-      evaluatorId: event.data.completedBy,
-      summary: notify.summary,
-      dueDate: notify.dueDate,
-      showScore: notify.showScore,
+      tenantId: session.tenantId,
+      sessionId: session.id,
+      agentId: session.agentId,
+      evaluatorId: session.completedBy,
+      ...session.notifyAgent,
     },
     services.clock.now(),
   );

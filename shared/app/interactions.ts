@@ -61,7 +61,17 @@ export function listInteractions(
   return services.interactions.list(actor.tenantId, filter, page);
 }
 
-/** The tagging consumer: the completed session's interaction is never picked again. Idempotent. */
-export async function tagEvaluated(services: Services, event: CompletedEvent): Promise<void> {
-  await services.interactions.addTag(event.data.tenantId, event.data.interactionId, EVALUATED_TAG);
+/**
+ * The tagging consumer: the completed session's interaction is never picked again. Idempotent.
+ * Which interaction comes from the stored session, not the message; returns what it tagged.
+ */
+export async function tagEvaluated(
+  services: Services,
+  event: CompletedEvent,
+): Promise<string | undefined> {
+  const stored = await services.sessions.get(event.data.tenantId, event.data.sessionId);
+  if (stored?.doc.state !== "Completed") return undefined;
+  const { tenantId, interaction } = stored.doc;
+  await services.interactions.addTag(tenantId, interaction.id, EVALUATED_TAG);
+  return interaction.id;
 }

@@ -90,7 +90,7 @@ export async function publishPending(
   const events = stored.doc.pendingEvents;
   if (events.length === 0) return;
   try {
-    const { cleared } = await sendPending(services, stored);
+    const { cleared } = await sendPending(services, stored, services.config.PUBLISH_DEADLINE_MS);
     if (!cleared) {
       log.warn(`session ${stored.doc.id}: changed while publishing; the sweep clears its events`);
     }
@@ -126,7 +126,7 @@ export async function listSessions(
   page: PageRequest,
 ): Promise<Page<{ summary: SessionSummaryRecord; showScoreToAgent: boolean }>> {
   const now = services.clock.now();
-  let scope: { visibleToEvaluator?: string; ids?: string[] } = {};
+  let scope: { visibleToEvaluator?: string; ids?: string[]; agentId?: string } = {};
   let shownToAgent = new Set<string>();
   if (!isAdmin(actor)) {
     if (isEvaluator(actor)) {
@@ -142,7 +142,8 @@ export async function listSessions(
       shownToAgent = new Set(
         items.items.filter((item) => item.showScore).map((item) => item.sessionId),
       );
-      scope = { ids };
+      // Only while it is the session's agent: Replace Interaction may have moved it on.
+      scope = { ids, agentId: actor.userId };
     }
   }
   const found = await services.sessions.list(
@@ -303,6 +304,7 @@ export async function archiveSessions(
 ): Promise<ArchiveResult> {
   const { ids } = inputOf(input);
   const result: ArchiveResult = { archived: [], rejected: [] };
+  const written: Stored<SessionDocument>[] = [];
   for (const id of ids) {
     const stored = await services.sessions.get(actor.tenantId, id);
     if (!stored) {
@@ -316,7 +318,9 @@ export async function archiveSessions(
       continue;
     }
     try {
-      await commit(services, stored, rules.archive(stored.doc, actor, now), log);
+      written.push(
+        await services.sessions.replace(rules.archive(stored.doc, actor, now), stored.etag),
+      );
       result.archived.push(id);
     } catch (error) {
       // Someone saved it between our read and write: report it, archive the rest.
@@ -325,6 +329,8 @@ export async function archiveSessions(
       } else throw error;
     }
   }
+  // Published together, so a degraded topic costs the request one deadline, not one per id.
+  await Promise.all(written.map((saved) => publishPending(services, saved, log)));
   return result;
 }
 

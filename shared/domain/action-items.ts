@@ -31,7 +31,8 @@ export function createActionItem(input: NewActionItem, now: Date): ActionItem {
 
 /**
  * POST .../notify-agent: the assignee or an Administrator sends the session's agent a message,
- * at any status but never on an archived session. `id` is the new item's id.
+ * at any status but never on an archived session, and never on an Unassigned one (nobody
+ * evaluates it, so nobody may show the agent its score). `id` is the new item's id.
  */
 export function notifyAgent(
   session: SessionDocument,
@@ -43,6 +44,9 @@ export function notifyAgent(
   authorizeWork(session, actor, "assigneeOrAdmin");
   const notify = inputOf(input);
   assertWritable(session);
+  if (session.state === "Unassigned") {
+    throw new AppError("NOT_ASSIGNED", "The session is unassigned: claim it before notifying.");
+  }
   return createActionItem(
     {
       id,
@@ -80,8 +84,12 @@ export function scoreOnItem(
   session: Pick<SessionDocument, "agentId" | "scores"> | undefined,
 ): number | null | undefined {
   if (!item.showScore) return undefined;
+  if (session && session.agentId !== item.agentId) return undefined;
   return session?.scores.session ?? null;
 }
+
+/** A thread keeps at most this many replies, so an item stays far below the store's limit. */
+export const MAX_RESPONSES = 200;
 
 function assertOpen(item: ActionItem): void {
   if (item.status === "Closed")
@@ -100,6 +108,12 @@ export function respond(
 ): ActionItem {
   const { message } = accept(request, item.revision);
   assertOpen(item);
+  if (item.responses.length >= MAX_RESPONSES) {
+    throw new AppError(
+      "ACTION_ITEM_FULL",
+      `This action item has ${MAX_RESPONSES} replies, as many as it keeps; close it and send a new one.`,
+    );
+  }
   const byAgent = actor.userId === item.agentId;
   return {
     ...item,

@@ -3,7 +3,16 @@
 // event's id is derived from the change itself and stays the same on every publish retry.
 import { z } from "zod";
 import { idSchema } from "./ids.js";
-import { cloudEventSchema, isoDateTime, type CloudEvent, type SessionDocument } from "./model.js";
+import {
+  cloudEventSchema,
+  isoDateTime,
+  notifyAgentSchema,
+  type CloudEvent,
+  type NotifyAgent,
+  type SessionDocument,
+} from "./model.js";
+
+export { notifyAgentSchema, type NotifyAgent };
 
 export const eventTypes = {
   completed: "com.speechminer.evaluationsession.completed.v1",
@@ -17,13 +26,6 @@ export const eventSource = (tenantId: string): string => `/tenants/${tenantId}/e
 /** Unique per change (a write bumps the revision), identical on every retry of the same one. */
 export const eventId = (sessionId: string, kind: EventKind, revision: number): string =>
   `${sessionId}.${kind}.${revision}`;
-
-export const notifyAgentSchema = z.object({
-  dueDate: isoDateTime,
-  summary: z.string().min(1).max(4000),
-  showScore: z.boolean(),
-});
-export type NotifyAgent = z.output<typeof notifyAgentSchema>;
 
 /** The "notify agent" a request sends (complete, notify-agent): the summary trimmed. */
 export const notifyAgentInputSchema = notifyAgentSchema.extend({

@@ -169,6 +169,14 @@ export const cloudEventSchema = z.object({
 });
 export type CloudEvent = z.output<typeof cloudEventSchema>;
 
+/** What a completion asks to tell the agent (the notifications consumer creates the item). */
+export const notifyAgentSchema = z.object({
+  dueDate: isoDateTime,
+  summary: z.string().min(1).max(4000),
+  showScore: z.boolean(),
+});
+export type NotifyAgent = z.output<typeof notifyAgentSchema>;
+
 export const sessionDocumentSchema = z.object({
   id: idSchema,
   tenantId: z.string(),
@@ -196,6 +204,11 @@ export const sessionDocumentSchema = z.object({
   lastEditedBy: z.string(),
   completedAt: isoDateTime.optional(),
   completedBy: z.string().optional(),
+  /**
+   * The notice the completion asked for, kept with the session so that the consumer that makes
+   * the action item trusts the session, never the message that reached it.
+   */
+  notifyAgent: notifyAgentSchema.optional(),
   /** The user-visible revision: the HTTP ETag. Background work never changes it. */
   revision: z.number().int().min(1),
   pendingEvents: z.array(cloudEventSchema),

@@ -383,6 +383,7 @@ export function complete(
     state: "Completed",
     completedAt: at,
     completedBy: actor.userId,
+    ...(input.notifyAgent ? { notifyAgent: input.notifyAgent } : {}),
   });
   return {
     session: withPendingEvent(next, completedEvent(next, input.notifyAgent)),

@@ -42,11 +42,20 @@ export class ManualClock implements Clock {
   }
 }
 
-/** Records what was published; can be told to fail the next N publishes. */
+/**
+ * Records what was published; can be told to fail the next N publishes, or to hang (a broker
+ * that never answers: the publish settles only when its signal aborts, if ever).
+ */
 export class RecordingPublisher implements EventPublisher {
   readonly published: CloudEvent[] = [];
   failures = 0;
-  publish(events: readonly CloudEvent[]): Promise<void> {
+  hang = false;
+  publish(events: readonly CloudEvent[], options?: { signal?: AbortSignal }): Promise<void> {
+    if (this.hang) {
+      return new Promise((_, reject) =>
+        options?.signal?.addEventListener("abort", () => reject(new Error("aborted (test)"))),
+      );
+    }
     if (this.failures > 0) {
       this.failures--;
       return Promise.reject(new Error("broker unavailable (test)"));

@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { DependencyUnavailableError } from "../../dependency-errors.js";
-import { cosmosStatusOf, toDependencyError } from "./requests.js";
+import type { Container } from "@azure/cosmos";
+import { AppError } from "../../domain/errors.js";
+import { CosmosContainer, cosmosStatusOf, toDependencyError } from "./requests.js";
 
 function cosmosError(code: number): Error {
   return Object.assign(new Error(`status ${code}`), { code });
@@ -30,6 +32,25 @@ describe("Cosmos error mapping", () => {
       expect(toDependencyError(error, 5)).toBe(error);
     },
   );
+
+  it("F10: a write Cosmos refuses as too large (413) is a 413 problem, not a 500", async () => {
+    const refuse = () => Promise.reject(cosmosError(413));
+    const container = {
+      items: { create: refuse },
+      item: () => ({ replace: refuse, patch: refuse }),
+    } as unknown as Container;
+    const sessions = new CosmosContainer(container, "sessions");
+    const doc = { tenantId: "t1", id: "s1" };
+    for (const write of [
+      () => sessions.create(doc),
+      () => sessions.replace(doc, '"e"'),
+      () => sessions.patch("t1", "s1", [], '"e"'),
+    ]) {
+      await expect(write()).rejects.toSatisfy(
+        (error) => error instanceof AppError && error.code === "PAYLOAD_TOO_LARGE",
+      );
+    }
+  });
 
   it("reads the status from code or statusCode", () => {
     expect(cosmosStatusOf({ code: 412 })).toBe(412);

@@ -128,6 +128,7 @@ export class CosmosContainer {
       if (cosmosStatusOf(error) === 409) {
         throw new AppError("CONFLICT", `A document with id ${doc.id} already exists.`);
       }
+      if (cosmosStatusOf(error) === 413) throw tooLarge(doc.id);
       throw error;
     }
   }
@@ -241,10 +242,19 @@ function writeError(error: unknown, id: string): unknown {
       );
     case 404:
       return new AppError("NOT_FOUND", `Document ${id} was not found.`);
+    case 413:
+      return tooLarge(id);
     default:
       return error;
   }
 }
+
+/** Cosmos keeps documents up to 2 MB: a write that would pass it is the caller's to shrink. */
+const tooLarge = (id: string) =>
+  new AppError(
+    "PAYLOAD_TOO_LARGE",
+    `Document ${id} would exceed the 2 MB the store keeps per document; shorten the content.`,
+  );
 
 function isRefusedToken(error: unknown): boolean {
   if (error instanceof DependencyUnavailableError) return false;

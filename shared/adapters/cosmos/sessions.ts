@@ -14,6 +14,7 @@ import type {
   SessionFilter,
   SessionHoldRecord,
   SessionStore,
+  PendingSweep,
   SessionSummaryRecord,
   Stored,
 } from "../../ports.js";
@@ -56,6 +57,19 @@ const SUMMARY_SELECT =
   "c.scores.session AS score FROM c";
 
 /** The grid query for one tenant, parameterised; the derived Expired status is computed here. */
+/** What is left of a document that no longer parses: enough to name it in a log line. */
+const documentKeySchema = z.object({
+  tenantId: z.string().catch("(unknown)"),
+  id: z.string().catch("(unknown)"),
+});
+
+function describeParseFailure(error: unknown): string {
+  if (error instanceof z.ZodError) {
+    return error.issues.map((i) => `${i.path.join(".") || "(document)"}: ${i.message}`).join("; ");
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 export function sessionListQuery(tenantId: string, filter: SessionFilter): SqlQuerySpec {
   const where = ["c.tenantId = @tenantId"];
   const parameters: SqlParameter[] = [{ name: "@tenantId", value: tenantId }];
@@ -196,12 +210,21 @@ export class CosmosSessionStore implements SessionStore {
     return resources.map((r) => holdSchema.parse(r));
   }
 
-  async withPendingEvents(limit: number): Promise<Stored<SessionDocument>[]> {
+  async withPendingEvents(limit: number): Promise<PendingSweep> {
     const resources = await this.sessions.queryAcrossTenants(
       { query: "SELECT * FROM c WHERE c.hasPendingEvents = true" },
       limit,
     );
-    return resources.map((r) => this.stored(r));
+    const sweep: PendingSweep = { sessions: [], unreadable: [] };
+    for (const resource of resources) {
+      try {
+        sweep.sessions.push(this.stored(resource));
+      } catch (error) {
+        const { tenantId, id } = documentKeySchema.parse(resource);
+        sweep.unreadable.push({ tenantId, id, reason: describeParseFailure(error) });
+      }
+    }
+    return sweep;
   }
 
   async clearPendingEvents(

@@ -5,6 +5,7 @@ import type {
   SessionFilter,
   SessionHoldRecord,
   SessionStore,
+  PendingSweep,
   SessionSummaryRecord,
   Stored,
 } from "../../ports.js";
@@ -100,13 +101,13 @@ export class InMemorySessionStore implements SessionStore {
     );
   }
 
-  async withPendingEvents(limit: number): Promise<Stored<SessionDocument>[]> {
-    return Promise.resolve(
-      this.sessions
-        .all()
-        .filter(({ doc }) => doc.hasPendingEvents)
-        .slice(0, limit),
-    );
+  async withPendingEvents(limit: number): Promise<PendingSweep> {
+    const sessions = this.sessions
+      .all()
+      .filter(({ doc }) => doc.hasPendingEvents)
+      .slice(0, limit);
+    // Documents kept here were typed when written: none can be unreadable.
+    return Promise.resolve({ sessions, unreadable: [] });
   }
 
   async clearPendingEvents(

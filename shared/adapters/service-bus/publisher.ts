@@ -81,14 +81,15 @@ export function createServiceBusPublisher(
   async function packBatches(
     active: ServiceBusSender,
     outgoing: readonly { event: CloudEvent; message: ServiceBusMessage }[],
+    abortSignal: AbortSignal | undefined,
   ): Promise<ServiceBusMessageBatch[]> {
     const batches: ServiceBusMessageBatch[] = [];
-    let batch = await active.createMessageBatch();
+    let batch = await active.createMessageBatch({ abortSignal });
     for (const { event, message } of outgoing) {
       if (batch.tryAddMessage(message)) continue;
       if (batch.count > 0) {
         batches.push(batch);
-        batch = await active.createMessageBatch();
+        batch = await active.createMessageBatch({ abortSignal });
         if (batch.tryAddMessage(message)) continue;
       }
       throw new Error(
@@ -101,7 +102,7 @@ export function createServiceBusPublisher(
   }
 
   return {
-    async publish(events) {
+    async publish(events, publishOptions) {
       if (closed) throw new Error(`The publisher for topic "${topicName}" is closed.`);
       if (events.length === 0) return;
       const traceParent = options.traceParent?.();
@@ -110,9 +111,11 @@ export function createServiceBusPublisher(
         message: toServiceBusMessage(event, traceParent),
       }));
       sender ??= client.createSender(topicName);
+      // The signal cuts the SDK's own retries short too: an aborted send is not retried.
+      const abortSignal = publishOptions?.signal;
       try {
-        for (const batch of await packBatches(sender, outgoing)) {
-          await sender.sendMessages(batch);
+        for (const batch of await packBatches(sender, outgoing, abortSignal)) {
+          await sender.sendMessages(batch, { abortSignal });
         }
       } catch (error) {
         throw lastAttemptError(error);

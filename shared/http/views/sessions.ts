@@ -64,6 +64,7 @@ export const sessionViewSchema = sessionDocumentSchema
     revision: true,
     pendingEvents: true,
     hasPendingEvents: true,
+    notifyAgent: true,
   })
   .extend({
     status: z.enum(displayStatuses),
