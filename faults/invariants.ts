@@ -29,6 +29,11 @@ const allowed: Record<string, Record<number, readonly string[] | "any">> = {
     503: ["DEPENDENCY_UNAVAILABLE"],
   },
   sessionsArchive: { 200: "any", 503: ["DEPENDENCY_UNAVAILABLE"] },
+  sessionsCreate: {
+    201: "any",
+    409: ["NO_MATCHING_INTERACTION", "INTERACTION_IN_USE", "INTERACTION_ALREADY_EVALUATED"],
+    503: ["DEPENDENCY_UNAVAILABLE"],
+  },
   sessionsNotifyAgent: {
     200: "any",
     201: "any",
@@ -211,6 +216,36 @@ export async function checkCompletionEffects(env: FaultEnv): Promise<string[]> {
 }
 
 /**
+ * No interaction is held by two non-archived sessions, unless they are Calibration sessions of
+ * one calibration (which share it by design).
+ */
+export async function checkHolds(env: FaultEnv): Promise<string[]> {
+  const byInteraction = new Map<string, { id: string; calibrationId?: string | undefined }[]>();
+  const filter = { archived: false, now: env.app.clock.now().toISOString() } as const;
+  let continuationToken: string | undefined;
+  do {
+    const page = await env.raw.sessions.list(tenant, filter, { limit: 200, continuationToken });
+    for (const s of page.items) {
+      const doc = (await env.raw.sessions.get(tenant, s.id))?.doc;
+      if (!doc) continue;
+      const holders = byInteraction.get(doc.interaction.id) ?? [];
+      holders.push({ id: doc.id, calibrationId: doc.calibrationId });
+      byInteraction.set(doc.interaction.id, holders);
+    }
+    continuationToken = page.continuationToken ?? undefined;
+  } while (continuationToken);
+  const violations: string[] = [];
+  for (const [interactionId, holders] of byInteraction) {
+    const calibrations = new Set(holders.map((h) => h.calibrationId));
+    if (holders.length > 1 && (calibrations.size > 1 || calibrations.has(undefined)))
+      violations.push(
+        `interaction ${interactionId} held by ${holders.length} open sessions: ${holders.map((h) => h.id).join(", ")}`,
+      );
+  }
+  return violations;
+}
+
+/**
  * At most one action item per notify request: per completion event with notifyAgent (and
  * exactly one when the completion was acknowledged), per Idempotency-Key, per keyless request.
  * Every acknowledged notify answer names the item that is stored.
@@ -258,6 +293,7 @@ export async function checkHistory(env: FaultEnv, record: HistoryRecord): Promis
     ...(await checkWrites(env, record)),
     ...(await checkCompletionEffects(env)),
     ...(await checkActionItems(env, record)),
+    ...(await checkHolds(env)),
   ];
   if (record.backgroundFailures >= 1_000)
     violations.push("a sweep or delivery failed after the faults were turned off");

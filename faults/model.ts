@@ -52,6 +52,8 @@ export type Op =
   /** The usual UI flow: fill in every required answer, then complete. */
   | { k: "finish"; s: number; notify: boolean }
   | { k: "notify"; s: number; key: number | null; as: Caller }
+  /** Another session on an interaction: the earliest free of the agent's, or template one. */
+  | { k: "create"; pick: number | null }
   | { k: "sweep" }
   | { k: "deliver" }
   | { k: "redeliver"; pick: number }
@@ -114,6 +116,13 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       s: session,
       key: fc.option(fc.nat({ max: 2 }), { nil: null }),
       as: caller,
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant("create" as const),
+      pick: fc.option(fc.nat({ max: SESSIONS + SPARE_INTERACTIONS - 1 }), { nil: null }),
     }),
   },
   { weight: 2, arbitrary: fc.record({ k: fc.constant("sweep" as const) }) },
@@ -443,6 +452,9 @@ const answerVariants = (formId: string, opId: number): Record<string, unknown>[]
   { [formId]: { notes: { text: `note ${opId}` } } },
 ];
 
+/** The `session` of an attempt that is about no session of the template (a creation). */
+export const NO_SESSION = -1;
+
 class Runner {
   private readonly etags: string[];
   private keyEpoch = 0;
@@ -475,7 +487,7 @@ class Runner {
     try {
       result = await injector.run(() =>
         app.call(fn, {
-          params: fn === "sessionsArchive" ? {} : { id: sessionIds[s] ?? "" },
+          params: s < 0 ? {} : { id: sessionIds[s] ?? "" },
           headers,
           ...(init.body !== undefined ? { body: init.body } : {}),
         }),
@@ -567,6 +579,24 @@ class Runner {
             body: { ids: [env.sessionIds[op.s]] },
           }),
         );
+      case "create": {
+        const chosen = op.pick === null ? undefined : env.template.docs.interactions[op.pick];
+        const interaction = chosen
+          ? { mode: "manual", interactionId: chosen.id }
+          : { mode: "criteria", criteria: { agentId: agent.userId } };
+        return this.withRetries(retries, () =>
+          this.request(op, opId, "sessionsCreate", NO_SESSION, "admin", {
+            body: {
+              name: `Created by op ${opId}`,
+              type: "Distributed",
+              formIds: [env.formId],
+              evaluatorId: alice.userId,
+              dueDate: "2026-12-01T00:00:00Z",
+              interaction,
+            },
+          }),
+        );
+      }
       case "notify": {
         const key = op.key === null ? undefined : `k${op.key}-e${this.keyEpoch}`;
         let attemptNo = 0;

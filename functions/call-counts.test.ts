@@ -10,8 +10,10 @@ import {
   admin,
   alice,
   bestAnswers,
+  createForm,
   createLargeForms,
   createSession,
+  ingest,
 } from "../test/support/scenario.js";
 import { startCosmosTestDatabase, type CosmosTestDatabase } from "../test/support/stores-cosmos.js";
 
@@ -116,6 +118,36 @@ describe("Cosmos calls per request (counted at the adapter)", () => {
         { container: containerNames.sessions, operation: "query", crossPartition: false },
       ]);
     }
+  });
+
+  it("F11: a criteria pick costs the same calls however many older interactions are held", async () => {
+    const formId = (await createForm(app)).id;
+    const pick = (agentId: string) =>
+      counted("sessionsCreate", {
+        as: admin,
+        body: {
+          name: "Pick",
+          type: "Distributed",
+          formIds: [formId],
+          evaluatorId: "alice",
+          dueDate: "2030-01-01T00:00:00Z",
+          interaction: { mode: "criteria", criteria: { agentId } },
+        },
+      });
+    await ingest(app, { agentId: "fresh-agent", startedAt: "2026-11-01T10:00:00Z" });
+    const alone = await pick("fresh-agent");
+    expect(alone.res.status).toBe(201);
+    const held = 20;
+    for (let i = 0; i <= held; i++) {
+      const day = String(1 + i).padStart(2, "0");
+      await ingest(app, { agentId: "busy-agent", startedAt: `2026-10-${day}T10:00:00Z` });
+    }
+    for (let i = 0; i < held; i++) expect((await pick("busy-agent")).res.status).toBe(201);
+    const behindHeld = await pick("busy-agent");
+    expect(behindHeld.res.status).toBe(201);
+    // A read of the form, the one query for free candidates, the hold, the session.
+    expect(operations(behindHeld.calls)).toEqual(["read", "query", "patch", "create"]);
+    expect(operations(behindHeld.calls)).toEqual(operations(alone.calls));
   });
 
   it("keeps a session of 5 forms × 40 answered questions well under 100 KB as stored", async () => {

@@ -6,12 +6,12 @@ import type {
   CloudEvent,
   DisplayStatus,
   Form,
+  Hold,
   Interaction,
   SessionDocument,
   SessionType,
 } from "./domain/model.js";
 import type { Actor } from "./domain/access.js";
-import type { HoldRecord } from "./domain/eligibility.js";
 
 /** The only source of "now" (tests and property tests drive time through it). */
 export interface Clock {
@@ -89,12 +89,27 @@ export interface InteractionStore {
   createIfAbsent(interaction: Interaction): Promise<{ interaction: Interaction; created: boolean }>;
   /** Ordered by startedAt descending, then id. */
   list(tenantId: string, filter: InteractionFilter, page: PageRequest): Promise<Page<Interaction>>;
-  /** Ordered by startedAt ascending, then id (criteria picks the earliest eligible). */
-  listOldestFirst(
+  /** With the store's concurrency token, for a conditional setHold. */
+  getStored(tenantId: string, id: string): Promise<Stored<Interaction> | undefined>;
+  /**
+   * Free interactions (no hold, not tagged Evaluated) matching `filter`, oldest first (startedAt,
+   * then id), at most `limit`: the criteria pick's one indexed query.
+   */
+  listFree(
     tenantId: string,
     filter: InteractionFilter,
-    page: PageRequest,
-  ): Promise<Page<Interaction>>;
+    limit: number,
+  ): Promise<Stored<Interaction>[]>;
+  /**
+   * Sets (or clears) the hold when the interaction is still at `etag`; AppError
+   * PRECONDITION_FAILED when another writer changed it first.
+   */
+  setHold(
+    tenantId: string,
+    id: string,
+    hold: Hold | null,
+    etag: string,
+  ): Promise<Stored<Interaction>>;
   /** Idempotent: adding a tag it already has changes nothing. */
   addTag(tenantId: string, id: string, tag: string): Promise<void>;
 }
@@ -131,9 +146,6 @@ export type SessionSummaryRecord = Pick<
   | "showScore"
 > & { tenantId?: string; interaction: { id: string; externalId: string }; score: number | null };
 
-/** What eligibility checks need to know of the sessions holding an interaction. */
-export type SessionHoldRecord = HoldRecord;
-
 export interface SessionStore {
   get(tenantId: string, id: string): Promise<Stored<SessionDocument> | undefined>;
   create(session: SessionDocument): Promise<Stored<SessionDocument>>;
@@ -144,8 +156,6 @@ export interface SessionStore {
     filter: SessionFilter,
     page: PageRequest,
   ): Promise<Page<SessionSummaryRecord>>;
-  /** Sessions (archived or not) that hold this interaction. */
-  holdersOf(tenantId: string, interactionId: string): Promise<SessionHoldRecord[]>;
   /**
    * Sessions whose outbox still has events: the one cross-tenant query. A stored document that
    * no longer parses is reported in `unreadable`, never allowed to stop the sweep of the rest.

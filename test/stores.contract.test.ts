@@ -9,7 +9,7 @@ import {
 } from "../shared/adapters/continuation.js";
 import { createCosmosStores, type CosmosRequestEvent } from "../shared/adapters/cosmos/index.js";
 import { createInMemoryStores } from "../shared/adapters/in-memory/index.js";
-import type { DisplayStatus, SessionDocument } from "../shared/domain/model.js";
+import type { DisplayStatus, Interaction, SessionDocument } from "../shared/domain/model.js";
 import type {
   ActionItemStore,
   FormStore,
@@ -318,48 +318,6 @@ describe.each(adapters)("$name stores", (adapter) => {
     });
   });
 
-  describe("sessions: holders of an interaction", () => {
-    it("returns this tenant's sessions on the interaction, archived or not", async () => {
-      const [t, other] = [tenant(), tenant()];
-      const base = makeSession({ tenantId: t });
-      const open = await h.stores.sessions.create(base);
-      const archived = await h.stores.sessions.create(
-        makeSession({
-          tenantId: t,
-          interaction: base.interaction,
-          type: "Calibration",
-          calibrationId: "cal-1",
-          state: "Completed",
-          archived: true,
-        }),
-      );
-      await h.stores.sessions.create(makeSession({ tenantId: t }));
-      await h.stores.sessions.create(
-        makeSession({ tenantId: other, interaction: base.interaction }),
-      );
-      const holders = await h.stores.sessions.holdersOf(t, base.interaction.id);
-      expect(holders.sort((x, y) => (x.id < y.id ? -1 : 1))).toEqual(
-        [
-          {
-            id: open.doc.id,
-            type: "Distributed",
-            state: "Pending",
-            archived: false,
-            evaluatorId: "alice",
-          },
-          {
-            id: archived.doc.id,
-            type: "Calibration",
-            state: "Completed",
-            archived: true,
-            evaluatorId: "alice",
-            calibrationId: "cal-1",
-          },
-        ].sort((x, y) => (x.id < y.id ? -1 : 1)),
-      );
-    });
-  });
-
   describe("sessions: the grid", () => {
     const t = freshId("tenant-grid");
     const other = freshId("tenant-other");
@@ -591,6 +549,63 @@ describe.each(adapters)("$name stores", (adapter) => {
       ]);
     });
 
+    it("sets a hold only on the revision it read: of racing claims exactly one wins", async () => {
+      const t = tenant();
+      const interaction = makeInteraction({ tenantId: t });
+      await h.stores.interactions.createIfAbsent(interaction);
+      const read = (await h.stores.interactions.getStored(t, interaction.id))!;
+      expect(read.doc.hold).toBeNull();
+      const claims = await Promise.allSettled(
+        ["s1", "s2", "s3", "s4"].map((sessionId) =>
+          h.stores.interactions.setHold(
+            t,
+            interaction.id,
+            { sessionId, at: "2026-11-20T10:00:00.000Z" },
+            read.etag,
+          ),
+        ),
+      );
+      const won = claims.filter((c) => c.status === "fulfilled");
+      expect(won).toHaveLength(1);
+      for (const lost of claims.filter((c) => c.status === "rejected")) {
+        expect(lost.reason).toMatchObject({ code: "PRECONDITION_FAILED" });
+      }
+      const after = (await h.stores.interactions.getStored(t, interaction.id))!;
+      expect(after.doc.hold?.sessionId).toBe(
+        won[0]!.status === "fulfilled" ? won[0]!.value.doc.hold?.sessionId : undefined,
+      );
+      const cleared = await h.stores.interactions.setHold(t, interaction.id, null, after.etag);
+      expect(cleared.doc.hold).toBeNull();
+    });
+
+    it("lists free interactions oldest first: none held, none evaluated, at most the limit", async () => {
+      const t = tenant();
+      const make = (key: string, daysIn: number, extra: Partial<Interaction> = {}) =>
+        makeInteraction({
+          tenantId: t,
+          id: `${key}-${freshId("i")}`,
+          startedAt: day(daysIn),
+          ...extra,
+        });
+      const rows = [
+        make("a", 1),
+        make("b", 2, { hold: { sessionId: "s", at: day(0) } }),
+        make("c", 3, { tags: ["Evaluated"] }),
+        make("d", 4, { channel: "chat" }),
+        make("e", 5),
+        make("f", 6),
+      ];
+      for (const row of rows) await h.stores.interactions.createIfAbsent(row);
+      const free = await h.stores.interactions.listFree(t, {}, 10);
+      expect(free.map((x) => x.doc.id)).toEqual(
+        [rows[0], rows[3], rows[4], rows[5]].map((r) => r!.id),
+      );
+      expect(free.every((x) => x.etag.length > 0)).toBe(true);
+      const voice = await h.stores.interactions.listFree(t, { channel: "voice" }, 2);
+      expect(voice.map((x) => x.doc.id)).toEqual([rows[0]!.id, rows[4]!.id]);
+      expect(await h.stores.interactions.listFree(tenant(), {}, 10)).toEqual([]);
+    });
+
     it("refuses to tag a missing interaction with NOT_FOUND", async () => {
       await expect(
         h.stores.interactions.addTag(tenant(), freshId("int"), "Evaluated"),
@@ -660,18 +675,13 @@ describe.each(adapters)("$name stores", (adapter) => {
         );
       });
 
-      const ids = async (filter: Parameters<InteractionStore["list"]>[1], oldest = false) => {
-        const store = h.stores.interactions;
-        const page = oldest
-          ? await store.listOldestFirst(t, filter, { limit: 50 })
-          : await store.list(t, filter, { limit: 50 });
+      const ids = async (filter: Parameters<InteractionStore["list"]>[1]) => {
+        const page = await h.stores.interactions.list(t, filter, { limit: 50 });
         return page.items.map((x) => x.id);
       };
 
-      it("orders newest first and oldest first, ties by id", async () => {
-        const all = newest(["a", "b", "c", "d", "e"]);
-        expect(await ids({})).toEqual(all);
-        expect(await ids({}, true)).toEqual([...all].reverse());
+      it("orders newest first, ties by id", async () => {
+        expect(await ids({})).toEqual(newest(["a", "b", "c", "d", "e"]));
       });
 
       it.each<[string, Parameters<InteractionStore["list"]>[1], (keyof typeof i)[]]>([
@@ -685,10 +695,9 @@ describe.each(adapters)("$name stores", (adapter) => {
         ["several at once", { agentId: "ag1", channel: "voice", evaluated: false }, ["a"]],
       ])("filters by %s", async (_name, filter, keys) => {
         expect(await ids(filter)).toEqual(newest(keys));
-        expect(await ids(filter, true)).toEqual(newest(keys).reverse());
       });
 
-      it("pages with tokens and refuses one from the other order", async () => {
+      it("pages with tokens and refuses one from another query", async () => {
         const first = await h.stores.interactions.list(t, {}, { limit: 3 });
         const second = await h.stores.interactions.list(
           t,
@@ -703,9 +712,9 @@ describe.each(adapters)("$name stores", (adapter) => {
         );
         expect(second.continuationToken).toBeNull();
         await expect(
-          h.stores.interactions.listOldestFirst(
+          h.stores.interactions.list(
             t,
-            {},
+            { agentId: "ag1" },
             {
               limit: 3,
               continuationToken: first.continuationToken!,

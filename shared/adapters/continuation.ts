@@ -111,7 +111,7 @@ export function formListIdentity(tenantId: string): QueryIdentity {
 export function interactionListIdentity(
   tenantId: string,
   filter: InteractionFilter,
-  order: "newestFirst" | "oldestFirst",
+  order: "newestFirst" | "oldestFree",
 ): QueryIdentity {
   return { tenantId, query: `interactions.list.${order}`, filter: { ...filter } };
 }

@@ -2,7 +2,7 @@
 // and its interaction (chosen, or picked by criteria), then the new document.
 import { randomUUID } from "node:crypto";
 import type { Actor } from "../domain/access.js";
-import { manualInteractionConflict } from "../domain/eligibility.js";
+import type { Claimant } from "../domain/eligibility.js";
 import { AppError, validationFailed, type FieldError } from "../domain/errors.js";
 import { snapshotOf } from "../domain/forms.js";
 import { interactionRefOf } from "../domain/interactions.js";
@@ -15,7 +15,7 @@ import {
   type SessionPlan,
 } from "../domain/session.js";
 import type { Services } from "../services.js";
-import { pickEligibleInteraction } from "./interaction-picker.js";
+import { claimEarliest, claimInteraction } from "./holds.js";
 
 async function formsOf(services: Services, tenantId: string, formIds: readonly string[]) {
   const forms: FormSnapshot[] = [];
@@ -49,15 +49,15 @@ async function assertFirstOfEvaluator(services: Services, tenantId: string, plan
   }
 }
 
-async function interactionFor(
+/** The plan's interaction, held for the new session: the chosen one, or the earliest free match. */
+async function claimFor(
   services: Services,
   tenantId: string,
   plan: SessionPlan,
+  claimant: Claimant,
 ): Promise<Interaction> {
   if (plan.interaction.mode === "criteria") {
-    const picked = await pickEligibleInteraction(services, tenantId, plan.interaction.criteria, {
-      calibrationId: plan.calibrationId,
-    });
+    const picked = await claimEarliest(services, tenantId, plan.interaction.criteria, claimant);
     if (!picked) {
       throw new AppError(
         "NO_MATCHING_INTERACTION",
@@ -66,19 +66,27 @@ async function interactionFor(
     }
     return picked;
   }
-  const interaction = await services.interactions.get(tenantId, plan.interaction.interactionId);
-  if (!interaction) {
-    throw validationFailed([{ path: "interaction.interactionId", message: "no such interaction" }]);
+  const claim = await claimInteraction(
+    services,
+    tenantId,
+    plan.interaction.interactionId,
+    claimant,
+  );
+  switch (claim.kind) {
+    case "missing":
+      throw validationFailed([
+        { path: "interaction.interactionId", message: "no such interaction" },
+      ]);
+    case "refused":
+      throw new AppError(
+        claim.code,
+        claim.code === "INTERACTION_ALREADY_EVALUATED"
+          ? "This interaction has already been evaluated."
+          : "Another open session holds this interaction.",
+      );
+    case "claimed":
+      return claim.interaction;
   }
-  const holders = await services.sessions.holdersOf(tenantId, interaction.id);
-  const conflict = manualInteractionConflict(interaction, holders, plan.calibrationId);
-  if (conflict === "INTERACTION_ALREADY_EVALUATED") {
-    throw new AppError(conflict, "This interaction has already been evaluated.");
-  }
-  if (conflict === "INTERACTION_IN_USE") {
-    throw new AppError(conflict, "Another open session holds this interaction.");
-  }
-  return interaction;
 }
 
 export async function createSession(
@@ -90,10 +98,15 @@ export async function createSession(
   const tenantId = actor.tenantId;
   const forms = await formsOf(services, tenantId, plan.formIds);
   await assertFirstOfEvaluator(services, tenantId, plan);
-  const interaction = await interactionFor(services, tenantId, plan);
+  const id = randomUUID();
+  // A session that then fails to be stored leaves its hold to go stale (it may exist after all).
+  const interaction = await claimFor(services, tenantId, plan, {
+    sessionId: id,
+    calibrationId: plan.calibrationId,
+  });
   const session = newSession(
     plan,
-    { id: randomUUID(), tenantId, forms, interaction: interactionRefOf(interaction) },
+    { id, tenantId, forms, interaction: interactionRefOf(interaction) },
     actor,
     services.clock.now(),
   );

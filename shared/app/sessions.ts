@@ -25,8 +25,9 @@ import type { Services } from "../services.js";
 import { withScore, type ActionItemRead } from "./action-items.js";
 import { createExport, exportFailure, type ExportOutcome, type ExportResult } from "./exports.js";
 import { sendPending } from "./outbox.js";
-import { pickEligibleInteraction, eligibleInteraction } from "./interaction-picker.js";
+import { claimEarliest, claimInteraction, releaseHold } from "./holds.js";
 import { interactionRefOf } from "../domain/interactions.js";
+import { needsHold } from "../domain/eligibility.js";
 
 /** A session as its reader may see it: an agent sees scores only where an item shows them. */
 export interface SessionRead {
@@ -254,7 +255,10 @@ export async function completeSession(
   return { session, exports };
 }
 
-/** Gives a criteria session another eligible interaction: the chosen one, or the earliest. */
+/**
+ * Gives a criteria session another eligible interaction, the chosen one or the earliest free
+ * match: the new one is held before the session moves to it, and the old one released after.
+ */
 export async function replaceSessionInteraction(
   services: Services,
   actor: Actor,
@@ -264,30 +268,30 @@ export async function replaceSessionInteraction(
 ): Promise<SessionDocument> {
   const { stored } = await loadVisibleSession(services, actor, id);
   const search = rules.prepareReplacement(stored.doc, actor, request);
-  const options = { excludeSessionId: stored.doc.id, skipInteractionId: search.current };
-  const interaction =
-    search.chosen !== undefined
-      ? await eligibleInteraction(services, actor.tenantId, search.chosen, options)
-      : await pickEligibleInteraction(services, actor.tenantId, search.criteria, options);
-  if (!interaction) {
-    throw search.chosen !== undefined
-      ? new AppError(
-          "INTERACTION_NOT_ELIGIBLE",
-          "That interaction is the current one, already used, or outside the criteria.",
-        )
-      : new AppError(
-          "NO_MATCHING_INTERACTION",
-          "No other eligible interaction matches the criteria.",
-        );
+  const tenantId = actor.tenantId;
+  const claimant = { sessionId: stored.doc.id };
+  let interaction;
+  if (search.chosen !== undefined) {
+    const claim = await claimInteraction(services, tenantId, search.chosen, claimant, (found) =>
+      rules.assertReplacement(search, found),
+    );
+    if (claim.kind !== "claimed") throw rules.notEligible();
+    interaction = claim.interaction;
+  } else {
+    interaction = await claimEarliest(services, tenantId, search.criteria, claimant);
+    if (!interaction) {
+      throw new AppError(
+        "NO_MATCHING_INTERACTION",
+        "No other eligible interaction matches the criteria.",
+      );
+    }
   }
-  rules.assertReplacement(search, interaction);
-  const next = rules.replaceInteraction(
-    stored.doc,
-    actor,
-    interactionRefOf(interaction),
-    services.clock.now(),
-  );
-  return commit(services, stored, next, log);
+  const now = services.clock.now();
+  const next = rules.replaceInteraction(stored.doc, actor, interactionRefOf(interaction), now);
+  // A failed write leaves the new hold to go stale: it may have been stored after all.
+  const saved = await commit(services, stored, next, log);
+  await releaseHold(services, tenantId, search.current, stored.doc.id, log);
+  return saved;
 }
 
 export interface ArchiveResult {
@@ -329,8 +333,17 @@ export async function archiveSessions(
       } else throw error;
     }
   }
-  // Published together, so a degraded topic costs the request one deadline, not one per id.
-  await Promise.all(written.map((saved) => publishPending(services, saved, log)));
+  // Published together, so a degraded topic costs the request one deadline, not one per id;
+  // an interaction no session evaluated is given back.
+  await Promise.all(
+    written.map(async (saved) => {
+      await publishPending(services, saved, log);
+      const { tenantId, interaction, id: sessionId } = saved.doc;
+      if (!needsHold(saved.doc, interaction.id)) {
+        await releaseHold(services, tenantId, interaction.id, sessionId, log);
+      }
+    }),
+  );
   return result;
 }
 

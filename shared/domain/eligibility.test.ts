@@ -1,60 +1,102 @@
 import { describe, expect, it } from "vitest";
 import {
-  isEligible,
-  manualInteractionConflict,
+  holdVerdict,
+  needsHold,
   matchesCriteria,
-  type HoldRecord,
+  STALE_HOLD_MS,
+  type HolderState,
 } from "./eligibility.js";
+import type { Hold } from "./model.js";
 
-const free = { tags: [] as string[] };
-const holder = (overrides: Partial<HoldRecord> = {}): HoldRecord => ({
-  id: "s1",
-  type: "Distributed",
-  state: "Pending",
-  archived: false,
-  evaluatorId: "alice",
+const now = new Date("2026-11-20T10:00:00.000Z");
+const ago = (ms: number) => new Date(now.getTime() - ms).toISOString();
+const interaction = (hold: Hold | null, tags: string[] = []) => ({ id: "i1", tags, hold });
+const held = (overrides: Partial<Hold> = {}): Hold => ({
+  sessionId: "s1",
+  at: ago(1000),
   ...overrides,
 });
+const holder = (overrides: Partial<Extract<HolderState, { exists: true }>> = {}): HolderState => ({
+  exists: true,
+  completed: false,
+  archived: false,
+  interactionId: "i1",
+  ...overrides,
+});
+const me = { sessionId: "s2" };
 
-describe("isEligible", () => {
-  it("an untagged interaction nobody holds is eligible", () => {
-    expect(isEligible(free, [])).toBe(true);
+describe("holdVerdict", () => {
+  it("a free interaction is claimed; an evaluated one never is, held or not", () => {
+    expect(holdVerdict(interaction(null), me, undefined, now)).toEqual({ kind: "free" });
+    expect(holdVerdict(interaction(null, ["Evaluated"]), me, undefined, now)).toEqual({
+      kind: "refused",
+      code: "INTERACTION_ALREADY_EVALUATED",
+    });
   });
-  it("an interaction tagged Evaluated never is", () => {
-    expect(isEligible({ tags: ["Evaluated"] }, [])).toBe(false);
+  it("its calibration's hold needs no write; its own session's is written again", () => {
+    expect(holdVerdict(interaction(held({ sessionId: "s2" })), me, undefined, now).kind).toBe(
+      "renew",
+    );
+    const calibration = interaction(held({ calibrationId: "c1" }));
+    expect(holdVerdict(calibration, { ...me, calibrationId: "c1" }, undefined, now).kind).toBe(
+      "held",
+    );
+    expect(holdVerdict(calibration, { ...me, calibrationId: "c2" }, undefined, now).kind).toBe(
+      "askHolder",
+    );
   });
-  it("another open session blocks it; an archived one does not; the asking session does not", () => {
-    expect(isEligible(free, [holder()])).toBe(false);
-    expect(isEligible(free, [holder({ archived: true })])).toBe(true);
-    expect(isEligible(free, [holder()], { excludeSessionId: "s1" })).toBe(true);
+  it("another session's hold asks who holds it, and then refuses or takes over", () => {
+    const taken = interaction(held());
+    expect(holdVerdict(taken, me, undefined, now)).toEqual({ kind: "askHolder", sessionId: "s1" });
+    expect(holdVerdict(taken, me, holder(), now)).toEqual({
+      kind: "refused",
+      code: "INTERACTION_IN_USE",
+    });
+    // Completed is evaluated, even before the tag and even once archived.
+    for (const archived of [false, true]) {
+      expect(holdVerdict(taken, me, holder({ completed: true, archived }), now)).toEqual({
+        kind: "refused",
+        code: "INTERACTION_ALREADY_EVALUATED",
+      });
+    }
   });
-  it("Calibration sessions of the same calibrationId share it, others do not", () => {
-    const calibration = holder({ type: "Calibration", calibrationId: "c1" });
-    expect(isEligible(free, [calibration], { calibrationId: "c1" })).toBe(true);
-    expect(isEligible(free, [calibration], { calibrationId: "c2" })).toBe(false);
-    expect(isEligible(free, [calibration])).toBe(false);
-    expect(isEligible(free, [holder()], { calibrationId: "c1" })).toBe(false);
+  it("a hold whose session is gone, archived unevaluated or moved on is taken over once stale", () => {
+    const young = interaction(held({ at: ago(STALE_HOLD_MS - 1) }));
+    const old = interaction(held({ at: ago(STALE_HOLD_MS + 1) }));
+    for (const state of [
+      { exists: false } as const,
+      holder({ archived: true }),
+      holder({ interactionId: "i9" }),
+    ]) {
+      expect(holdVerdict(young, me, state, now)).toEqual({
+        kind: "refused",
+        code: "INTERACTION_IN_USE",
+      });
+      expect(holdVerdict(old, me, state, now)).toEqual({ kind: "takeOver" });
+    }
+    expect(holdVerdict(old, me, holder(), now).kind).toBe("refused");
   });
-  it("a completed holder blocks even when archived (it was evaluated)", () => {
-    expect(isEligible(free, [holder({ state: "Completed", archived: true })])).toBe(false);
+  it("a calibration's hold is never stale: its other sessions may still be open", () => {
+    const old = interaction(held({ calibrationId: "c1", at: ago(10 * STALE_HOLD_MS) }));
+    expect(holdVerdict(old, me, { exists: false }, now)).toEqual({
+      kind: "refused",
+      code: "INTERACTION_IN_USE",
+    });
   });
 });
 
-describe("manualInteractionConflict", () => {
-  it("names ALREADY_EVALUATED for a tag or a completed holder, IN_USE for an open holder", () => {
-    expect(manualInteractionConflict({ tags: ["Evaluated"] }, [])).toBe(
-      "INTERACTION_ALREADY_EVALUATED",
-    );
-    expect(manualInteractionConflict(free, [holder({ state: "Completed" })])).toBe(
-      "INTERACTION_ALREADY_EVALUATED",
-    );
-    expect(manualInteractionConflict(free, [holder({ state: "InProgress" })])).toBe(
-      "INTERACTION_IN_USE",
-    );
-    expect(manualInteractionConflict(free, [holder({ archived: true })])).toBeNull();
-    expect(
-      manualInteractionConflict(free, [holder({ type: "Calibration", calibrationId: "c1" })], "c1"),
-    ).toBeNull();
+describe("needsHold", () => {
+  const session = (state: string, archived: boolean, id = "i1") => ({
+    state,
+    archived,
+    interaction: { id },
+  });
+  it("a session keeps its interaction until it moves on or is archived unevaluated", () => {
+    expect(needsHold(session("InProgress", false), "i1")).toBe(true);
+    expect(needsHold(session("Completed", true), "i1")).toBe(true);
+    expect(needsHold(session("InProgress", true), "i1")).toBe(false);
+    expect(needsHold(session("InProgress", false, "i2"), "i1")).toBe(false);
+    expect(needsHold(undefined, "i1")).toBe(false);
   });
 });
 

@@ -1,68 +1,87 @@
-// Which interactions may get a new session (docs/api.md "Interactions": Eligible) and whether one
-// matches a session's search criteria.
-import { EVALUATED_TAG, type Criteria, type Interaction, type SessionDocument } from "./model.js";
-
-/**
- * What eligibility needs of a session that holds an interaction. Structurally the same as
- * ports.ts `SessionHoldRecord`, declared here because the domain imports only itself.
- */
-export type HoldRecord = Pick<
-  SessionDocument,
-  "id" | "type" | "state" | "archived" | "calibrationId" | "evaluatorId"
->;
+// Which interaction a session may take (docs/api.md "Interactions": Eligible): not evaluated,
+// and not held by another session (Calibration sessions of one calibration share theirs).
+// Holding is a write on the interaction that can fail (see shared/app/holds.ts); this file
+// decides, from the interaction and what its holder says, what that write may be.
+import { EVALUATED_TAG, type Criteria, type Hold, type Interaction } from "./model.js";
 
 export type InteractionConflict = "INTERACTION_ALREADY_EVALUATED" | "INTERACTION_IN_USE";
 
-export interface EligibilityOptions {
-  /** The session asking (replace interaction): it does not block itself. */
-  excludeSessionId?: string | undefined;
-  /** A Calibration session's id: sessions of the same calibration share their interaction. */
+/** The session that wants the interaction (a new one's id is chosen before it is stored). */
+export interface Claimant {
+  sessionId: string;
   calibrationId?: string | undefined;
 }
 
+/** What the store says of the session a hold names. */
+export type HolderState =
+  | { exists: false }
+  | { exists: true; completed: boolean; archived: boolean; interactionId: string };
+
 /**
- * Why an interaction cannot be given to a new session, or null. A completed holder means the
- * interaction was evaluated even if the tagging consumer has not run yet (and even when that
- * session was archived since), so it wins over every other reason; a completed calibration
- * session does not share its interaction any more, which is what the tag would say anyway.
+ * A hold whose session is gone, archived without being completed, or moved to another
+ * interaction is stale once it is this old; younger, it may be a creation or replacement still
+ * in flight (the hold is written before the session).
  */
-export function interactionConflict(
-  interaction: Pick<Interaction, "tags">,
-  holders: readonly HoldRecord[],
-  options: EligibilityOptions = {},
-): InteractionConflict | null {
-  if (interaction.tags.includes(EVALUATED_TAG)) return "INTERACTION_ALREADY_EVALUATED";
-  const others = holders.filter((holder) => holder.id !== options.excludeSessionId);
-  if (others.some((holder) => holder.state === "Completed")) {
-    return "INTERACTION_ALREADY_EVALUATED";
+export const STALE_HOLD_MS = 60_000;
+
+export type HoldVerdict =
+  /** Nobody holds it: write the claimant's hold. */
+  | { kind: "free" }
+  /** Its calibration holds it already: nothing to write. */
+  | { kind: "held" }
+  /**
+   * The claimant's own session holds it (a replacement moving back): write it again, so that a
+   * release racing it, which read the old hold, finds the interaction changed and stops.
+   */
+  | { kind: "renew" }
+  /** A hold that is no longer live: overwrite it. */
+  | { kind: "takeOver" }
+  /** Who holds it decides: read that session and ask again. */
+  | { kind: "askHolder"; sessionId: string }
+  | { kind: "refused"; code: InteractionConflict };
+
+export function holdVerdict(
+  interaction: Pick<Interaction, "id" | "tags" | "hold">,
+  claimant: Claimant,
+  holder: HolderState | undefined,
+  now: Date,
+): HoldVerdict {
+  if (interaction.tags.includes(EVALUATED_TAG)) {
+    return { kind: "refused", code: "INTERACTION_ALREADY_EVALUATED" };
   }
-  const blocking = others.filter(
-    (holder) =>
-      !holder.archived &&
-      !(
-        options.calibrationId !== undefined &&
-        holder.type === "Calibration" &&
-        holder.calibrationId === options.calibrationId
-      ),
-  );
-  return blocking.length > 0 ? "INTERACTION_IN_USE" : null;
+  const hold = interaction.hold;
+  if (!hold) return { kind: "free" };
+  if (hold.sessionId === claimant.sessionId) return { kind: "renew" };
+  if (hold.calibrationId !== undefined && hold.calibrationId === claimant.calibrationId) {
+    return { kind: "held" };
+  }
+  if (!holder) return { kind: "askHolder", sessionId: hold.sessionId };
+  // Completed means evaluated, even before the tagging consumer ran, even if archived since.
+  if (holder.exists && holder.completed && holder.interactionId === interaction.id) {
+    return { kind: "refused", code: "INTERACTION_ALREADY_EVALUATED" };
+  }
+  return isLive(hold, interaction.id, holder, now)
+    ? { kind: "refused", code: "INTERACTION_IN_USE" }
+    : { kind: "takeOver" };
 }
 
-export function isEligible(
-  interaction: Pick<Interaction, "tags">,
-  holders: readonly HoldRecord[],
-  options: EligibilityOptions = {},
+/** A calibration's hold lasts: its sessions share it, whichever of them is archived. */
+function isLive(hold: Hold, interactionId: string, holder: HolderState, now: Date): boolean {
+  if (hold.calibrationId !== undefined) return true;
+  if (holder.exists && !holder.archived && holder.interactionId === interactionId) return true;
+  return now.getTime() - Date.parse(hold.at) < STALE_HOLD_MS;
+}
+
+/**
+ * Whether a session still needs its hold on an interaction: not when it moved to another one,
+ * nor once archived without being completed (a completed session's interaction stays taken).
+ */
+export function needsHold(
+  session: { state: string; archived: boolean; interaction: { id: string } } | undefined,
+  interactionId: string,
 ): boolean {
-  return interactionConflict(interaction, holders, options) === null;
-}
-
-/** The 409 code for a manually chosen interaction that cannot be used, or null. */
-export function manualInteractionConflict(
-  interaction: Pick<Interaction, "tags">,
-  holders: readonly HoldRecord[],
-  calibrationId?: string,
-): InteractionConflict | null {
-  return interactionConflict(interaction, holders, { calibrationId });
+  if (!session || session.interaction.id !== interactionId) return false;
+  return !session.archived || session.state === "Completed";
 }
 
 /** Criteria bounds are inclusive: `from <= startedAt <= to`, `durationSeconds >= min`. */

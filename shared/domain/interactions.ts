@@ -45,6 +45,7 @@ export function newInteraction(
     mediaContentType: input.media?.contentType ?? null,
     tags: [],
     createdAt: now.toISOString(),
+    hold: null,
   };
 }
 

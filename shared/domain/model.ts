@@ -80,6 +80,18 @@ export const channels = ["voice", "chat", "email"] as const;
 export type Channel = (typeof channels)[number];
 export const EVALUATED_TAG = "Evaluated";
 
+/**
+ * Who holds an interaction: the session that took it (and, for a Calibration session, its
+ * calibration, whose sessions share it). Kept on the interaction itself and written only on
+ * the revision read before, so of any number of racing claims exactly one succeeds.
+ */
+export const holdSchema = z.object({
+  sessionId: z.string(),
+  calibrationId: z.string().optional(),
+  at: isoDateTime,
+});
+export type Hold = z.output<typeof holdSchema>;
+
 export const interactionSchema = z.object({
   id: idSchema,
   tenantId: z.string(),
@@ -93,6 +105,8 @@ export const interactionSchema = z.object({
   mediaContentType: z.string().nullable().default(null),
   tags: z.array(z.string()),
   createdAt: isoDateTime,
+  /** Absent on interactions stored before holds existed: they read as free. */
+  hold: holdSchema.nullable().default(null),
 });
 export type Interaction = z.output<typeof interactionSchema>;
 

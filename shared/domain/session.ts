@@ -435,7 +435,7 @@ export function prepareReplacement(
   return { criteria: doc.criteria ?? {}, current: doc.interaction.id, chosen: input.interactionId };
 }
 
-const notEligible = () =>
+export const notEligible = () =>
   new AppError(
     "INTERACTION_NOT_ELIGIBLE",
     "That interaction is the current one, already used, or outside the criteria.",

@@ -18,6 +18,7 @@ import type {
   ActionItem,
   CloudEvent,
   Form,
+  Hold,
   Interaction,
   SessionDocument,
 } from "../../shared/domain/model.js";
@@ -197,8 +198,12 @@ export function faultyInteractions(inner: InteractionStore, f: FaultInjector): I
       f.around("interactions.createIfAbsent", () => inner.createIfAbsent(interaction)),
     list: (tenantId: string, filter: InteractionFilter, page: PageRequest) =>
       f.around("interactions.list", () => inner.list(tenantId, filter, page)),
-    listOldestFirst: (tenantId: string, filter: InteractionFilter, page: PageRequest) =>
-      f.around("interactions.listOldestFirst", () => inner.listOldestFirst(tenantId, filter, page)),
+    getStored: (tenantId: string, id: string) =>
+      f.around("interactions.getStored", () => inner.getStored(tenantId, id)),
+    listFree: (tenantId: string, filter: InteractionFilter, limit: number) =>
+      f.around("interactions.listFree", () => inner.listFree(tenantId, filter, limit)),
+    setHold: (tenantId: string, id: string, hold: Hold | null, etag: string) =>
+      f.around("interactions.setHold", () => inner.setHold(tenantId, id, hold, etag)),
     addTag: (tenantId: string, id: string, tag: string) =>
       f.around("interactions.addTag", () => inner.addTag(tenantId, id, tag)),
   };
@@ -212,8 +217,6 @@ export function faultySessions(inner: SessionStore, f: FaultInjector): SessionSt
       f.around("sessions.replace", () => inner.replace(session, etag)),
     list: (tenantId: string, filter: SessionFilter, page: PageRequest) =>
       f.around("sessions.list", () => inner.list(tenantId, filter, page)),
-    holdersOf: (tenantId: string, interactionId: string) =>
-      f.around("sessions.holdersOf", () => inner.holdersOf(tenantId, interactionId)),
     withPendingEvents: (limit: number) =>
       f.around("sessions.withPendingEvents", () => inner.withPendingEvents(limit)),
     clearPendingEvents: (tenantId: string, id: string, eventIds: readonly string[], etag: string) =>

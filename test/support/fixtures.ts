@@ -73,6 +73,7 @@ export function makeInteraction(
     mediaContentType: null,
     tags: [],
     createdAt: T0,
+    hold: null,
     ...overrides,
   };
 }

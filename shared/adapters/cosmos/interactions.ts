@@ -1,8 +1,13 @@
 import type { Container, SqlParameter, SqlQuerySpec } from "@azure/cosmos";
 import { AppError } from "../../domain/errors.js";
 import { isValidId } from "../../domain/ids.js";
-import { EVALUATED_TAG, interactionSchema, type Interaction } from "../../domain/model.js";
-import type { InteractionFilter, InteractionStore, Page, PageRequest } from "../../ports.js";
+import {
+  EVALUATED_TAG,
+  interactionSchema,
+  type Hold,
+  type Interaction,
+} from "../../domain/model.js";
+import type * as ports from "../../ports.js";
 import { interactionListIdentity } from "../continuation.js";
 import { containerNames } from "./containers.js";
 import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.js";
@@ -10,11 +15,12 @@ import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.j
 /** addTag re-reads and retries this often when concurrent writers keep moving the etag. */
 const TAG_ATTEMPTS = 5;
 
-type Order = "newestFirst" | "oldestFirst";
+/** The grid's newest first, or the criteria pick's oldest free interactions first. */
+type Order = "newestFirst" | "oldestFree";
 
 export function interactionListQuery(
   tenantId: string,
-  filter: InteractionFilter,
+  filter: ports.InteractionFilter,
   order: Order,
 ): SqlQuerySpec {
   const where = ["c.tenantId = @tenantId"];
@@ -36,6 +42,12 @@ export function interactionListQuery(
   if (filter.channel !== undefined) add("c.channel = @channel", "@channel", filter.channel);
   if (filter.minDurationSeconds !== undefined)
     add("c.durationSeconds >= @minDuration", "@minDuration", filter.minDurationSeconds);
+  if (order === "oldestFree") {
+    // Interactions stored before holds existed have no `hold` at all: free too.
+    where.push("(NOT IS_DEFINED(c.hold) OR IS_NULL(c.hold))");
+    if (filter.evaluated === undefined)
+      add("NOT ARRAY_CONTAINS(c.tags, @tag)", "@tag", EVALUATED_TAG);
+  }
   const sort =
     order === "newestFirst"
       ? "c.tenantId, c.startedAt DESC, c.id DESC"
@@ -46,7 +58,7 @@ export function interactionListQuery(
   };
 }
 
-export class CosmosInteractionStore implements InteractionStore {
+export class CosmosInteractionStore implements ports.InteractionStore {
   private readonly interactions: CosmosContainer;
 
   constructor(container: Container, options: CosmosStoreOptions = {}) {
@@ -75,24 +87,55 @@ export class CosmosInteractionStore implements InteractionStore {
     return { interaction: existing, created: false };
   }
 
-  list(tenantId: string, filter: InteractionFilter, page: PageRequest): Promise<Page<Interaction>> {
+  list(
+    tenantId: string,
+    filter: ports.InteractionFilter,
+    page: ports.PageRequest,
+  ): Promise<ports.Page<Interaction>> {
     return this.page(tenantId, filter, page, "newestFirst");
   }
 
-  listOldestFirst(
+  async getStored(tenantId: string, id: string): Promise<ports.Stored<Interaction> | undefined> {
+    if (!isValidId(id)) return undefined;
+    const resource = await this.interactions.read(tenantId, id);
+    return resource === undefined ? undefined : toStored(interactionSchema, resource);
+  }
+
+  /** One page of the oldest-first free query: a pick costs one query, however long the history. */
+  async listFree(
     tenantId: string,
-    filter: InteractionFilter,
-    page: PageRequest,
-  ): Promise<Page<Interaction>> {
-    return this.page(tenantId, filter, page, "oldestFirst");
+    filter: ports.InteractionFilter,
+    limit: number,
+  ): Promise<ports.Stored<Interaction>[]> {
+    const result = await this.interactions.queryPage(
+      interactionListQuery(tenantId, { ...filter, evaluated: undefined }, "oldestFree"),
+      interactionListIdentity(tenantId, filter, "oldestFree"),
+      { limit },
+    );
+    return result.resources.map((r) => toStored(interactionSchema, r));
+  }
+
+  async setHold(
+    tenantId: string,
+    id: string,
+    hold: Hold | null,
+    etag: string,
+  ): Promise<ports.Stored<Interaction>> {
+    const resource = await this.interactions.patch(
+      tenantId,
+      id,
+      [{ op: "set", path: "/hold", value: hold }],
+      etag,
+    );
+    return toStored(interactionSchema, resource);
   }
 
   private async page(
     tenantId: string,
-    filter: InteractionFilter,
-    page: PageRequest,
+    filter: ports.InteractionFilter,
+    page: ports.PageRequest,
     order: Order,
-  ): Promise<Page<Interaction>> {
+  ): Promise<ports.Page<Interaction>> {
     const result = await this.interactions.queryPage(
       interactionListQuery(tenantId, filter, order),
       interactionListIdentity(tenantId, filter, order),

@@ -12,7 +12,6 @@ import type {
   Page,
   PageRequest,
   SessionFilter,
-  SessionHoldRecord,
   SessionStore,
   PendingSweep,
   SessionSummaryRecord,
@@ -39,15 +38,6 @@ export const sessionSummarySchema = sessionDocumentSchema
     interaction: z.object({ id: z.string(), externalId: z.string() }),
     score: z.number().nullable(),
   });
-
-const holdSchema = sessionDocumentSchema.pick({
-  id: true,
-  type: true,
-  state: true,
-  archived: true,
-  calibrationId: true,
-  evaluatorId: true,
-});
 
 /** Only what the grid shows: no answers, no form snapshots, no outbox. */
 const SUMMARY_SELECT =
@@ -192,22 +182,6 @@ export class CosmosSessionStore implements SessionStore {
       items: result.resources.map((r) => sessionSummarySchema.parse(r)),
       continuationToken: result.continuationToken,
     };
-  }
-
-  async holdersOf(tenantId: string, interactionId: string): Promise<SessionHoldRecord[]> {
-    const resources = await this.sessions.queryAll(
-      {
-        query:
-          "SELECT c.id, c.type, c.state, c.archived, c.calibrationId, c.evaluatorId FROM c " +
-          "WHERE c.tenantId = @tenantId AND c.interaction.id = @interactionId",
-        parameters: [
-          { name: "@tenantId", value: tenantId },
-          { name: "@interactionId", value: interactionId },
-        ],
-      },
-      tenantId,
-    );
-    return resources.map((r) => holdSchema.parse(r));
   }
 
   async withPendingEvents(limit: number): Promise<PendingSweep> {

@@ -1,6 +1,12 @@
 import { AppError } from "../../domain/errors.js";
-import { EVALUATED_TAG, type Interaction } from "../../domain/model.js";
-import type { InteractionFilter, InteractionStore, Page, PageRequest } from "../../ports.js";
+import { EVALUATED_TAG, type Hold, type Interaction } from "../../domain/model.js";
+import type {
+  InteractionFilter,
+  InteractionStore,
+  Page,
+  PageRequest,
+  Stored,
+} from "../../ports.js";
 import { interactionListIdentity } from "../continuation.js";
 import { MemoryCollection } from "./collection.js";
 
@@ -15,6 +21,9 @@ export function matchesInteraction(i: Interaction, filter: InteractionFilter): b
     (filter.minDurationSeconds === undefined || i.durationSeconds >= filter.minDurationSeconds)
   );
 }
+
+const byStartThenId = (a: Interaction, b: Interaction): number =>
+  a.startedAt < b.startedAt ? -1 : a.startedAt > b.startedAt ? 1 : a.id < b.id ? -1 : 1;
 
 export class InMemoryInteractionStore implements InteractionStore {
   private readonly interactions = new MemoryCollection<Interaction>("interactions");
@@ -43,27 +52,48 @@ export class InMemoryInteractionStore implements InteractionStore {
     return Promise.resolve(this.ordered(tenantId, filter, page, "newestFirst"));
   }
 
-  async listOldestFirst(
+  async getStored(tenantId: string, id: string): Promise<Stored<Interaction> | undefined> {
+    return Promise.resolve(this.interactions.get(tenantId, id));
+  }
+
+  async listFree(
     tenantId: string,
     filter: InteractionFilter,
-    page: PageRequest,
-  ): Promise<Page<Interaction>> {
-    return Promise.resolve(this.ordered(tenantId, filter, page, "oldestFirst"));
+    limit: number,
+  ): Promise<Stored<Interaction>[]> {
+    const free = this.interactions
+      .all(tenantId)
+      .filter(
+        ({ doc }) =>
+          doc.hold === null && !doc.tags.includes(EVALUATED_TAG) && matchesInteraction(doc, filter),
+      )
+      .sort((a, b) => byStartThenId(a.doc, b.doc));
+    return Promise.resolve(free.slice(0, limit));
+  }
+
+  async setHold(
+    tenantId: string,
+    id: string,
+    hold: Hold | null,
+    etag: string,
+  ): Promise<Stored<Interaction>> {
+    const current = this.interactions.get(tenantId, id);
+    if (!current) throw new AppError("NOT_FOUND", `Interaction ${id} was not found.`);
+    return Promise.resolve(this.interactions.replace({ ...current.doc, hold }, etag));
   }
 
   private ordered(
     tenantId: string,
     filter: InteractionFilter,
     page: PageRequest,
-    order: "newestFirst" | "oldestFirst",
+    order: "newestFirst",
   ): Page<Interaction> {
-    const descending = order === "newestFirst";
     return this.interactions.page(
       interactionListIdentity(tenantId, filter, order),
       (i) => matchesInteraction(i, filter),
       [
-        { value: (i) => i.startedAt, descending },
-        { value: (i) => i.id, descending },
+        { value: (i) => i.startedAt, descending: true },
+        { value: (i) => i.id, descending: true },
       ],
       page,
       (i) => i,

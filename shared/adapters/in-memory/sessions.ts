@@ -3,7 +3,6 @@ import type {
   Page,
   PageRequest,
   SessionFilter,
-  SessionHoldRecord,
   SessionStore,
   PendingSweep,
   SessionSummaryRecord,
@@ -82,22 +81,6 @@ export class InMemorySessionStore implements SessionStore {
         page,
         summaryOf,
       ),
-    );
-  }
-
-  async holdersOf(tenantId: string, interactionId: string): Promise<SessionHoldRecord[]> {
-    return Promise.resolve(
-      this.sessions
-        .all(tenantId)
-        .filter(({ doc }) => doc.interaction.id === interactionId)
-        .map(({ doc }) => ({
-          id: doc.id,
-          type: doc.type,
-          state: doc.state,
-          archived: doc.archived,
-          evaluatorId: doc.evaluatorId,
-          ...(doc.calibrationId === undefined ? {} : { calibrationId: doc.calibrationId }),
-        })),
     );
   }
 

@@ -38,12 +38,12 @@ export function formView(form: Form): FormView {
 }
 
 export const interactionViewSchema = interactionSchema
-  .omit({ tenantId: true, mediaContentType: true, createdAt: true })
+  .omit({ tenantId: true, mediaContentType: true, createdAt: true, hold: true })
   .meta({ id: "Interaction" });
 export type InteractionView = z.infer<typeof interactionViewSchema>;
 
 export function interactionView(interaction: Interaction): InteractionView {
-  const { tenantId: _t, mediaContentType: _m, createdAt: _c, ...view } = interaction;
+  const { tenantId: _t, mediaContentType: _m, createdAt: _c, hold: _h, ...view } = interaction;
   return view;
 }
 

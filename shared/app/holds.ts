@@ -1,0 +1,156 @@
+// Holding an interaction: a write on the interaction conditioned on the revision read, so that
+// however many creations, replacements or policy picks race for one interaction, exactly one
+// wins and the others learn it from the store, not from a read that was already stale.
+import {
+  holdVerdict,
+  needsHold,
+  type Claimant,
+  type HolderState,
+  type InteractionConflict,
+} from "../domain/eligibility.js";
+import { AppError } from "../domain/errors.js";
+import type { Criteria, Interaction } from "../domain/model.js";
+import type { Logger, Stored } from "../ports.js";
+import type { Services } from "../services.js";
+
+export type Claim =
+  | { kind: "claimed"; interaction: Interaction; written: boolean }
+  | { kind: "refused"; code: InteractionConflict }
+  | { kind: "missing" };
+
+/** Re-reads after a lost race this often before calling the interaction in use. */
+const CLAIM_ATTEMPTS = 3;
+/** How many free candidates one query of a criteria pick brings back. */
+const CANDIDATES = 10;
+/** Queries of one criteria pick, each after its candidates were all taken by racers. */
+const PICK_ROUNDS = 3;
+
+const lostRace = (error: unknown) =>
+  error instanceof AppError && error.code === "PRECONDITION_FAILED";
+
+async function holderState(
+  services: Services,
+  tenantId: string,
+  sessionId: string,
+): Promise<HolderState> {
+  const holder = (await services.sessions.get(tenantId, sessionId))?.doc;
+  return holder
+    ? {
+        exists: true,
+        completed: holder.state === "Completed",
+        archived: holder.archived,
+        interactionId: holder.interaction.id,
+      }
+    : { exists: false };
+}
+
+/** Writes the claimant's hold on an interaction read at `stored.etag`; false when a racer won. */
+async function writeHold(
+  services: Services,
+  stored: Stored<Interaction>,
+  claimant: Claimant,
+): Promise<Interaction | undefined> {
+  const hold = {
+    sessionId: claimant.sessionId,
+    ...(claimant.calibrationId !== undefined ? { calibrationId: claimant.calibrationId } : {}),
+    at: services.clock.now().toISOString(),
+  };
+  try {
+    const { tenantId, id } = stored.doc;
+    return (await services.interactions.setHold(tenantId, id, hold, stored.etag)).doc;
+  } catch (error) {
+    if (lostRace(error)) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Claims the interaction `id` for `claimant`. `check` runs on the interaction before anything
+ * is written (a replacement refuses one outside its criteria), so a refusal leaves no hold.
+ */
+export async function claimInteraction(
+  services: Services,
+  tenantId: string,
+  id: string,
+  claimant: Claimant,
+  check: (interaction: Interaction) => void = () => undefined,
+): Promise<Claim> {
+  for (let attempt = 0; attempt < CLAIM_ATTEMPTS; attempt++) {
+    const stored = await services.interactions.getStored(tenantId, id);
+    if (!stored) return { kind: "missing" };
+    check(stored.doc);
+    const now = services.clock.now();
+    let verdict = holdVerdict(stored.doc, claimant, undefined, now);
+    if (verdict.kind === "askHolder") {
+      const holder = await holderState(services, tenantId, verdict.sessionId);
+      verdict = holdVerdict(stored.doc, claimant, holder, now);
+    }
+    switch (verdict.kind) {
+      case "held":
+        return { kind: "claimed", interaction: stored.doc, written: false };
+      case "refused":
+        return { kind: "refused", code: verdict.code };
+      case "free":
+      case "renew":
+      case "takeOver": {
+        const claimed = await writeHold(services, stored, claimant);
+        if (claimed) return { kind: "claimed", interaction: claimed, written: true };
+        break; // a racer wrote first: read again and judge what it wrote
+      }
+      case "askHolder":
+        throw new Error("holdVerdict asked for the holder twice");
+    }
+  }
+  return { kind: "refused", code: "INTERACTION_IN_USE" };
+}
+
+/**
+ * Claims the earliest free interaction matching `criteria`: one query brings the oldest free
+ * candidates, and each is claimed in turn until one write wins, so a pick costs a bounded
+ * number of calls however many interactions are evaluated or held.
+ */
+export async function claimEarliest(
+  services: Services,
+  tenantId: string,
+  criteria: Criteria,
+  claimant: Claimant,
+): Promise<Interaction | undefined> {
+  for (let round = 0; round < PICK_ROUNDS; round++) {
+    const candidates = await services.interactions.listFree(tenantId, criteria, CANDIDATES);
+    for (const candidate of candidates) {
+      const claimed = await writeHold(services, candidate, claimant);
+      if (claimed) return claimed;
+    }
+    if (candidates.length < CANDIDATES) return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Gives an interaction back once the session holding it no longer needs it (archived
+ * unevaluated, or moved to another interaction). The hold is read before the session and
+ * cleared only at the revision read, so a claim racing the release (the session moving back)
+ * makes the release stop. Best effort: a hold left behind is stale and taken over later.
+ */
+export async function releaseHold(
+  services: Services,
+  tenantId: string,
+  interactionId: string,
+  sessionId: string,
+  log: Logger,
+): Promise<void> {
+  try {
+    const stored = await services.interactions.getStored(tenantId, interactionId);
+    const hold = stored?.doc.hold;
+    if (!stored || hold?.sessionId !== sessionId || hold.calibrationId !== undefined) return;
+    const session = (await services.sessions.get(tenantId, sessionId))?.doc;
+    if (needsHold(session, interactionId)) return;
+    await services.interactions.setHold(tenantId, interactionId, null, stored.etag);
+  } catch (error) {
+    if (lostRace(error)) return;
+    log.warn(
+      `interaction ${interactionId}: releasing session ${sessionId}'s hold failed; it goes stale`,
+      error instanceof Error ? error.message : String(error),
+    );
+  }
+}
