@@ -313,6 +313,23 @@ describe("Blob Storage: Bicep against shared/adapters/blob/client.ts", () => {
     expect(dataStorageBicep).toContain(`'${blobContainers.exports}/'`);
   });
 
+  it("F4: keeps overwritten media as versions and deleted blobs and containers restorable", () => {
+    expect(dataStorageBicep).toMatch(/^\s+isVersioningEnabled: true$/m);
+    for (const policy of ["deleteRetentionPolicy", "containerDeleteRetentionPolicy"]) {
+      expect(dataStorageBicep, policy).toMatch(
+        new RegExp(
+          `^\\s+${policy}: \\{\\n\\s+enabled: true\\n\\s+days: softDeleteRetentionDays\\n`,
+          "m",
+        ),
+      );
+    }
+    expect(dataStorageBicep).toMatch(/^param softDeleteRetentionDays int = \d+$/m);
+    // Versioning must not keep exports (personal data) past their retention.
+    expect(dataStorageBicep).toMatch(
+      /version: \{\n\s+delete: \{\n\s+daysAfterCreationGreaterThan: 0\n/,
+    );
+  });
+
   it("turns shared keys and public access off on both accounts", () => {
     for (const text of [dataStorageBicep, runtimeStorageBicep]) {
       expect(text).toMatch(/^\s+allowSharedKeyAccess: false$/m);
