@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { blobContainers } from "../shared/adapters/blob/client.js";
 import { containerDefinitions } from "../shared/adapters/cosmos/containers.js";
 import { settingsSchema } from "../shared/config.js";
@@ -268,6 +269,35 @@ describe("app settings: Bicep against shared/config.ts", () => {
   it("puts no key, connection string or listKeys() anywhere in the templates", () => {
     for (const text of allBicep) {
       expect(text).not.toMatch(/listKeys\(|listConnectionStrings\(|AccountKey=|SharedAccessKey/);
+    }
+  });
+});
+
+describe("who gets data access", () => {
+  /** Each `module <name> 'modules/rbac-data.bicep' = ...` of main.bicep: its header and principalId. */
+  const dataRoleModules = [
+    ...mainBicep.matchAll(/^module (\w+) 'modules\/rbac-data\.bicep' = (.*)\{\n([\s\S]*?)^\}$/gm),
+  ].map(([, name = "", condition = "", body = ""]) => ({
+    name,
+    condition: condition.trim(),
+    principalId: /^\s+principalId: (.+)$/m.exec(body)?.[1],
+  }));
+
+  it("F6: grants the deploying principal data-plane roles only when asked (off by default)", () => {
+    expect(mainBicep).toMatch(/^param grantDeployerDataAccess string = 'false'$/m);
+    const parameters = z
+      .object({ parameters: z.record(z.string(), z.object({ value: z.unknown() })) })
+      .parse(JSON.parse(read("./main.parameters.json")));
+    expect(parameters.parameters.grantDeployerDataAccess?.value).toBe(
+      "${GRANT_DEPLOYER_DATA_ACCESS}",
+    );
+    expect(dataRoleModules.map((m) => m.name).sort()).toEqual([
+      "appDataRoles",
+      "deployerDataRoles",
+    ]);
+    for (const module of dataRoleModules) {
+      if (module.principalId === "identity.outputs.principalId") continue;
+      expect(module.condition, module.name).toMatch(/^if \(grantDeployerDataAccess == 'true' && /);
     }
   });
 });
