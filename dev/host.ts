@@ -16,7 +16,7 @@ import type {
   LogHandler,
 } from "@azure/functions";
 import { InvocationContext } from "./azure-functions.js";
-import { ConfigError, parseConfig, setConfig, type Config } from "../shared/config.js";
+import { ConfigError, readSettings, setConfig, type Config } from "../shared/config.js";
 import { createServices } from "../shared/composition.js";
 import { readJsonBody } from "../shared/http/input.js";
 import { problem, toProblemResponse } from "../shared/http/problem.js";
@@ -155,10 +155,11 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       ? portOf(localBlob, 80)
       : await reservePort(options.blobPort ?? defaultPorts.blob, "Azurite blob");
 
-    const config = parseConfig({
+    const { config, warnings } = readSettings({
       ...localDefaults({ http: port, cosmos: cosmosPort, blob: blobPort }),
       ...overrides,
     });
+    for (const warning of warnings) log(`settings: ${warning}`);
 
     const dataDir = resolve(options.dataDir ?? ".data");
     setConfig(config);
