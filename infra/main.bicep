@@ -139,6 +139,7 @@ module dataStorage 'modules/data-storage.bicep' = {
     skuName: dataStorageSku
     exportRetentionDays: exportRetentionDays
     corsAllowedOrigins: corsAllowedOrigins
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -161,6 +162,7 @@ module cosmos 'modules/cosmos.bicep' = {
     tags: tags
     throughputMode: cosmosThroughputMode
     autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -171,6 +173,7 @@ module serviceBus 'modules/servicebus.bicep' = {
     location: location
     tags: tags
     duplicateDetectionWindow: duplicateDetectionWindow
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
   }
 }
 

@@ -21,6 +21,9 @@ param exportRetentionDays int
 @description('Browser origins allowed to use SAS links with XHR/fetch (the web UI). Empty: no CORS rule.')
 param corsAllowedOrigins array = []
 
+@description('Log Analytics workspace (resource id) that receives the blob service\'s data-plane logs.')
+param logAnalyticsWorkspaceId string
+
 @minValue(1)
 @maxValue(365)
 @description('Days a deleted blob or container stays restorable (an overwritten blob keeps its earlier version as well).')
@@ -147,6 +150,30 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
   dependsOn: [
     containers
   ]
+}
+
+// Every read, write and delete of media and exports (caller identity or SAS, operation,
+// status) goes to Log Analytics (StorageBlobLogs), so an access to a recording can be traced.
+resource blobDiagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'data-plane-to-log-analytics'
+  scope: blobService
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logs: [
+      {
+        category: 'StorageRead'
+        enabled: true
+      }
+      {
+        category: 'StorageWrite'
+        enabled: true
+      }
+      {
+        category: 'StorageDelete'
+        enabled: true
+      }
+    ]
+  }
 }
 
 output name string = account.name
