@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import type { FunctionDefinition, HttpFunctionDefinition } from "../shared/registry.js";
+import { requestWithHost } from "../test/support/http.js";
 import { buildHostTable, matchRoute, parseTemplate } from "./routes.js";
 
 /** Loads functions/index.ts afresh with the Azure `app` API spied on; returns both views. */
@@ -211,4 +212,88 @@ describe("route matching follows the Functions route template rules", () => {
     expect(() => parseTemplate("a/{id}/{id}")).toThrow(/twice/);
     expect(() => parseTemplate("a//b")).toThrow(/empty segment/);
   });
+});
+
+describe("the local issuer's token route", () => {
+  const local = {
+    COSMOS__accountEndpoint: "https://127.0.0.1:8081/",
+    DATA_STORAGE__blobServiceUri: "http://127.0.0.1:10000/devstoreaccount1",
+  };
+
+  it("F15: is not served when a data endpoint points off this machine", async () => {
+    const { offMachineDataSettings, servesLocalRoute } = await import("./host.js");
+    for (const cosmos of ["https://localhost:8081/", "https://[::1]:8081/", "https://127.0.0.2/"])
+      expect(offMachineDataSettings({ ...local, COSMOS__accountEndpoint: cosmos })).toEqual([]);
+    expect(
+      offMachineDataSettings({
+        ...local,
+        COSMOS__accountEndpoint: "https://qm-contoso.documents.azure.com:443/",
+      }),
+    ).toEqual(["COSMOS__accountEndpoint"]);
+    for (const blob of [
+      "https://qmdata.blob.core.windows.net/",
+      "http://127.0.0.1.nip.io:10000/devstoreaccount1",
+      "http://localhost.example.com:10000/devstoreaccount1",
+    ])
+      expect(offMachineDataSettings({ ...local, DATA_STORAGE__blobServiceUri: blob })).toEqual([
+        "DATA_STORAGE__blobServiceUri",
+      ]);
+    expect(servesLocalRoute("dev/token", "localhost", { tokenRoute: false })).toBe(false);
+    expect(servesLocalRoute("dev/jwks", "localhost", { tokenRoute: false })).toBe(true);
+    expect(servesLocalRoute("dev/token", "localhost", { tokenRoute: true })).toBe(true);
+  });
+
+  it("F15: answers only requests addressed to a loopback name (DNS rebinding)", async () => {
+    const { servesLocalRoute } = await import("./host.js");
+    for (const hostname of ["localhost", "127.0.0.1", "[::1]"])
+      expect(servesLocalRoute("dev/token", hostname, { tokenRoute: true }), hostname).toBe(true);
+    for (const hostname of ["attacker.example", "127.0.0.1.nip.io", "localhost.attacker.example"])
+      expect(servesLocalRoute("dev/token", hostname, { tokenRoute: true }), hostname).toBe(false);
+  });
+
+  it(
+    "F15: a host whose blob storage is in Azure serves no token, says why, and checks the Host",
+    { timeout: 60_000 },
+    async () => {
+      // A fresh module graph, so the host's registry is the one its functions register in.
+      vi.resetModules();
+      const { startLocalHost } = await import("./host.js");
+      const lines: string[] = [];
+      // Cosmos stays local (the outbox sweep reaches it); nothing ever calls the blob endpoint.
+      const host = await startLocalHost({
+        port: 0,
+        cosmosPort: 0,
+        blobPort: 0,
+        seed: true,
+        settingsFile: null,
+        environment: { DATA_STORAGE__blobServiceUri: "https://qmdata.blob.core.windows.net/" },
+        log: (line) => lines.push(line),
+      });
+      try {
+        expect(host.standIns).toEqual({ cosmos: true, blob: false });
+        expect(host.tokenRoute).toBe(false);
+        expect(lines.join("\n")).toMatch(
+          /dev: POST \/api\/dev\/token is not served .*DATA_STORAGE__blobServiceUri points off this machine/,
+        );
+        const send = (method: string, path: string, hostHeader: string) =>
+          requestWithHost(
+            host.port,
+            method,
+            `/api/${path}`,
+            hostHeader,
+            method === "POST"
+              ? { tenantId: "t", userId: "u", roles: ["QM.Administrator"] }
+              : undefined,
+          );
+        const token = await send("POST", "dev/token", `127.0.0.1:${host.port}`);
+        expect(token.status).toBe(404);
+        expect(token.text).not.toMatch(/"token"/);
+        expect((await send("GET", "dev/jwks", `localhost:${host.port}`)).status).toBe(200);
+        expect((await send("GET", "dev/jwks", `attacker.example:${host.port}`)).status).toBe(404);
+        expect((await send("GET", "docs", `attacker.example:${host.port}`)).status).toBe(404);
+      } finally {
+        await host.stop();
+      }
+    },
+  );
 });

@@ -16,7 +16,7 @@ import type {
   LogHandler,
 } from "@azure/functions";
 import { InvocationContext } from "./azure-functions.js";
-import { ConfigError, parseConfig, setConfig, type Config } from "../shared/config.js";
+import { ConfigError, readSettings, setConfig, type Config } from "../shared/config.js";
 import { createServices } from "../shared/composition.js";
 import { readJsonBody } from "../shared/http/input.js";
 import { problem, toProblemResponse } from "../shared/http/problem.js";
@@ -76,6 +76,8 @@ export interface LocalHost {
   blobUrl: string;
   /** Which stores run as local stand-ins (false when the settings point elsewhere). */
   standIns: { cosmos: boolean; blob: boolean };
+  /** Whether POST /api/dev/token is served (not when a data endpoint is off this machine). */
+  tokenRoute: boolean;
   stop(): Promise<void>;
 }
 
@@ -89,6 +91,50 @@ function isLocalEndpoint(value: string | undefined): URL | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Whether a URL hostname names this machine: localhost, 127.0.0.0/8 or ::1. */
+function isLoopbackHostname(hostname: string): boolean {
+  const name = hostname.toLowerCase().replace(/\.$/, "");
+  return (
+    name === "localhost" ||
+    name.endsWith(".localhost") ||
+    name === "[::1]" ||
+    /^127(\.\d{1,3}){3}$/.test(name)
+  );
+}
+
+/**
+ * The data settings that point off this machine. The local issuer signs any tenant, user and
+ * role for whoever asks, so its token route must never sit in front of real data. (Events go
+ * to the local host's in-process topic whatever the Service Bus settings say.)
+ */
+export function offMachineDataSettings(
+  config: Pick<Config, "COSMOS__accountEndpoint" | "DATA_STORAGE__blobServiceUri">,
+): string[] {
+  const settings = ["COSMOS__accountEndpoint", "DATA_STORAGE__blobServiceUri"] as const;
+  return settings.filter((key) => {
+    try {
+      return !isLoopbackHostname(new URL(config[key]).hostname);
+    } catch {
+      return true;
+    }
+  });
+}
+
+/**
+ * Whether a local route answers a request whose Host header named `hostname`. The host listens
+ * on 127.0.0.1 only, but a web page can rebind its own DNS name to 127.0.0.1 and then read
+ * what it asks for as same-origin: only requests addressed to a loopback name are served, so
+ * such a page never gets a token. The token route also needs the data to be local.
+ */
+export function servesLocalRoute(
+  path: string,
+  hostname: string,
+  options: { tokenRoute: boolean },
+): boolean {
+  if (!["localhost", "127.0.0.1", "[::1]"].includes(hostname.toLowerCase())) return false;
+  return path !== "dev/token" || options.tokenRoute;
 }
 
 function portOf(url: URL, fallback: number): number {
@@ -105,7 +151,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   };
 
   // Bind the HTTP port first: a taken port is reported before anything else starts.
-  let state: { table: HostTable; issuer: LocalIssuer } | undefined;
+  let state: HostState | undefined;
   const server = createServer((req, res) => {
     void serve(req, res, state, log);
   });
@@ -155,10 +201,11 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       ? portOf(localBlob, 80)
       : await reservePort(options.blobPort ?? defaultPorts.blob, "Azurite blob");
 
-    const config = parseConfig({
+    const { config, warnings } = readSettings({
       ...localDefaults({ http: port, cosmos: cosmosPort, blob: blobPort }),
       ...overrides,
     });
+    for (const warning of warnings) log(`settings: ${warning}`);
 
     const dataDir = resolve(options.dataDir ?? ".data");
     setConfig(config);
@@ -216,9 +263,17 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     cleanups.push(() => timers.stop());
 
     const issuer = await createLocalIssuer(localIssuer(port), config.AUTH_AUDIENCE);
-    state = { table, issuer };
-    // Through the API itself, now that it serves; a failed seed is logged, never fatal.
-    if (options.seed)
+    const offMachine = offMachineDataSettings(config);
+    if (offMachine.length > 0)
+      log(
+        `dev: POST /api/dev/token is not served and no demo data is seeded: ` +
+          `${offMachine.join(" and ")} ${offMachine.length > 1 ? "point" : "points"} off this ` +
+          "machine, and the local issuer must never sign tokens for real data.",
+      );
+    state = { table, issuer, tokenRoute: offMachine.length === 0 };
+    // Through the API itself, now that it serves; a failed seed is logged, never fatal. Never
+    // into data off this machine, with tokens the local issuer signed.
+    if (options.seed && state.tokenRoute)
       await seedDemoDataSafely({
         baseUrl: `http://127.0.0.1:${port}/api`,
         token: (principal) => issuer.sign(principal),
@@ -233,6 +288,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       cosmosEndpoint: config.COSMOS__accountEndpoint,
       blobUrl: config.DATA_STORAGE__blobServiceUri,
       standIns: { cosmos: runCosmos, blob: runBlob },
+      tokenRoute: state.tokenRoute,
       stop: stopAll,
     };
   } catch (error) {
@@ -299,10 +355,17 @@ function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
   });
 }
 
+interface HostState {
+  table: HostTable;
+  issuer: LocalIssuer;
+  /** Whether POST /api/dev/token is served (only when every data endpoint is local). */
+  tokenRoute: boolean;
+}
+
 async function serve(
   req: IncomingMessage,
   res: ServerResponse,
-  state: { table: HostTable; issuer: LocalIssuer } | undefined,
+  state: HostState | undefined,
   log: (line: string) => void,
 ): Promise<void> {
   const started = performance.now();
@@ -344,7 +407,7 @@ async function route(
   method: string,
   url: URL,
   invocationId: string,
-  state: { table: HostTable; issuer: LocalIssuer },
+  state: HostState,
   log: (line: string) => void,
 ): Promise<{ response: HttpResponseInit; tooLarge: boolean }> {
   const notFound = { response: problem("NOT_FOUND", "No such route."), tooLarge: false };
@@ -356,6 +419,8 @@ async function route(
   if (local.length > 0 && !localRoute) {
     return { response: methodNotAllowed(local.map((r) => r.method)), tooLarge: false };
   }
+  // The same answer as for a route that does not exist: it tells the caller nothing.
+  if (localRoute && !servesLocalRoute(localRoute.path, url.hostname, state)) return notFound;
 
   const match = localRoute ? undefined : matchRoute(state.table, method, path);
   if (match?.kind === "notFound") return notFound;
@@ -548,11 +613,15 @@ async function main(): Promise<void> {
       `  Blob       ${host.blobUrl}  ${host.standIns.blob ? "(Azurite, child process)" : "(from your settings)"}`,
       `  Data       ${resolve(options.dataDir ?? ".data")}  (Azurite's files; Cosmos data lives in memory)`,
       "",
-      "Get a token (8 h) from the local issuer:",
-      "  npm run token -- --tenant t --user evaluator-1 --roles QM.Evaluator",
-      `  curl -s -X POST ${host.url}/dev/token -H 'Content-Type: application/json' \\`,
-      `    -d '{"tenantId":"t","userId":"evaluator-1","roles":["QM.Evaluator"]}'`,
-      `then: curl -H "Authorization: Bearer $TOKEN" ${origin}/api/me`,
+      ...(host.tokenRoute
+        ? [
+            "Get a token (8 h) from the local issuer:",
+            "  npm run token -- --tenant t --user evaluator-1 --roles QM.Evaluator",
+            `  curl -s -X POST ${host.url}/dev/token -H 'Content-Type: application/json' \\`,
+            `    -d '{"tenantId":"t","userId":"evaluator-1","roles":["QM.Evaluator"]}'`,
+            `then: curl -H "Authorization: Bearer $TOKEN" ${origin}/api/me`,
+          ]
+        : ["No local tokens: the data is not on this machine (see the log above)."]),
       "Ctrl-C stops everything.",
       "",
     ].join("\n"),

@@ -23,6 +23,9 @@ export interface LocalIssuer {
 
 export const tokenLifetimeSeconds = 8 * 60 * 60;
 
+/** The client the local tokens say they were issued to (an access token names one; see shared/http/auth.ts). */
+const localClientId = "local-dev-client";
+
 export async function createLocalIssuer(issuer: string, audience: string): Promise<LocalIssuer> {
   const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
   const kid = randomUUID();
@@ -37,6 +40,9 @@ export async function createLocalIssuer(issuer: string, audience: string): Promi
         oid: request.userId,
         name: request.name ?? request.userId,
         roles: request.roles,
+        // The shape of an Entra ID version 2 access token.
+        ver: "2.0",
+        azp: localClientId,
       })
         .setProtectedHeader({ alg: "RS256", kid, typ: "JWT" })
         .setIssuer(issuer)

@@ -5,7 +5,10 @@ import { json } from "../shared/http/responses.js";
 import { interactionView, interactionViewSchema } from "../shared/http/views/resources.js";
 import { httpFunction } from "../shared/registry.js";
 
-/** A write-only SAS for one PUT of the recording (`x-ms-blob-type: BlockBlob`), ≤ 15 minutes. */
+/**
+ * A create-only SAS for one Put Blob of the recording (`x-ms-blob-type: BlockBlob`), ≤ 15
+ * minutes: it cannot read, and cannot replace a blob that exists.
+ */
 const mediaUploadSchema = z.object({ url: z.url(), expiresAt: z.string() });
 
 const ingestedSchema = interactionViewSchema
@@ -29,7 +32,7 @@ export const interactionsCreate = httpFunction({
     {
       status: 200,
       description:
-        "An interaction with this externalId already existed; with `media`, a fresh `mediaUpload`",
+        "An interaction with this externalId already existed; never a `mediaUpload` (media is written once)",
       schema: ingestedSchema,
     },
   ],

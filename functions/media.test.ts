@@ -2,25 +2,32 @@
 // GET /api/sessions/{id}/media gives a playback link to whoever may read the session.
 import { describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../test/support/harness.js";
+import { DependencyUnavailableError } from "../shared/dependency-errors.js";
 import {
   admin,
   agent,
   alice,
   bob,
+  completeWithBestAnswers,
   createForm,
   createSession,
   ingest,
   integration,
   otherAgent,
   otherTenantAdmin,
+  type SessionSetup,
 } from "../test/support/scenario.js";
 
 /** The paths a 400 names. */
 const errorPaths = (problem: { errors?: { path: string }[] }) => problem.errors?.map((e) => e.path);
 
 async function sessionWithMedia(app: TestApp, contentType = "audio/mpeg") {
-  const form = await createForm(app);
   const interaction = await ingest(app, { media: { contentType } });
+  return sessionWithMediaOn(app, interaction.id);
+}
+
+async function sessionWithMediaOn(app: TestApp, interactionId: string) {
+  const form = await createForm(app);
   const res = await app.call("sessionsCreate", {
     as: admin,
     body: {
@@ -29,27 +36,36 @@ async function sessionWithMedia(app: TestApp, contentType = "audio/mpeg") {
       formIds: [form.id],
       evaluatorId: alice.userId,
       dueDate: "2026-12-01T00:00:00Z",
-      interaction: { mode: "manual", interactionId: interaction.id },
+      interaction: { mode: "manual", interactionId },
     },
   });
   expect(res.status).toBe(201);
-  return { sessionId: res.json.id as string, interactionId: interaction.id };
+  const setup: SessionSetup = {
+    formId: form.id,
+    interactionId,
+    sessionId: res.json.id as string,
+    etag: res.headers.etag!,
+  };
+  return setup;
 }
+
+/** An ingestion body for a voice call with media of `contentType`. */
+const callWithMedia = (externalId: string, contentType: string) => ({
+  externalId,
+  agentId: agent.userId,
+  startedAt: "2026-11-20T10:00:00Z",
+  durationSeconds: 120,
+  channel: "voice",
+  media: { contentType },
+});
 
 const media = (app: TestApp, sessionId: string, as = alice) =>
   app.call("sessionsMedia", { as, params: { id: sessionId } });
 
 describe("POST /api/interactions with media", () => {
-  it("returns a one-blob upload link on 201 and a fresh one on the idempotent 200", async () => {
+  it("F4: re-ingesting an existing externalId gives no upload link", async () => {
     const app = await createTestApp();
-    const body = {
-      externalId: "call-with-media",
-      agentId: agent.userId,
-      startedAt: "2026-11-20T10:00:00Z",
-      durationSeconds: 120,
-      channel: "voice",
-      media: { contentType: "video/mp4" },
-    };
+    const body = callWithMedia("call-with-media", "video/mp4");
     const first = await app.call("interactionsCreate", { as: integration, body });
     expect(first.status).toBe(201);
     expect(first.json.hasMedia).toBe(true);
@@ -59,11 +75,38 @@ describe("POST /api/interactions with media", () => {
     });
     expect(app.blobs.media.get(`t1/${first.json.id}`)).toBe("video/mp4");
 
+    // Later, and after the recording was evaluated, the same externalId (with media, from
+    // either role that may ingest) is answered with the stored interaction and no link.
+    const s = await sessionWithMediaOn(app, first.json.id as string);
+    expect((await completeWithBestAnswers(app, s)).status).toBe(200);
     app.clock.advance(60 * 60_000);
-    const again = await app.call("interactionsCreate", { as: integration, body });
-    expect(again.status).toBe(200);
-    expect(again.json.id).toBe(first.json.id);
-    expect(again.json.mediaUpload.expiresAt).toBe("2026-11-26T11:10:00.000Z");
+    for (const as of [integration, admin]) {
+      const again = await app.call("interactionsCreate", {
+        as,
+        body: { ...body, media: { contentType: "audio/wav" } },
+      });
+      expect(again.status).toBe(200);
+      expect(again.json.id).toBe(first.json.id);
+      expect(again.json).not.toHaveProperty("mediaUpload");
+    }
+    expect(app.blobs.media.get(`t1/${first.json.id}`)).toBe("video/mp4");
+  });
+
+  it("stores nothing when signing the upload link fails; the retry creates it with its link", async () => {
+    const app = await createTestApp();
+    const body = callWithMedia("call-sign-fails", "audio/wav");
+    const sign = app.blobs.mediaUploadUrl.bind(app.blobs);
+    app.blobs.mediaUploadUrl = () =>
+      Promise.reject(new DependencyUnavailableError("Blob Storage", 7));
+    const failed = await app.call("interactionsCreate", { as: integration, body });
+    expect(failed.status).toBe(503);
+    expect(failed.headers["retry-after"]).toBe("7");
+    expect((await app.call("interactionsList", { as: admin })).json.items).toEqual([]);
+
+    app.blobs.mediaUploadUrl = sign;
+    const retried = await app.call("interactionsCreate", { as: integration, body });
+    expect(retried.status).toBe(201);
+    expect(retried.json.mediaUpload).toBeDefined();
   });
 
   it("has no mediaUpload without media", async () => {

@@ -5,6 +5,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { blobContainers } from "../shared/adapters/blob/client.js";
 import { containerDefinitions } from "../shared/adapters/cosmos/containers.js";
 import { settingsSchema } from "../shared/config.js";
@@ -273,6 +274,186 @@ describe("app settings: Bicep against shared/config.ts", () => {
   });
 });
 
+describe("who gets data access", () => {
+  /** Each `module <name> 'modules/rbac-data.bicep' = ...` of main.bicep: its header and principalId. */
+  const dataRoleModules = [
+    ...mainBicep.matchAll(/^module (\w+) 'modules\/rbac-data\.bicep' = (.*)\{\n([\s\S]*?)^\}$/gm),
+  ].map(([, name = "", condition = "", body = ""]) => ({
+    name,
+    condition: condition.trim(),
+    principalId: /^\s+principalId: (.+)$/m.exec(body)?.[1],
+  }));
+
+  it("F6: grants the deploying principal data-plane roles only when asked (off by default)", () => {
+    expect(mainBicep).toMatch(/^param grantDeployerDataAccess string = 'false'$/m);
+    const parameters = z
+      .object({ parameters: z.record(z.string(), z.object({ value: z.unknown() })) })
+      .parse(JSON.parse(read("./main.parameters.json")));
+    expect(parameters.parameters.grantDeployerDataAccess?.value).toBe(
+      "${GRANT_DEPLOYER_DATA_ACCESS}",
+    );
+    expect(dataRoleModules.map((m) => m.name).sort()).toEqual([
+      "appDataRoles",
+      "deployerDataRoles",
+    ]);
+    for (const module of dataRoleModules) {
+      if (module.principalId === "identity.outputs.principalId") continue;
+      expect(module.condition, module.name).toMatch(/^if \(grantDeployerDataAccess == 'true' && /);
+    }
+  });
+});
+
+describe("the Functions package (.funcignore)", () => {
+  const root = new URL("../", import.meta.url);
+
+  /** The .funcignore patterns, each as a test of a repository-relative path (gitignore rules). */
+  const ignorePatterns = read("../.funcignore")
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"))
+    .map((pattern) => {
+      if (pattern.startsWith("!")) throw new Error(`negation is not read here: ${pattern}`);
+      const body = pattern.replace(/\/$/, "");
+      // A slash before the end anchors the pattern at the root; otherwise it matches at any depth.
+      const anchored = body.slice(0, -1).includes("/") && !body.startsWith("**/");
+      const glob = body
+        .replace(/^\//, "")
+        .split(/(\*\*\/|\*|\?)/)
+        .map((part) =>
+          part === "**/"
+            ? "(?:.*/)?"
+            : part === "*"
+              ? "[^/]*"
+              : part === "?"
+                ? "[^/]"
+                : part.replace(/[.+^${}()|[\]\\]/g, "\\$&"),
+        )
+        .join("");
+      return new RegExp(`^${anchored ? "" : "(?:.*/)?"}${glob}$`);
+    });
+
+  /** Left out when a pattern matches the path or one of its folders. */
+  const isLeftOut = (path: string) => {
+    const parts = path.split("/");
+    return parts.some((_, i) => {
+      const prefix = parts.slice(0, i + 1).join("/");
+      return ignorePatterns.some((pattern) => pattern.test(prefix));
+    });
+  };
+
+  const sources = (folder: string): string[] =>
+    readdirSync(new URL(`${folder}/`, root), { recursive: true, encoding: "utf8" })
+      .map((file) => `${folder}/${file.replaceAll("\\", "/")}`)
+      .filter((file) => file.endsWith(".ts"));
+
+  it("F16: keeps everything the remote build needs", () => {
+    const needed = [
+      "package.json",
+      "package-lock.json",
+      "host.json",
+      "tsconfig.json",
+      "tsconfig.build.json",
+      "scripts/build.ts",
+      ...sources("functions").filter((file) => !file.endsWith(".test.ts")),
+      ...sources("shared").filter((file) => !file.endsWith(".test.ts")),
+    ];
+    expect(needed.filter(isLeftOut)).toEqual([]);
+  });
+
+  it("F16: leaves out local data, secrets, history, tests and tooling", () => {
+    const unwanted = [
+      ".git/HEAD",
+      ".azure/prod/.env",
+      ".data/integration-host.log",
+      "local.settings.json",
+      "node_modules/zod/package.json",
+      "dist/index.js",
+      "coverage/index.html",
+      ...sources("functions").filter((file) => file.endsWith(".test.ts")),
+      ...sources("shared").filter((file) => file.endsWith(".test.ts")),
+      ...sources("test"),
+      ...sources("dev"),
+      ...sources("bench"),
+      ...sources("faults"),
+      "infra/main.bicep",
+      "docs/api.md",
+      "scripts/generate-event-schemas.ts",
+    ];
+    expect(unwanted.filter((path) => !isLeftOut(path))).toEqual([]);
+  });
+});
+
+describe("hardening of the deployed resources", () => {
+  /** The body of each top-level `resource <name> '<type>@<version>' = {` ... `}` of a template. */
+  const resources = (text: string, type: string) =>
+    [...text.matchAll(/^resource (\w+) '([^'@]+)@[^']+' = (?:if \(.*\) )?\{\n([\s\S]*?)^\}$/gm)]
+      .filter(([, , resourceType]) => resourceType === type)
+      .map(([, name = "", , body = ""]) => ({ name, body }));
+
+  /** The categories a diagnostic setting body turns on. */
+  const enabledCategories = (body: string) =>
+    [...body.matchAll(/category: '(\w+)'\n\s+enabled: true$/gm)].map(([, category]) => category);
+
+  const diagnostics = (text: string) => {
+    const settings = resources(text, "Microsoft.Insights/diagnosticSettings");
+    expect(settings).toHaveLength(1);
+    const [setting] = settings;
+    expect(setting?.body).toMatch(/^\s+workspaceId: logAnalyticsWorkspaceId$/m);
+    return setting!;
+  };
+
+  it("F16: turns FTP and SCM basic-auth publishing off", () => {
+    const policies = resources(
+      functionAppBicep,
+      "Microsoft.Web/sites/basicPublishingCredentialsPolicies",
+    );
+    expect(policies.map((p) => /^\s+name: '(\w+)'$/m.exec(p.body)?.[1]).sort()).toEqual([
+      "ftp",
+      "scm",
+    ]);
+    for (const policy of policies) {
+      expect(policy.body, policy.name).toMatch(/^\s+parent: app$/m);
+      expect(policy.body, policy.name).toMatch(/^\s+allow: false$/m);
+    }
+  });
+
+  it("F16: sends Cosmos DB data-plane requests to Log Analytics", () => {
+    const setting = diagnostics(cosmosBicep);
+    expect(setting.body).toMatch(/^\s+scope: account$/m);
+    expect(enabledCategories(setting.body)).toContain("DataPlaneRequests");
+  });
+
+  it("F16: sends every blob read, write and delete to Log Analytics", () => {
+    const setting = diagnostics(dataStorageBicep);
+    expect(setting.body).toMatch(/^\s+scope: blobService$/m);
+    expect(enabledCategories(setting.body).sort()).toEqual([
+      "StorageDelete",
+      "StorageRead",
+      "StorageWrite",
+    ]);
+  });
+
+  it("F16: sends the Service Bus namespace's operational logs to Log Analytics", () => {
+    const setting = diagnostics(serviceBusBicep);
+    expect(setting.body).toMatch(/^\s+scope: namespace$/m);
+    expect(enabledCategories(setting.body)).toContain("OperationalLogs");
+  });
+
+  it("F16: hands each of those modules the workspace of the monitoring module", () => {
+    expect(read("./modules/monitoring.bicep")).toMatch(
+      /^output workspaceId string = workspace\.id$/m,
+    );
+    for (const module of ["cosmos", "dataStorage", "serviceBus"]) {
+      const block = new RegExp(`^module ${module} '[^']+' = \\{\\n([\\s\\S]*?)^\\}$`, "m").exec(
+        mainBicep,
+      )?.[1];
+      expect(block, module).toMatch(
+        /^\s+logAnalyticsWorkspaceId: monitoring\.outputs\.workspaceId$/m,
+      );
+    }
+  });
+});
+
 describe("Cosmos DB: Bicep against shared/adapters/cosmos/containers.ts", () => {
   const bicepContainers: unknown = JSON.parse(read("./modules/cosmos-containers.json"));
 
@@ -312,6 +493,23 @@ describe("Blob Storage: Bicep against shared/adapters/blob/client.ts", () => {
       Object.values(blobContainers).sort(),
     );
     expect(dataStorageBicep).toContain(`'${blobContainers.exports}/'`);
+  });
+
+  it("F4: keeps overwritten media as versions and deleted blobs and containers restorable", () => {
+    expect(dataStorageBicep).toMatch(/^\s+isVersioningEnabled: true$/m);
+    for (const policy of ["deleteRetentionPolicy", "containerDeleteRetentionPolicy"]) {
+      expect(dataStorageBicep, policy).toMatch(
+        new RegExp(
+          `^\\s+${policy}: \\{\\n\\s+enabled: true\\n\\s+days: softDeleteRetentionDays\\n`,
+          "m",
+        ),
+      );
+    }
+    expect(dataStorageBicep).toMatch(/^param softDeleteRetentionDays int = \d+$/m);
+    // Versioning must not keep exports (personal data) past their retention.
+    expect(dataStorageBicep).toMatch(
+      /version: \{\n\s+delete: \{\n\s+daysAfterCreationGreaterThan: 0\n/,
+    );
   });
 
   it("turns shared keys and public access off on both accounts", () => {

@@ -11,8 +11,19 @@ param environmentName string
 @description('Region for every resource; must offer the Flex Consumption plan (az functionapp list-flexconsumption-locations).')
 param location string = resourceGroup().location
 
-@description('Object id of the deploying user or CI principal, granted the same data-plane roles as the app (plus Key Vault Secrets Officer) for local runs against Azure. Empty: none.')
+@description('Object id of the deploying user or CI principal (azd fills it in). It gets data-plane roles only when grantDeployerDataAccess is \'true\'.')
 param principalId string = ''
+
+// A string, not a bool: azd and envsubst both fill the parameters file with text, and an unset
+// variable becomes '' (off). Off by default: the deploying person has no standing access to the
+// tenant's sessions, recordings or events.
+@allowed([
+  ''
+  'false'
+  'true'
+])
+@description('\'true\': grant principalId the same data-plane roles as the app (plus Key Vault Secrets Officer), to run the code locally against this deployment. Default: no data access.')
+param grantDeployerDataAccess string = 'false'
 
 @allowed([
   'User'
@@ -128,6 +139,7 @@ module dataStorage 'modules/data-storage.bicep' = {
     skuName: dataStorageSku
     exportRetentionDays: exportRetentionDays
     corsAllowedOrigins: corsAllowedOrigins
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -150,6 +162,7 @@ module cosmos 'modules/cosmos.bicep' = {
     tags: tags
     throughputMode: cosmosThroughputMode
     autoscaleMaxThroughput: cosmosAutoscaleMaxThroughput
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -160,6 +173,7 @@ module serviceBus 'modules/servicebus.bicep' = {
     location: location
     tags: tags
     duplicateDetectionWindow: duplicateDetectionWindow
+    logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -197,7 +211,7 @@ module appHostRoles 'modules/rbac-host.bicep' = {
   }
 }
 
-module deployerDataRoles 'modules/rbac-data.bicep' = if (!empty(principalId)) {
+module deployerDataRoles 'modules/rbac-data.bicep' = if (grantDeployerDataAccess == 'true' && !empty(principalId)) {
   name: 'rbac-deployer-data'
   params: {
     principalId: principalId

@@ -29,6 +29,7 @@ export function createServices(config: Config): Services {
       audience: config.AUTH_AUDIENCE,
       allowedTenants: config.AUTH_ALLOWED_TENANTS,
       keys: remoteKeys(config.AUTH_JWKS_URI),
+      retryAfterSeconds: config.DEPENDENCY_RETRY_AFTER_SECONDS,
     }),
     healthChecks: {
       cosmos: async () => {

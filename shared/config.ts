@@ -55,7 +55,10 @@ export const settingsSchema = z.object({
 
   /** "Default scores to 100%": off unless the deployment turns it on (Azure deployments do). */
   FEATURE_DEFAULT_SCORES: bool.default(false),
-  /** The tenant's export password (a Key Vault reference in Azure). Never logged. */
+  /**
+   * The tenant's export password (a Key Vault reference in Azure, resolved by the platform; one
+   * it could not resolve counts as unset). Never logged.
+   */
   EXPORT_PASSWORD: z.string().min(8).max(128).optional(),
 
   /**
@@ -78,29 +81,63 @@ export class ConfigError extends Error {
   }
 }
 
-/** Parses settings from an environment-like record (only the keys the schema names are read). */
-export function parseConfig(env: Record<string, string | undefined>): Config {
+/**
+ * App Service hands a Key Vault reference it could not resolve (no access, missing secret) to
+ * the app as its literal text, which would pass for a value (an 8–128 character password).
+ */
+const unresolvedKeyVaultReference = /^\s*@Microsoft\.KeyVault\(/i;
+
+export interface ParsedSettings {
+  config: Config;
+  /** What start-up should log: each names a setting, never its value. */
+  warnings: string[];
+}
+
+/**
+ * Parses settings from an environment-like record (only the keys the schema names are read).
+ * An unresolved Key Vault reference counts as unset, with a warning.
+ */
+export function readSettings(env: Record<string, string | undefined>): ParsedSettings {
   const input: Record<string, string> = {};
+  const warnings: string[] = [];
   for (const key of Object.keys(settingsSchema.shape)) {
     const value = env[key];
-    if (value !== undefined && value !== "") input[key] = value;
+    if (value === undefined || value === "") continue;
+    if (unresolvedKeyVaultReference.test(value)) {
+      warnings.push(
+        `${key} is a Key Vault reference the platform could not resolve (check the app's access ` +
+          `to the vault and the secret); it is treated as unset.`,
+      );
+      continue;
+    }
+    input[key] = value;
   }
   const parsed = settingsSchema.safeParse(input);
   if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map(
+    throw new ConfigError([
+      ...parsed.error.issues.map(
         (issue) => `${issue.path.join(".") || "(settings)"}: ${issue.message}`,
       ),
-    );
+      ...warnings,
+    ]);
   }
-  return Object.freeze(parsed.data);
+  return { config: Object.freeze(parsed.data), warnings };
+}
+
+/** The settings alone, for callers that have no log to report warnings to (tests, tools). */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  return readSettings(env).config;
 }
 
 let current: Config | undefined;
 
-/** The process's settings, parsed on first use from the environment. */
+/** The process's settings, parsed on first use from the environment; warnings go to the log. */
 export function getConfig(): Config {
-  current ??= parseConfig(process.env);
+  if (!current) {
+    const { config, warnings } = readSettings(process.env);
+    for (const warning of warnings) console.warn(`settings: ${warning}`);
+    current = config;
+  }
   return current;
 }
 

@@ -219,12 +219,19 @@ export interface BlobLink {
  * refuses anything else with AppError VALIDATION_FAILED rather than build a path from it.
  */
 export interface BlobStore {
-  /** A create+write-only URL for one PUT of the interaction's media (valid ≤ 15 minutes). */
+  /**
+   * A create-only URL for one Put Blob of the interaction's media (valid ≤ 15 minutes): it
+   * cannot read, and cannot replace a blob that already exists.
+   */
   mediaUploadUrl(tenantId: string, interactionId: string, contentType: string): Promise<BlobLink>;
-  /** A read-only URL for playback (Range requests work), or undefined when no media was uploaded. */
+  /**
+   * A read-only URL for playback (Range requests work) that serves the media as `contentType`
+   * whatever the upload declared, or undefined when no media was uploaded.
+   */
   mediaReadUrl(
     tenantId: string,
     interactionId: string,
+    contentType: string,
   ): Promise<(BlobLink & { contentType: string }) | undefined>;
   /**
    * Stores an export under a fresh folder (a retry never overwrites a URL someone holds) and

@@ -36,7 +36,7 @@ beforeAll(async () => {
 });
 
 function token(roles: Role[]): Promise<string> {
-  return new SignJWT({ tid: "t1", oid: "u1", roles })
+  return new SignJWT({ tid: "t1", oid: "u1", roles, ver: "2.0", azp: "test-client" })
     .setProtectedHeader({ alg: "RS256", kid: "k1" })
     .setIssuer(issuer)
     .setAudience(audience)

@@ -58,7 +58,7 @@ describe("media", () => {
     const put = await uploadMedia(upload.url, bytes);
     expect(put.status).toBe(201);
 
-    const read = await store.mediaReadUrl(tenantId, interactionId);
+    const read = await store.mediaReadUrl(tenantId, interactionId, "audio/wav");
     expect(read).toBeDefined();
     expect(read!.contentType).toBe("audio/wav");
     expect(Date.parse(read!.expiresAt)).toBeGreaterThan(Date.now());
@@ -73,6 +73,42 @@ describe("media", () => {
     expect(new Uint8Array(await middle.arrayBuffer())).toEqual(bytes.slice(1000, 1004));
   });
 
+  it("F4: an upload link creates the recording once and can never replace it", async () => {
+    const store = storeWith(systemClock);
+    const tenantId = freshId();
+    const interactionId = freshId();
+    const upload = await store.mediaUploadUrl(tenantId, interactionId, "audio/wav");
+    expect(new URL(upload.url).searchParams.get("sp")).toBe("c");
+    expect((await uploadMedia(upload.url, sampleBytes(64))).status).toBe(201);
+
+    // Neither the same link nor a fresh one for the same blob overwrites it.
+    expect((await uploadMedia(upload.url, sampleBytes(16))).status).toBe(403);
+    const fresh = await store.mediaUploadUrl(tenantId, interactionId, "audio/wav");
+    expect((await uploadMedia(fresh.url, sampleBytes(16))).status).toBe(403);
+
+    const read = await store.mediaReadUrl(tenantId, interactionId, "audio/wav");
+    const body = await fetch(read!.url);
+    expect(new Uint8Array(await body.arrayBuffer())).toEqual(sampleBytes(64));
+  });
+
+  it("F4: the read link serves the declared type, whatever type the upload stored", async () => {
+    const store = storeWith(systemClock);
+    const tenantId = freshId();
+    const interactionId = freshId();
+    const upload = await store.mediaUploadUrl(tenantId, interactionId, "audio/wav");
+    const put = await fetch(upload.url, {
+      method: "PUT",
+      headers: { "x-ms-blob-type": "BlockBlob", "content-type": "text/html" },
+      body: "<script>alert(1)</script>",
+    });
+    expect(put.status).toBe(201);
+    const read = await store.mediaReadUrl(tenantId, interactionId, "audio/wav");
+    expect(read!.contentType).toBe("audio/wav");
+    const played = await fetch(read!.url);
+    expect(played.status).toBe(200);
+    expect(played.headers.get("content-type")).toBe("audio/wav");
+  });
+
   it("refuses to read with the upload SAS and to write with the read SAS", async () => {
     const store = storeWith(systemClock);
     const tenantId = freshId();
@@ -83,7 +119,7 @@ describe("media", () => {
     const readWithUpload = await fetch(upload.url);
     expect(readWithUpload.status).toBe(403);
 
-    const read = await store.mediaReadUrl(tenantId, interactionId);
+    const read = await store.mediaReadUrl(tenantId, interactionId, "audio/wav");
     const writeWithRead = await uploadMedia(read!.url, sampleBytes(16));
     expect(writeWithRead.status).toBe(403);
 
@@ -100,7 +136,7 @@ describe("media", () => {
       const upload = await store.mediaUploadUrl(tenantId, interactionId, "audio/wav");
       expect((await uploadMedia(upload.url, sampleBytes(32))).status).toBe(201);
     }
-    const readA = await store.mediaReadUrl(tenantA, interactionId);
+    const readA = await store.mediaReadUrl(tenantA, interactionId, "audio/wav");
     const uploadA = await store.mediaUploadUrl(tenantA, interactionId, "audio/wav");
 
     const retarget = (url: string) => {
@@ -125,7 +161,7 @@ describe("media", () => {
     const interactionId = freshId();
     // Handing out an upload URL creates nothing.
     await store.mediaUploadUrl(tenantId, interactionId, "audio/wav");
-    expect(await store.mediaReadUrl(tenantId, interactionId)).toBeUndefined();
+    expect(await store.mediaReadUrl(tenantId, interactionId, "audio/wav")).toBeUndefined();
   });
 
   it("refuses an expired SAS", async () => {
@@ -140,7 +176,7 @@ describe("media", () => {
 
     const anHourAgo: Clock = { now: () => new Date(Date.now() - 60 * 60_000) };
     const past = storeWith(anHourAgo);
-    const staleRead = await past.mediaReadUrl(tenantId, interactionId);
+    const staleRead = await past.mediaReadUrl(tenantId, interactionId, "audio/wav");
     expect(Date.parse(staleRead!.expiresAt)).toBeLessThan(Date.now());
     expect((await fetch(staleRead!.url)).status).toBe(403);
 
@@ -150,7 +186,7 @@ describe("media", () => {
 
   it("refuses ids that could reach outside the tenant's folder before touching storage", async () => {
     const store = storeWith(systemClock);
-    await expect(store.mediaReadUrl("..", "x")).rejects.toMatchObject({
+    await expect(store.mediaReadUrl("..", "x", "audio/wav")).rejects.toMatchObject({
       code: "VALIDATION_FAILED",
     });
     await expect(store.mediaUploadUrl("t1", "a/../../b", "audio/wav")).rejects.toMatchObject({

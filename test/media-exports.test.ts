@@ -107,7 +107,7 @@ describe("interaction media through Azurite", () => {
       body: recording,
     });
     expect(put.status).toBe(201);
-    // The upload link is write-only: it cannot read back what it wrote.
+    // The upload link is create-only: it cannot read back what it wrote.
     expect((await fetch(upload.url)).status).toBe(403);
 
     const session = await createSession(interaction.id, "Media playback");
@@ -137,6 +137,50 @@ describe("interaction media through Azurite", () => {
 
     // Another evaluator cannot even learn that the session exists.
     expectProblem(await call("bob", "GET", `sessions/${session.id}/media`), 404, "NOT_FOUND");
+  });
+
+  it("F4: a recording is written once, and plays back as the type declared at ingestion", async () => {
+    const externalId = `${tenantId}-once`;
+    const body = {
+      externalId,
+      agentId: "agent-1",
+      startedAt: "2026-11-20T10:00:00.000Z",
+      durationSeconds: 60,
+      channel: "voice",
+      media: { contentType: "audio/mpeg" },
+    };
+    const first = await call<{ id: string; mediaUpload?: { url: string } }>(
+      "ingest",
+      "POST",
+      "interactions",
+      body,
+    );
+    expect(first.status, first.text).toBe(201);
+    const upload = first.json.mediaUpload!.url;
+    // The uploader stores a type of its choosing; playback does not serve it.
+    const put = (type: string, bytes: Uint8Array) =>
+      fetch(upload, {
+        method: "PUT",
+        headers: { "x-ms-blob-type": "BlockBlob", "content-type": type },
+        body: bytes,
+      });
+    expect((await put("text/html", recording)).status).toBe(201);
+    expect((await put("audio/mpeg", new Uint8Array(8))).status).toBe(403);
+
+    const again = await call("ingest", "POST", "interactions", body);
+    expect(again.status, again.text).toBe(200);
+    expect(again.json).not.toHaveProperty("mediaUpload");
+
+    const session = await createSession(first.json.id, "Written once");
+    const media = await call<{ url: string; contentType: string }>(
+      "alice",
+      "GET",
+      `sessions/${session.id}/media`,
+    );
+    expect(media.json.contentType).toBe("audio/mpeg");
+    const played = await fetch(media.json.url);
+    expect(played.headers.get("content-type")).toBe("audio/mpeg");
+    expect(new Uint8Array(await played.arrayBuffer())).toEqual(recording);
   });
 
   it("answers MEDIA_NOT_FOUND when media was declared but never uploaded, or never declared", async () => {

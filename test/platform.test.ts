@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { startLocalHost, type LocalHost } from "../dev/host.js";
 import { registeredFunctions } from "../shared/registry.js";
 import { getServices } from "../shared/services.js";
-import { api, baseUrl, expectProblem, tokenFor } from "./support/http.js";
+import { api, baseUrl, expectProblem, requestWithHost, tokenFor } from "./support/http.js";
 
 const freshId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
 
@@ -98,6 +98,24 @@ describe("local token issuer", () => {
     });
     expectProblem(response, 400, "VALIDATION_FAILED");
     expect(response.json.errors?.map((e) => e.path).sort()).toEqual(["roles.0", "userId"]);
+  });
+
+  it("F15: signs a token only for a request addressed to a loopback name (DNS rebinding)", async () => {
+    const port = new URL(baseUrl()).port;
+    const ask = (host: string) =>
+      requestWithHost(port, "POST", "/api/dev/token", host, {
+        tenantId: "t1",
+        userId: "u1",
+        roles: ["QM.Administrator"],
+      });
+    for (const host of [`attacker.example:${port}`, `127.0.0.1.nip.io:${port}`]) {
+      const refused = await ask(host);
+      expect(refused.status, host).toBe(404);
+      expect(refused.text).not.toMatch(/"token"/);
+    }
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`]) {
+      expect((await ask(host)).status, host).toBe(200);
+    }
   });
 });
 

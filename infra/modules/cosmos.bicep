@@ -18,6 +18,9 @@ param throughputMode string = 'serverless'
 @description('Autoscale only: the database\'s maximum RU/s (shared by its containers).')
 param autoscaleMaxThroughput int = 1000
 
+@description('Log Analytics workspace (resource id) that receives the account\'s data-plane logs.')
+param logAnalyticsWorkspaceId string
+
 // One entry per container, in the ARM (and @azure/cosmos) shape: id, the hierarchical partition
 // key (MultiHash, version 2), the indexing policy with the composite index each paged ORDER BY
 // needs, and `defaultTtl` only where a container expires items. A copy of
@@ -93,6 +96,28 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
     }
   }
 ]
+
+// Who read and wrote what (caller identity, operation, status, request charge) goes to Log
+// Analytics, so an access to the tenant's data can be traced. Resource-specific tables
+// (CDBDataPlaneRequests, CDBControlPlaneRequests).
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'data-plane-to-log-analytics'
+  scope: account
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logAnalyticsDestinationType: 'Dedicated'
+    logs: [
+      {
+        category: 'DataPlaneRequests'
+        enabled: true
+      }
+      {
+        category: 'ControlPlaneRequests'
+        enabled: true
+      }
+    ]
+  }
+}
 
 output accountName string = account.name
 output endpoint string = account.properties.documentEndpoint

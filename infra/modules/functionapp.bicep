@@ -144,6 +144,25 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   }
 }
 
+// No FTP and no SCM (Kudu, zip deploy) publishing with basic-auth credentials: a leaked
+// publishing profile must not be able to replace the code. Deployments (azd, `az functionapp
+// deployment`) authenticate with Entra ID.
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'ftp'
+  properties: {
+    allow: false
+  }
+}
+
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: app
+  name: 'scm'
+  properties: {
+    allow: false
+  }
+}
+
 // Replaces the whole app-settings collection, so the deployed settings are exactly these.
 resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app

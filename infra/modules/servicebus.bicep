@@ -8,6 +8,9 @@ param tags object
 @description('How long the topic remembers message ids for duplicate detection. The outbox sweep republishes an event whose send was not recorded (crash between send and clear) a few minutes later, and keeps retrying while Cosmos is unavailable; the window must cover that delay plus retries, so a republished event is dropped instead of delivered twice. Longer windows cost some throughput. The window can be changed later; duplicate detection itself cannot be switched on or off once the topic exists.')
 param duplicateDetectionWindow string = 'PT1H'
 
+@description('Log Analytics workspace (resource id) that receives the namespace\'s logs.')
+param logAnalyticsWorkspaceId string
+
 // The names the code uses (shared/config.ts EVENTS_TOPIC default, the serviceBusFunction
 // registrations); infra/drift.test.ts fails when they differ.
 var topicName = 'evaluation-sessions'
@@ -87,6 +90,24 @@ resource subjectRules 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rule
     }
   }
 ]
+
+// Operations on the namespace, topic, subscriptions and rules go to Log Analytics. The
+// data-plane log (RuntimeAuditLogs: who sent or received) exists only on the Premium tier;
+// this Standard namespace has none, and publishing is traced by the app's own telemetry.
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'operations-to-log-analytics'
+  scope: namespace
+  properties: {
+    workspaceId: logAnalyticsWorkspaceId
+    logAnalyticsDestinationType: 'Dedicated'
+    logs: [
+      {
+        category: 'OperationalLogs'
+        enabled: true
+      }
+    ]
+  }
+}
 
 output namespaceName string = namespace.name
 output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'

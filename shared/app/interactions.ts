@@ -1,5 +1,6 @@
-// The interaction use cases: idempotent ingestion by externalId (with a one-time upload link
-// for its media), reads, and the tagging consumer's Evaluated tag.
+// The interaction use cases: idempotent ingestion by externalId (with an upload link for its
+// media to the request that created it, and to no other), reads, and the tagging consumer's
+// Evaluated tag.
 import type { Actor } from "../domain/access.js";
 import { notFound } from "../domain/errors.js";
 import type { CompletedEvent } from "../domain/events.js";
@@ -33,13 +34,15 @@ export async function ingestInteraction(
     interactionIdFor(value.externalId),
     services.clock.now(),
   );
-  // Signed before the write, so a signing failure leaves nothing half-ingested; a retry of
-  // the same externalId gets a fresh link (the first may have expired unused).
-  const mediaUpload = value.media
+  // Signed before the write, so a signing failure leaves nothing half-ingested (the retry
+  // creates the interaction and gets the link). The link goes only to the request that
+  // created the interaction: media is written once, and an existing interaction's recording
+  // (perhaps evaluated already) must never be offered for upload again.
+  const link = value.media
     ? await services.blobs.mediaUploadUrl(actor.tenantId, candidate.id, value.media.contentType)
     : undefined;
   const { interaction, created } = await services.interactions.createIfAbsent(candidate);
-  return { interaction, created, mediaUpload };
+  return { interaction, created, mediaUpload: created ? link : undefined };
 }
 
 export async function getInteraction(

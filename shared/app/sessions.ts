@@ -161,10 +161,20 @@ export async function listSessions(
   };
 }
 
-/** The recording's read link; the blob is the truth, not `hasMedia` (declared, never uploaded). */
+/**
+ * The recording's read link; the blob is the truth, not `hasMedia` (declared, never uploaded).
+ * It serves the type declared at ingestion (an audio/* or video/* the schema checked), never
+ * the one the uploader's PUT stored; an interaction stored before types were kept gets a
+ * download type no browser renders as a page.
+ */
 export async function sessionMedia(services: Services, actor: Actor, id: string) {
   const { session } = await loadVisibleSession(services, actor, id);
-  const link = await services.blobs.mediaReadUrl(session.tenantId, session.interaction.id);
+  const interaction = await services.interactions.get(session.tenantId, session.interaction.id);
+  const link = await services.blobs.mediaReadUrl(
+    session.tenantId,
+    session.interaction.id,
+    interaction?.mediaContentType ?? "application/octet-stream",
+  );
   if (!link) {
     throw new AppError("MEDIA_NOT_FOUND", "No media was uploaded for this session's interaction.");
   }

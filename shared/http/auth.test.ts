@@ -1,16 +1,24 @@
+import { once } from "node:events";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import {
   createLocalJWKSet,
+  errors as joseErrors,
   exportJWK,
   generateKeyPair,
   SignJWT,
   type CryptoKey,
   type JWTPayload,
+  type JWTVerifyGetKey,
 } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { DependencyUnavailableError } from "../dependency-errors.js";
 import { AppError } from "../domain/errors.js";
 import type { TokenVerifier } from "../ports.js";
-import { createTokenVerifier } from "./auth.js";
+import { createTokenVerifier, remoteKeys } from "./auth.js";
+import { toProblemResponse } from "./problem.js";
 
 const issuer = "https://issuer.test/tenant/v2.0";
 const audience = "api://evaluation-sessions";
@@ -36,6 +44,8 @@ beforeAll(async () => {
 const validClaims = (): JWTPayload => ({
   iss: issuer,
   aud: audience,
+  ver: "2.0",
+  azp: "client-app-1",
   tid: "tenant-1",
   oid: "user-1",
   name: "Eve Evaluator",
@@ -146,8 +156,8 @@ describe("createTokenVerifier", () => {
     const error: unknown = await down(`Bearer ${await sign(validClaims())}`).catch(
       (e: unknown) => e,
     );
-    expect(error).not.toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ code: "ECONNREFUSED" });
+    expect(error).toBeInstanceOf(DependencyUnavailableError);
+    expect(error).toMatchObject({ cause: { code: "ECONNREFUSED" } });
   });
 
   it("answers any other Authorization value with UNAUTHENTICATED, never another error", async () => {
@@ -166,6 +176,118 @@ describe("createTokenVerifier", () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+describe("only access tokens", () => {
+  it("F13: refuses an ID token of the API's own app registration", async () => {
+    // What Entra ID issues to a client that signs in with the API's client id: same issuer,
+    // same keys, `aud` = the client id (the v2 access-token audience), roles included.
+    const { azp: _azp, ...idToken } = validClaims();
+    const error = await rejection(`Bearer ${await sign({ ...idToken, nonce: "n-0S6_WzA2Mj" })}`);
+    expect(error.code).toBe("UNAUTHENTICATED");
+    expect(error.detail).toMatch(/not an access token/);
+  });
+
+  it.each([
+    ["no version", { ver: undefined }],
+    ["version 1.0 with azp instead of appid", { ver: "1.0" }],
+    ["version 2.0 with appid instead of azp", { azp: undefined, appid: "client-app-1" }],
+    ["an unknown version", { ver: "3.0" }],
+    ["an empty azp", { azp: "" }],
+  ])("F13: refuses a token with %s", async (_name, change) => {
+    const error = await rejection(`Bearer ${await sign({ ...validClaims(), ...change })}`);
+    expect(error.code).toBe("UNAUTHENTICATED");
+  });
+
+  it("accepts version 1.0 access tokens (appid) and the access-token typ values", async () => {
+    const { azp: _azp, ...v2 } = validClaims();
+    const v1 = { ...v2, ver: "1.0", appid: "client-app-1" };
+    await expect(verify(`Bearer ${await sign(v1)}`)).resolves.toMatchObject({ userId: "user-1" });
+    for (const typ of ["JWT", "at+jwt", "application/at+JWT"]) {
+      const token = await new SignJWT(validClaims())
+        .setProtectedHeader({ alg: "RS256", kid: "k1", typ })
+        .sign(trustedKey);
+      await expect(verify(`Bearer ${token}`), typ).resolves.toMatchObject({ userId: "user-1" });
+    }
+  });
+
+  it("F13: refuses a token whose typ says it is something else", async () => {
+    const token = await new SignJWT(validClaims())
+      .setProtectedHeader({ alg: "RS256", kid: "k1", typ: "logout+jwt" })
+      .sign(trustedKey);
+    expect((await rejection(`Bearer ${token}`)).code).toBe("UNAUTHENTICATED");
+  });
+});
+
+describe("when the signing keys cannot be had", () => {
+  /** What the verifier's failure becomes over HTTP. */
+  async function answerTo(keys: JWTVerifyGetKey) {
+    const verifier = createTokenVerifier({
+      issuers: [issuer],
+      audience,
+      allowedTenants: ["*"],
+      keys,
+      retryAfterSeconds: 7,
+    });
+    const error: unknown = await verifier(`Bearer ${await sign(validClaims())}`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    const response = toProblemResponse(error, () => undefined, 99);
+    return {
+      status: response.status,
+      headers: response.headers,
+      code: z.object({ code: z.string() }).parse(JSON.parse(z.string().parse(response.body))).code,
+    };
+  }
+
+  /** A loopback JWKS endpoint answering `status` with `body`, or, with no status, none at all. */
+  async function jwksServer(status?: number, body = "") {
+    const server = createServer((_req, res) => {
+      res.writeHead(status ?? 200, { "content-type": "application/json" }).end(body);
+    });
+    server.listen(0, "127.0.0.1");
+    await once(server, "listening");
+    const { port } = server.address() as AddressInfo;
+    if (status === undefined) await new Promise<void>((done) => server.close(() => done()));
+    return {
+      url: `http://127.0.0.1:${port}/keys`,
+      close: () => new Promise<void>((done) => server.close(() => done())),
+    };
+  }
+
+  it("F13: a JWKS timeout is 503 DEPENDENCY_UNAVAILABLE with Retry-After, not 401", async () => {
+    const response = await answerTo(() => Promise.reject(new joseErrors.JWKSTimeout()));
+    expect(response.status).toBe(503);
+    expect(response.code).toBe("DEPENDENCY_UNAVAILABLE");
+    expect(response.headers).toMatchObject({ "Retry-After": "7" });
+  });
+
+  it.each([
+    ["nobody listens", undefined, ""],
+    ["the endpoint answers 500", 500, "oops"],
+    ["the endpoint answers no JSON", 200, "<html>"],
+    ["the endpoint answers no key set", 200, '{"keys": 5}'],
+  ])(
+    "F13: a failed key fetch is 503 DEPENDENCY_UNAVAILABLE with Retry-After, not 500 (%s)",
+    async (_name, status, body) => {
+      const server = await jwksServer(status, body);
+      try {
+        const response = await answerTo(remoteKeys(server.url));
+        expect(response.status).toBe(503);
+        expect(response.code).toBe("DEPENDENCY_UNAVAILABLE");
+        expect(response.headers).toMatchObject({ "Retry-After": "7" });
+      } finally {
+        if (status !== undefined) await server.close();
+      }
+    },
+  );
+
+  it("keeps a token whose kid the key set lacks the caller's fault (401)", async () => {
+    const jwk = { ...(await exportJWK((await generateKeyPair("RS256")).publicKey)), kid: "k9" };
+    const response = await answerTo(createLocalJWKSet({ keys: [jwk] }));
+    expect(response.status).toBe(401);
   });
 });
 

@@ -170,6 +170,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       oid: p.userId,
       name: p.name ?? p.userId,
       roles: [...p.roles],
+      // An Entra ID version 2 access token (shared/http/auth.ts refuses ID tokens).
+      ver: "2.0",
+      azp: "test-client",
       ...claims,
     })
       .setProtectedHeader({ alg: "ES256", kid: "test" })

@@ -1,5 +1,6 @@
 // Small HTTP helpers for integration tests: every call goes over real HTTP to the local host
 // that test/global-setup.ts started.
+import { request } from "node:http";
 import { expect, inject } from "vitest";
 import type { Role } from "../../shared/domain/access.js";
 
@@ -99,4 +100,36 @@ export async function tokenFor(request: TokenRequest): Promise<string> {
   if (response.status !== 200)
     throw new Error(`POST /api/dev/token answered ${response.status}: ${response.text}`);
   return response.json.token;
+}
+
+/**
+ * One HTTP/1.1 request to 127.0.0.1:`port` with the Host header given (fetch does not let a
+ * caller set it): what a page that rebound its DNS name to this machine would send.
+ */
+export function requestWithHost(
+  port: number | string,
+  method: string,
+  path: string,
+  host: string,
+  json?: unknown,
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        method,
+        path,
+        headers: { host, ...(json === undefined ? {} : { "content-type": "application/json" }) },
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
+    req.on("error", reject);
+    req.end(json === undefined ? undefined : JSON.stringify(json));
+  });
 }

@@ -100,35 +100,38 @@ export function createBlobStore(options: BlobStoreOptions): BlobStore {
     async mediaUploadUrl(tenantId, interactionId, contentType) {
       assertId("tenantId", tenantId);
       assertId("interactionId", interactionId);
-      // The SAS cannot pin the uploaded type (the uploader's PUT sets it); refusing a malformed
-      // one here keeps a bad declaration from reaching the URL we hand out.
+      // The SAS cannot pin the uploaded type (the uploader's PUT sets it; the read link pins
+      // it instead); refusing a malformed one here keeps a bad declaration out of the URL.
       assertContentType(contentType);
       const blobName = `${tenantId}/${interactionId}`;
       return link(mediaContainer.getBlobClient(blobName).url, {
         containerName: blobContainers.media,
         blobName,
-        permissions: "cw",
+        permissions: "c",
       });
     },
 
-    async mediaReadUrl(tenantId, interactionId) {
+    async mediaReadUrl(tenantId, interactionId, contentType) {
       assertId("tenantId", tenantId);
       assertId("interactionId", interactionId);
+      assertContentType(contentType);
       const blobName = `${tenantId}/${interactionId}`;
       const blob = mediaContainer.getBlobClient(blobName);
-      let contentType: string | undefined;
       try {
-        ({ contentType } = await blob.getProperties());
+        await blob.getProperties();
       } catch (error) {
         if (hasStatus(error, 404)) return undefined;
         throw error;
       }
+      // The uploader chose the blob's stored Content-Type (text/html would do); the signed
+      // override makes Blob Storage serve the declared type instead.
       const read = await link(blob.url, {
         containerName: blobContainers.media,
         blobName,
         permissions: "r",
+        contentType,
       });
-      return { ...read, contentType: contentType ?? "application/octet-stream" };
+      return { ...read, contentType };
     },
 
     async putExport(tenantId, sessionId, fileName, bytes, contentType) {

@@ -208,13 +208,13 @@ function userDelegationStore(keys = countingKeys()) {
 }
 
 describe("user delegation SAS (Azure)", () => {
-  it("grants create+write only, HTTPS only, on the one media blob, for at most 15 minutes", async () => {
+  it("F4: grants create only (no overwrite, no read), HTTPS only, on the one media blob, for at most 15 minutes", async () => {
     const { store } = userDelegationStore();
     const link = await store.mediaUploadUrl("tenant-a", "call_42", "audio/wav");
     const url = new URL(link.url);
 
     expect(url.origin + url.pathname).toBe(`${serviceUrl}/media/tenant-a/call_42`);
-    expect(param(url, "sp")).toBe("cw");
+    expect(param(url, "sp")).toBe("c");
     expect(param(url, "spr")).toBe("https");
     expect(param(url, "sr")).toBe("b");
     expect(param(url, "st")).toBe("2026-03-01T09:55:00Z");
@@ -236,12 +236,13 @@ describe("user delegation SAS (Azure)", () => {
     );
   });
 
-  it("grants read only for playback, and reports the stored content type", async () => {
+  it("F4: grants read only for playback, serving the declared type, not the stored one", async () => {
     const { store, storage } = userDelegationStore();
-    storage.blobs.set("/media/tenant-a/call_42", { contentType: "audio/mpeg" });
-    const link = await store.mediaReadUrl("tenant-a", "call_42");
+    storage.blobs.set("/media/tenant-a/call_42", { contentType: "text/html" });
+    const link = await store.mediaReadUrl("tenant-a", "call_42", "audio/mpeg");
     expect(link?.contentType).toBe("audio/mpeg");
     const url = new URL(link!.url);
+    expect(param(url, "rsct")).toBe("audio/mpeg");
     expect(param(url, "sp")).toBe("r");
     expect(param(url, "spr")).toBe("https");
     expect(param(url, "sr")).toBe("b");
@@ -253,7 +254,7 @@ describe("user delegation SAS (Azure)", () => {
 
   it("answers undefined when the media blob does not exist, without signing anything", async () => {
     const { store, keys } = userDelegationStore();
-    expect(await store.mediaReadUrl("tenant-a", "nothing-here")).toBeUndefined();
+    expect(await store.mediaReadUrl("tenant-a", "nothing-here", "audio/wav")).toBeUndefined();
     expect(keys.calls).toHaveLength(0);
   });
 
@@ -373,7 +374,7 @@ describe("service SAS (local emulator)", () => {
       clock: fixedClock,
     });
     const url = new URL((await store.mediaUploadUrl("tenant-a", "call_42", "audio/wav")).url);
-    expect(param(url, "sp")).toBe("cw");
+    expect(param(url, "sp")).toBe("c");
     expect(param(url, "spr")).toBe("https,http");
     expect(param(url, "sr")).toBe("b");
     expect(url.searchParams.has("skoid")).toBe(false);
@@ -449,7 +450,8 @@ describe("refusals", () => {
   const one = () => new Uint8Array(1);
   it.each<[string, (store: BlobStore) => Promise<unknown>]>([
     ["tenantId", (store) => store.mediaUploadUrl("../x", "i", "audio/wav")],
-    ["interactionId", (store) => store.mediaReadUrl("t", "a/b")],
+    ["interactionId", (store) => store.mediaReadUrl("t", "a/b", "audio/wav")],
+    ["contentType", (store) => store.mediaReadUrl("t", "i", "audio/wav\r\nx: y")],
     ["sessionId", (store) => store.putExport("t", "s?x", "a.csv", one(), "text/csv")],
     ["fileName", (store) => store.putExport("t", "s", "a/../b.csv", one(), "text/csv")],
     ["fileName", (store) => store.putExport("t", "s", "...", one(), "text/csv")],

@@ -15,8 +15,12 @@ import type { Clock } from "../../ports.js";
 export interface BlobSasRequest {
   containerName: string;
   blobName: string;
-  /** Read for playback/downloads; create+write (no read) for one upload. */
-  permissions: "r" | "cw";
+  /**
+   * Read for playback and downloads; create alone for one media upload. Create permits a Put
+   * Blob only where no blob exists yet (Put Blob over an existing blob, and Put Block / Put
+   * Block List, need write), so an upload link can never replace a recording.
+   */
+  permissions: "r" | "c";
   startsOn: Date;
   expiresOn: Date;
   /** Served as the download's Content-Disposition (rscd). */

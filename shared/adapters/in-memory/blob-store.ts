@@ -16,18 +16,21 @@ export class InMemoryBlobStore implements BlobStore {
     return { url: `memory://blobs/${path}?sig=test`, expiresAt };
   }
 
+  /** Counts as the upload itself; like the create-only SAS, it never replaces stored media. */
   mediaUploadUrl(tenantId: string, interactionId: string, contentType: string): Promise<BlobLink> {
-    this.media.set(`${tenantId}/${interactionId}`, contentType);
-    return Promise.resolve(this.link(`media/${tenantId}/${interactionId}`));
+    const key = `${tenantId}/${interactionId}`;
+    if (!this.media.has(key)) this.media.set(key, contentType);
+    return Promise.resolve(this.link(`media/${key}`));
   }
 
   mediaReadUrl(
     tenantId: string,
     interactionId: string,
+    contentType: string,
   ): Promise<(BlobLink & { contentType: string }) | undefined> {
-    const contentType = this.media.get(`${tenantId}/${interactionId}`);
-    if (contentType === undefined) return Promise.resolve(undefined);
-    return Promise.resolve({ ...this.link(`media/${tenantId}/${interactionId}`), contentType });
+    const key = `${tenantId}/${interactionId}`;
+    if (!this.media.has(key)) return Promise.resolve(undefined);
+    return Promise.resolve({ ...this.link(`media/${key}`), contentType });
   }
 
   putExport(
