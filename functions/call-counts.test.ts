@@ -67,20 +67,26 @@ describe("Cosmos calls per request (counted at the adapter)", () => {
     expect(operations(calls)).toEqual(["read", "replace"]);
   });
 
-  it("completes with a read, the write carrying the event and one patch clearing it", async () => {
+  it("completes with a read and the write carrying its event, history entry and version", async () => {
     const s = await saved();
-    const { res, calls } = await counted("sessionsComplete", {
+    const { res, calls, after } = await counted("sessionsComplete", {
       as: alice,
       params: { id: s.sessionId },
       headers: { "if-match": s.etag },
       body: {},
     });
     expect(res.status).toBe(200);
-    expect(operations(calls)).toEqual(["read", "replace", "patch"]);
+    expect(operations(calls)).toEqual(["read", "replace"]);
+    // After the response: the history entry and the version stored, the outbox cleared.
+    expect(after).toEqual([
+      { container: containerNames.history, operation: "create", crossPartition: false },
+      { container: containerNames.versions, operation: "create", crossPartition: false },
+      { container: containerNames.sessions, operation: "patch", crossPartition: false },
+    ]);
     expect(app.publisher.published).toHaveLength(1);
   });
 
-  it("saves a completed session (a rescore) in three calls, its event cleared by a patch", async () => {
+  it("saves a completed session (a rescore) in two calls, its outbox moved after", async () => {
     const s = await saved();
     const done = await app.call("sessionsComplete", {
       as: alice,
@@ -88,14 +94,15 @@ describe("Cosmos calls per request (counted at the adapter)", () => {
       headers: { "if-match": s.etag },
       body: {},
     });
-    const { res, calls } = await counted("sessionsAnswers", {
+    const { res, calls, after } = await counted("sessionsAnswers", {
       as: alice,
       params: { id: s.sessionId },
       headers: { "if-match": done.headers.etag ?? "" },
       body: { answers: { [s.formId]: { greet: { answerIds: ["no"] } } } },
     });
     expect(res.status).toBe(200);
-    expect(operations(calls)).toEqual(["read", "replace", "patch"]);
+    expect(operations(calls)).toEqual(["read", "replace"]);
+    expect(operations(after)).toEqual(["create", "create", "patch"]);
     expect(app.publisher.published.map((e) => e.type.split(".").at(-2))).toEqual([
       "completed",
       "rescored",

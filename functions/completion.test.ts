@@ -305,8 +305,8 @@ describe("a save racing the outbox", () => {
     const etag = await saveBest(s);
     const clears: boolean[] = [];
     const sessions = app.stores.sessions;
-    const clear = sessions.clearPendingEvents.bind(sessions);
-    sessions.clearPendingEvents = async (...args) => {
+    const clear = sessions.clearOutbox.bind(sessions);
+    sessions.clearOutbox = async (...args) => {
       const cleared = await clear(...args);
       clears.push(cleared);
       return cleared;
@@ -359,7 +359,7 @@ describe("a save racing the outbox", () => {
     // Someone writes after `before` was read: clearing with its etag must change nothing.
     await app.stores.sessions.replace({ ...before.doc, name: "renamed meanwhile" }, before.etag);
     expect(
-      await app.stores.sessions.clearPendingEvents(tenant, s.sessionId, ids, before.etag),
+      await app.stores.sessions.clearOutbox(tenant, s.sessionId, { eventIds: ids }, before.etag),
     ).toBe(false);
     const after = await stored(s);
     expect(after.name).toBe("renamed meanwhile");

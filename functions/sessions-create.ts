@@ -12,8 +12,8 @@ export const sessionsCreate = httpFunction({
   tags: ["Sessions"],
   body: createSessionSchema,
   responses: [{ status: 201, description: "The session", schema: sessionViewSchema }],
-  handler: async ({ principal, services, body }) => {
-    const session = await createSession(services, principal, body);
+  handler: async ({ principal, services, body, log }) => {
+    const session = await createSession(services, principal, body, log);
     return sessionResponse(session, principal, services.clock.now(), {
       status: 201,
       headers: { Location: `/api/sessions/${session.id}` },

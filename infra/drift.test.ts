@@ -72,6 +72,8 @@ const DEFAULTS_ACCEPTED_IN_AZURE = [
   "DEPENDENCY_MAX_RETRIES", // 5 SDK retries of a 429/503 before answering 503
   "DEPENDENCY_RETRY_AFTER_SECONDS", // the Retry-After of that 503
   "PUBLISH_DEADLINE_MS", // 2 s for a request's publish; the sweep sends what misses it
+  "DISPUTE_WINDOW_DAYS", // 14 days to dispute a version
+  "DISPUTE_MAX_PER_SESSION", // 3 disputes per session
 ];
 
 /** Optional (or defaulted) in the schema, because local runs differ, but Bicep must set them. */
@@ -82,6 +84,7 @@ const SET_IN_AZURE = [
   "AUTH_ALLOWED_TENANTS", // the default "*" would accept every tenant of the issuers
   "FEATURE_DEFAULT_SCORES", // off by default, on in Azure deployments
   "EXPORT_PASSWORD", // a Key Vault reference, or empty when the tenant configured none
+  "EDIT_REASON_REQUIRED", // the deployment's choice (a parameter), written either way
 ];
 
 const schemaKeys = Object.keys(settingsSchema.shape);

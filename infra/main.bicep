@@ -26,6 +26,14 @@ param principalId string = ''
 param grantDeployerDataAccess string = 'false'
 
 @allowed([
+  ''
+  'false'
+  'true'
+])
+@description('\'true\': a change to a completed evaluation\'s answers needs a reason (EDIT_REASON_REQUIRED). Default: optional.')
+param editReasonRequired string = 'false'
+
+@allowed([
   'User'
   'ServicePrincipal'
   'Group'
@@ -253,6 +261,7 @@ module functionApp 'modules/functionapp.bicep' = {
     // Empty unless a password was given: a reference to a missing secret would otherwise be
     // handed to the app as the literal "@Microsoft.KeyVault(...)" text.
     exportPasswordReference: empty(exportPassword) ? '' : '@Microsoft.KeyVault(SecretUri=${keyVault.outputs.exportItemUri})'
+    editReasonRequired: editReasonRequired == 'true'
     corsAllowedOrigins: corsAllowedOrigins
   }
   // The host starts as soon as the app exists; grant its roles first so it never starts

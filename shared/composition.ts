@@ -8,8 +8,18 @@ import { createCosmosStores } from "./adapters/cosmos/index.js";
 import { createServiceBusClient } from "./adapters/service-bus/client.js";
 import { createServiceBusPublisher } from "./adapters/service-bus/publisher.js";
 import { createTokenVerifier, remoteKeys } from "./http/auth.js";
-import { systemClock, type EventPublisher } from "./ports.js";
+import { systemClock, type Background, type EventPublisher } from "./ports.js";
 import { setServicesFactory, type Services } from "./services.js";
+
+/**
+ * Work after the response: started at once and not awaited by the invocation, which answers
+ * meanwhile (each task logs its own failures; the outbox sweep redoes what is lost).
+ */
+const detached: Background = {
+  run: (task) => {
+    void task();
+  },
+};
 
 /** Without a Service Bus connection events stay in the outbox; the sweep sends them once one exists. */
 const noTopic: EventPublisher = {
@@ -47,6 +57,7 @@ export function createServices(config: Config): Services {
       ? createServiceBusPublisher({ client: serviceBus, topicName: config.EVENTS_TOPIC })
       : noTopic,
     blobs: createBlobStoreFromConfig(config, blobService),
+    background: detached,
   };
 }
 

@@ -67,6 +67,12 @@ export const settingsSchema = z.object({
    * a request for minutes).
    */
   PUBLISH_DEADLINE_MS: int(100, 30_000).default(2_000),
+  /** A change to a completed evaluation's answers needs a `reason` (422 REASON_REQUIRED). */
+  EDIT_REASON_REQUIRED: bool.default(false),
+  /** Days after a version is made during which its agent may dispute it. */
+  DISPUTE_WINDOW_DAYS: int(1, 365).default(14),
+  /** Disputes a session may receive, withdrawn ones included. */
+  DISPUTE_MAX_PER_SESSION: int(1, 20).default(3),
   /** Retries of a throttled (429) or unavailable (503) dependency before answering 503. */
   DEPENDENCY_MAX_RETRIES: int(0, 20).default(5),
   DEPENDENCY_RETRY_AFTER_SECONDS: int(1, 300).default(DEFAULT_RETRY_AFTER_SECONDS),

@@ -6,12 +6,15 @@ import type {
   CloudEvent,
   DisplayStatus,
   Form,
+  HistoryEntry,
   Hold,
   Interaction,
   SessionDocument,
   SessionType,
+  VersionSnapshot,
 } from "./domain/model.js";
 import type { Actor } from "./domain/access.js";
+import type { OutboxDone } from "./domain/outbox.js";
 
 /** The only source of "now" (tests and property tests drive time through it). */
 export interface Clock {
@@ -29,6 +32,14 @@ export type HealthCheck = () => Promise<void>;
  * cannot be fetched.
  */
 export type TokenVerifier = (authorization: string | null) => Promise<Actor>;
+
+/**
+ * Runs work after the response (in Azure the instance keeps running it; a crash or recycle
+ * loses it, and the outbox sweep does it later). Tasks never reject: they log their failures.
+ */
+export interface Background {
+  run(task: () => Promise<void>): void;
+}
 
 /** Where use cases report what nobody waits for (an invocation's log in Azure). */
 export interface Logger {
@@ -162,20 +173,33 @@ export interface SessionStore {
    */
   withPendingEvents(limit: number): Promise<PendingSweep>;
   /**
-   * Removes the given events from the outbox when the document is still at `etag`, without
-   * touching `revision`; returns false when the document changed meanwhile (caller re-reads).
+   * Removes what was moved out of the outbox (events sent, history entries and version snapshots
+   * stored) when the document is still at `etag`, without touching `revision`; returns false
+   * when the document changed meanwhile (its own write carries, and will clear, what is left).
    */
-  clearPendingEvents(
-    tenantId: string,
-    id: string,
-    eventIds: readonly string[],
-    etag: string,
-  ): Promise<boolean>;
+  clearOutbox(tenantId: string, id: string, done: OutboxDone, etag: string): Promise<boolean>;
 }
 
 export interface PendingSweep {
   sessions: Stored<SessionDocument>[];
   unreadable: { tenantId: string; id: string; reason: string }[];
+}
+
+/** The history entries the outbox moved out of sessions (docs/data-model.md "History"). */
+export interface HistoryStore {
+  /** Stores entries not stored yet; one already stored (same session and revision) stays. */
+  add(tenantId: string, sessionId: string, entries: readonly HistoryEntry[]): Promise<void>;
+  /** Newest revision first. */
+  list(tenantId: string, sessionId: string, page: PageRequest): Promise<Page<HistoryEntry>>;
+}
+
+/** The version snapshots the outbox moved out of sessions. */
+export interface VersionStore {
+  /** Stores snapshots not stored yet; one already stored (same session and version) stays. */
+  add(tenantId: string, sessionId: string, versions: readonly VersionSnapshot[]): Promise<void>;
+  /** Every version of the session, newest first (a session has a handful). */
+  list(tenantId: string, sessionId: string): Promise<VersionSnapshot[]>;
+  get(tenantId: string, sessionId: string, version: number): Promise<VersionSnapshot | undefined>;
 }
 
 export interface ActionItemFilter {

@@ -7,10 +7,13 @@ import type {
   Clock,
   EventPublisher,
   FormStore,
+  Background,
   HealthCheck,
+  HistoryStore,
   InteractionStore,
   SessionStore,
   TokenVerifier,
+  VersionStore,
 } from "./ports.js";
 
 export interface Services {
@@ -23,6 +26,11 @@ export interface Services {
   readonly interactions: InteractionStore;
   readonly sessions: SessionStore;
   readonly actionItems: ActionItemStore;
+  /** History entries and version snapshots, once moved out of their sessions. */
+  readonly history: HistoryStore;
+  readonly versions: VersionStore;
+  /** Work that runs right after the response (the outbox); the sweep finishes what it misses. */
+  readonly background: Background;
   /** The completion topic (Service Bus in Azure, the local host's in-process topic locally). */
   readonly publisher: EventPublisher;
   /** Media and exports (Blob Storage). */

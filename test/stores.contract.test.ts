@@ -254,10 +254,10 @@ describe.each(adapters)("$name stores", (adapter) => {
       const t = tenant();
       const { created, events } = await withEvents(t, 2);
       expect(
-        await h.stores.sessions.clearPendingEvents(
+        await h.stores.sessions.clearOutbox(
           t,
           created.doc.id,
-          [events[0]!.id],
+          { eventIds: [events[0]!.id] },
           created.etag,
         ),
       ).toBe(true);
@@ -268,7 +268,12 @@ describe.each(adapters)("$name stores", (adapter) => {
       expect(after?.etag).not.toBe(created.etag);
 
       expect(
-        await h.stores.sessions.clearPendingEvents(t, created.doc.id, [events[1]!.id], after!.etag),
+        await h.stores.sessions.clearOutbox(
+          t,
+          created.doc.id,
+          { eventIds: [events[1]!.id] },
+          after!.etag,
+        ),
       ).toBe(true);
       const cleared = await h.stores.sessions.get(t, created.doc.id);
       expect(cleared?.doc.pendingEvents).toEqual([]);
@@ -284,10 +289,10 @@ describe.each(adapters)("$name stores", (adapter) => {
         created.etag,
       );
       expect(
-        await h.stores.sessions.clearPendingEvents(
+        await h.stores.sessions.clearOutbox(
           t,
           created.doc.id,
-          [events[0]!.id],
+          { eventIds: [events[0]!.id] },
           created.etag,
         ),
       ).toBe(false);
@@ -301,7 +306,12 @@ describe.each(adapters)("$name stores", (adapter) => {
       const { created, events } = await withEvents(t, 1);
       const cold = h.reopen();
       expect(
-        await cold.sessions.clearPendingEvents(t, created.doc.id, [events[0]!.id], created.etag),
+        await cold.sessions.clearOutbox(
+          t,
+          created.doc.id,
+          { eventIds: [events[0]!.id] },
+          created.etag,
+        ),
       ).toBe(true);
       expect((await h.stores.sessions.get(t, created.doc.id))?.doc.hasPendingEvents).toBe(false);
     });
@@ -865,7 +875,7 @@ describe.each(adapters)("$name stores", (adapter) => {
       });
       expect(save.map((e) => e.operation)).toEqual(["read", "replace"]);
       const clear = await counted(() =>
-        h.stores.sessions.clearPendingEvents(t, created.doc.id, [event.id], saved.etag),
+        h.stores.sessions.clearOutbox(t, created.doc.id, { eventIds: [event.id] }, saved.etag),
       );
       expect(clear.map((e) => e.operation)).toEqual(["patch"]);
     });

@@ -50,6 +50,9 @@ param authAllowedTenants string
 @description('Key Vault reference for the export password, or empty when the tenant configured none.')
 param exportPasswordReference string
 
+@description('A change to a completed evaluation\'s answers needs a reason.')
+param editReasonRequired bool = false
+
 @description('Browser origins of the web UI allowed to call the API.')
 param corsAllowedOrigins array = []
 
@@ -80,6 +83,7 @@ var appSettings = {
   FEATURE_DEFAULT_SCORES: 'true'
   // Empty means "not configured" to shared/config.ts; never a literal password.
   EXPORT_PASSWORD: exportPasswordReference
+  EDIT_REASON_REQUIRED: editReasonRequired ? 'true' : 'false'
 }
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {

@@ -126,6 +126,10 @@ export function sessionListIdentity(tenantId: string, filter: SessionFilter): Qu
   };
 }
 
+export function historyListIdentity(tenantId: string, sessionId: string): QueryIdentity {
+  return { tenantId, query: "history.list", filter: { sessionId } };
+}
+
 export function actionItemListIdentity(tenantId: string, filter: ActionItemFilter): QueryIdentity {
   return { tenantId, query: "actionItems.list", filter: { ...filter } };
 }

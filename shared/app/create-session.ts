@@ -14,7 +14,9 @@ import {
   type CreateSessionInput,
   type SessionPlan,
 } from "../domain/session.js";
+import type { Logger } from "../ports.js";
 import type { Services } from "../services.js";
+import { afterResponse } from "./sessions.js";
 import { claimEarliest, claimInteraction } from "./holds.js";
 
 async function formsOf(services: Services, tenantId: string, formIds: readonly string[]) {
@@ -93,6 +95,7 @@ export async function createSession(
   services: Services,
   actor: Actor,
   input: Parsed<CreateSessionInput>,
+  log: Logger,
 ): Promise<SessionDocument> {
   const plan = planSession(actor, input);
   const tenantId = actor.tenantId;
@@ -110,5 +113,7 @@ export async function createSession(
     actor,
     services.clock.now(),
   );
-  return (await services.sessions.create(session)).doc;
+  const stored = await services.sessions.create(session);
+  afterResponse(services, stored, log);
+  return stored.doc;
 }

@@ -1,8 +1,11 @@
-// The outbox sweep: sessions whose events stayed pending (a crash or a broker failure between
-// the write and the send) are published again. Service Bus duplicate detection (messageId =
-// event id) and idempotent consumers make a second send harmless.
+// The outbox: what a session write stored with its change (events, history entries, version
+// snapshots) is moved out right after the response, and by the timer's sweep for whatever a
+// crash or a failing dependency left behind. Every move is idempotent: Service Bus duplicate
+// detection (messageId = event id), idempotent consumers, and history and version documents
+// keyed by (session, revision) and (session, version).
 import type { SessionDocument } from "../domain/model.js";
-import type { Stored } from "../ports.js";
+import { outboxSize } from "../domain/outbox.js";
+import type { Logger, Stored } from "../ports.js";
 import type { Services } from "../services.js";
 
 export interface SweepResult {
@@ -15,9 +18,15 @@ export interface SweepResult {
 
 export const sweepBatchSize = 100;
 
+/**
+ * A write that finds this many history entries still pending moves them before it adds its
+ * own, so a session document stays bounded even while its moves keep failing.
+ */
+export const MAX_PENDING_HISTORY = 20;
+
 export async function sweepOutbox(
   services: Services,
-  log: { warn: (...args: unknown[]) => void },
+  log: Pick<Logger, "warn">,
 ): Promise<SweepResult> {
   const pending = await services.sessions.withPendingEvents(sweepBatchSize);
   const result: SweepResult = {
@@ -31,7 +40,7 @@ export async function sweepOutbox(
   }
   for (const stored of pending.sessions) {
     try {
-      result.published += (await sendPending(services, stored)).sent;
+      result.published += (await moveOutbox(services, stored)).sent;
     } catch (error) {
       result.failed++;
       log.warn(
@@ -41,6 +50,42 @@ export async function sweepOutbox(
     }
   }
   return result;
+}
+
+/**
+ * Moves a session's outbox out: history entries and version snapshots to their containers,
+ * events to the topic (within `deadlineMs` when given), then clears what was moved,
+ * conditionally on the etag it was read with (the revision stays). Returns how many events
+ * were sent and whether the clear took; when it did not, a later write moved the etag, and
+ * that write's own move clears what is left. Throws when a dependency refuses.
+ */
+export async function moveOutbox(
+  services: Services,
+  stored: Stored<SessionDocument>,
+  deadlineMs?: number,
+): Promise<{ sent: number; cleared: boolean }> {
+  const { tenantId, id, pendingEvents, pendingHistory, pendingVersions } = stored.doc;
+  if (outboxSize(stored.doc) === 0) return { sent: 0, cleared: true };
+  if (pendingHistory.length > 0) await services.history.add(tenantId, id, pendingHistory);
+  if (pendingVersions.length > 0) await services.versions.add(tenantId, id, pendingVersions);
+  if (pendingEvents.length > 0) {
+    await (deadlineMs === undefined
+      ? services.publisher.publish(pendingEvents)
+      : withDeadline(deadlineMs, (signal) =>
+          services.publisher.publish(pendingEvents, { signal }),
+        ));
+  }
+  const cleared = await services.sessions.clearOutbox(
+    tenantId,
+    id,
+    {
+      eventIds: pendingEvents.map((e) => e.id),
+      revisions: pendingHistory.map((h) => h.revision),
+      versions: pendingVersions.map((v) => v.version),
+    },
+    stored.etag,
+  );
+  return { sent: pendingEvents.length, cleared };
 }
 
 /**
@@ -61,29 +106,4 @@ async function withDeadline(ms: number, send: (signal: AbortSignal) => Promise<v
   } finally {
     clearTimeout(timer);
   }
-}
-
-/**
- * Sends a session's pending events, then clears them conditionally on the etag it was read
- * with (the revision stays). Returns how many were sent and whether the clear took; when it did
- * not, a concurrent save moved the etag, and that save's own write carries (and will clear)
- * what is left. Throws when the broker refuses.
- */
-export async function sendPending(
-  services: Services,
-  stored: Stored<SessionDocument>,
-  deadlineMs?: number,
-): Promise<{ sent: number; cleared: boolean }> {
-  const events = stored.doc.pendingEvents;
-  if (events.length === 0) return { sent: 0, cleared: true };
-  await (deadlineMs === undefined
-    ? services.publisher.publish(events)
-    : withDeadline(deadlineMs, (signal) => services.publisher.publish(events, { signal })));
-  const cleared = await services.sessions.clearPendingEvents(
-    stored.doc.tenantId,
-    stored.doc.id,
-    events.map((e) => e.id),
-    stored.etag,
-  );
-  return { sent: events.length, cleared };
 }

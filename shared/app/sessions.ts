@@ -24,7 +24,7 @@ import type {
 import type { Services } from "../services.js";
 import { withScore, type ActionItemRead } from "./action-items.js";
 import { createExport, exportFailure, type ExportOutcome, type ExportResult } from "./exports.js";
-import { sendPending } from "./outbox.js";
+import { MAX_PENDING_HISTORY, moveOutbox } from "./outbox.js";
 import { claimEarliest, claimInteraction, releaseHold } from "./holds.js";
 import { interactionRefOf } from "../domain/interactions.js";
 import { needsHold } from "../domain/eligibility.js";
@@ -65,42 +65,86 @@ async function loadVisibleSession(
 
 /**
  * Writes the new state conditioned on the Cosmos `_etag` read before (a concurrent writer gets
- * 412, never a lost update), then publishes the events the write carried.
+ * 412, never a lost update); what the write carried in its outbox is moved out after the
+ * response. A document whose earlier moves keep failing has its outbox moved first, here.
  */
 async function commit(
   services: Services,
-  before: Stored<SessionDocument>,
-  next: SessionDocument,
+  loaded: Stored<SessionDocument>,
+  change: (doc: SessionDocument) => SessionDocument,
   log: Logger,
 ): Promise<SessionDocument> {
-  const saved = await services.sessions.replace(next, before.etag);
-  await publishPending(services, saved, log);
+  let before = loaded;
+  if (before.doc.pendingHistory.length >= MAX_PENDING_HISTORY) {
+    await moveOutbox(services, before, services.config.PUBLISH_DEADLINE_MS);
+    before = (await services.sessions.get(before.doc.tenantId, before.doc.id)) ?? before;
+  }
+  const saved = await writeSession(services, before, change);
+  afterResponse(services, saved, log);
   return saved.doc;
 }
 
+/** Retries of a write whose document only background work (an outbox move) changed. */
+const BOOKKEEPING_RETRIES = 3;
+
 /**
- * Sends the session's pending events and clears them (conditionally, without changing the
- * revision). A failure here is logged, not surfaced: the change is stored with its events and
- * the outbox sweep publishes them later.
+ * Writes `change(doc)` on the etag `doc` was read with. Moving an outbox changes the store's
+ * etag but never the revision, so when the write loses to such a move the change is judged
+ * again on the document as it is now (the same If-Match still holds); a user's write in
+ * between changed the revision, and the change's own checks then answer 412.
  */
-export async function publishPending(
+async function writeSession(
+  services: Services,
+  loaded: Stored<SessionDocument>,
+  change: (doc: SessionDocument) => SessionDocument,
+): Promise<Stored<SessionDocument>> {
+  let before = loaded;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await services.sessions.replace(change(before.doc), before.etag);
+    } catch (error) {
+      const lost = error instanceof AppError && error.code === "PRECONDITION_FAILED";
+      if (!lost || attempt >= BOOKKEEPING_RETRIES) throw error;
+      const now = await services.sessions.get(before.doc.tenantId, before.doc.id);
+      if (!now || now.doc.revision !== before.doc.revision) throw error;
+      before = now;
+    }
+  }
+}
+
+/**
+ * Moves the outbox out once the response is on its way. A failure is logged, not surfaced: the
+ * change is stored with its outbox, and the sweep moves it later.
+ */
+export function afterResponse(
   services: Services,
   stored: Stored<SessionDocument>,
   log: Logger,
-): Promise<void> {
-  const events = stored.doc.pendingEvents;
-  if (events.length === 0) return;
-  try {
-    const { cleared } = await sendPending(services, stored, services.config.PUBLISH_DEADLINE_MS);
-    if (!cleared) {
-      log.warn(`session ${stored.doc.id}: changed while publishing; the sweep clears its events`);
+): void {
+  if (!stored.doc.hasPendingEvents) return;
+  services.background.run(async () => {
+    try {
+      const { cleared } = await moveOutbox(services, stored, services.config.PUBLISH_DEADLINE_MS);
+      if (!cleared) {
+        log.warn(`session ${stored.doc.id}: changed while its outbox moved; the sweep clears it`);
+      }
+    } catch (error) {
+      log.warn(
+        `session ${stored.doc.id}: moving its outbox failed; the sweep will retry`,
+        error instanceof Error ? error.message : String(error),
+      );
     }
-  } catch (error) {
-    log.warn(
-      `session ${stored.doc.id}: publishing ${events.length} event(s) failed; the sweep will retry`,
-      error instanceof Error ? error.message : String(error),
-    );
-  }
+  });
+}
+
+/** The settings the session rules read, from the parsed configuration. */
+function sessionSettings(services: Services): rules.SessionSettings {
+  const { config } = services;
+  return {
+    defaultScores: config.FEATURE_DEFAULT_SCORES,
+    editReasonRequired: config.EDIT_REASON_REQUIRED,
+    exportPassword: config.EXPORT_PASSWORD,
+  };
 }
 
 // ---------- reads ----------
@@ -183,46 +227,54 @@ export async function sessionMedia(services: Services, actor: Actor, id: string)
 
 // ---------- writes ----------
 
-export async function assignSession(
+/** Loads the session the caller may see and commits one domain change to it. */
+async function changeSession(
+  services: Services,
+  actor: Actor,
+  id: string,
+  log: Logger,
+  change: (doc: SessionDocument, now: Date, settings: rules.SessionSettings) => SessionDocument,
+): Promise<SessionDocument> {
+  const { stored } = await loadVisibleSession(services, actor, id);
+  const now = services.clock.now();
+  const settings = sessionSettings(services);
+  return commit(services, stored, (doc) => change(doc, now, settings), log);
+}
+
+export function assignSession(
   services: Services,
   actor: Actor,
   id: string,
   request: ChangeRequest<rules.AssignInput>,
   log: Logger,
 ): Promise<SessionDocument> {
-  const { stored } = await loadVisibleSession(services, actor, id);
-  const next = rules.assignSession(stored.doc, actor, request, services.clock.now());
-  return commit(services, stored, next, log);
+  return changeSession(services, actor, id, log, (doc, now) =>
+    rules.assignSession(doc, actor, request, now),
+  );
 }
 
-export async function saveAnswers(
+export function saveAnswers(
   services: Services,
   actor: Actor,
   id: string,
   request: ChangeRequest<rules.SaveAnswersInput>,
   log: Logger,
 ): Promise<SessionDocument> {
-  const { stored } = await loadVisibleSession(services, actor, id);
-  const next = rules.saveAnswers(stored.doc, actor, request, services.clock.now());
-  return commit(services, stored, next, log);
+  return changeSession(services, actor, id, log, (doc, now, settings) =>
+    rules.saveAnswers(doc, actor, request, now, settings),
+  );
 }
 
-export async function setDefaultScores(
+export function setDefaultScores(
   services: Services,
   actor: Actor,
   id: string,
   request: ChangeRequest<rules.DefaultScoresInput>,
   log: Logger,
 ): Promise<SessionDocument> {
-  const { stored } = await loadVisibleSession(services, actor, id);
-  const next = rules.setDefaultScores(
-    stored.doc,
-    actor,
-    request,
-    services.clock.now(),
-    services.config.FEATURE_DEFAULT_SCORES,
+  return changeSession(services, actor, id, log, (doc, now, settings) =>
+    rules.setDefaultScores(doc, actor, request, now, settings),
   );
-  return commit(services, stored, next, log);
 }
 
 /**
@@ -237,21 +289,24 @@ export async function completeSession(
   log: Logger,
 ): Promise<{ session: SessionDocument; exports: ExportOutcome[] }> {
   const { stored } = await loadVisibleSession(services, actor, id);
-  const completion = rules.complete(
-    stored.doc,
-    actor,
-    request,
-    services.clock.now(),
-    services.config.EXPORT_PASSWORD,
+  const now = services.clock.now();
+  const settings = sessionSettings(services);
+  let exports: rules.Completion["exports"] = { formats: [], password: undefined };
+  const session = await commit(
+    services,
+    stored,
+    (doc) => {
+      const completion = rules.complete(doc, actor, request, now, settings);
+      exports = completion.exports;
+      return completion.session;
+    },
+    log,
   );
-  const session = await commit(services, stored, completion.session, log);
-  const exports: ExportOutcome[] = [];
+  const made: ExportOutcome[] = [];
   // One at a time: the renderers are CPU- and memory-heavy, and the response waits for all.
-  for (const format of completion.exports.formats) {
+  for (const format of exports.formats) {
     try {
-      exports.push(
-        await createExport(services, session, format, completion.exports.password, actor),
-      );
+      made.push(await createExport(services, session, format, exports.password, actor));
     } catch (error) {
       const failure = exportFailure(format, error);
       // Neither the error nor this line can carry the password: renderers never put it in a message.
@@ -259,10 +314,10 @@ export async function completeSession(
         `session ${session.id}: the ${format} export failed (${failure.error.code})`,
         error instanceof Error ? error.message : String(error),
       );
-      exports.push(failure);
+      made.push(failure);
     }
   }
-  return { session, exports };
+  return { session, exports: made };
 }
 
 /**
@@ -297,9 +352,17 @@ export async function replaceSessionInteraction(
     }
   }
   const now = services.clock.now();
-  const next = rules.replaceInteraction(stored.doc, actor, interactionRefOf(interaction), now);
+  const ref = interactionRefOf(interaction);
   // A failed write leaves the new hold to go stale: it may have been stored after all.
-  const saved = await commit(services, stored, next, log);
+  const saved = await commit(
+    services,
+    stored,
+    (doc) => {
+      rules.prepareReplacement(doc, actor, request);
+      return rules.replaceInteraction(doc, actor, ref, now);
+    },
+    log,
+  );
   await releaseHold(services, tenantId, search.current, stored.doc.id, log);
   return saved;
 }
@@ -332,9 +395,7 @@ export async function archiveSessions(
       continue;
     }
     try {
-      written.push(
-        await services.sessions.replace(rules.archive(stored.doc, actor, now), stored.etag),
-      );
+      written.push(await writeSession(services, stored, (doc) => rules.archive(doc, actor, now)));
       result.archived.push(id);
     } catch (error) {
       // Someone saved it between our read and write: report it, archive the rest.
@@ -343,14 +404,13 @@ export async function archiveSessions(
       } else throw error;
     }
   }
-  // Published together, so a degraded topic costs the request one deadline, not one per id;
-  // an interaction no session evaluated is given back.
+  // After the response, all at once: a degraded topic costs one deadline, not one per id; an
+  // interaction no session evaluated is given back.
+  for (const saved of written) afterResponse(services, saved, log);
   await Promise.all(
-    written.map(async (saved) => {
-      await publishPending(services, saved, log);
-      const { tenantId, interaction, id: sessionId } = saved.doc;
-      if (!needsHold(saved.doc, interaction.id)) {
-        await releaseHold(services, tenantId, interaction.id, sessionId, log);
+    written.map(async ({ doc }) => {
+      if (!needsHold(doc, doc.interaction.id)) {
+        await releaseHold(services, doc.tenantId, doc.interaction.id, doc.id, log);
       }
     }),
   );

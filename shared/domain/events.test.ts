@@ -90,10 +90,19 @@ describe("rescored and archived events", () => {
       undefined,
       at(3),
     );
-    const event = rescoredEvent(edited, 100);
+    const event = rescoredEvent(edited, { score: 100, version: 1 }, "edited", "policy clarified");
     expect(sessionEventSchema.parse(event)).toMatchObject({
       id: "s1.rescored.4",
-      data: { previousScore: 100, score: 40, editedBy: "admin", editedAt: at(3).toISOString() },
+      data: {
+        previousScore: 100,
+        score: 40,
+        editedBy: "admin",
+        editedAt: at(3).toISOString(),
+        version: 2,
+        previousVersion: 1,
+        cause: "edited",
+        reason: "policy clarified",
+      },
     });
     expect(edited.pendingEvents.map((e) => e.id)).toEqual(["s1.completed.3", "s1.rescored.4"]);
   });

@@ -58,6 +58,11 @@ export const rescoredEventDataSchema = completedEventDataSchema.extend({
   previousScore: z.number().nullable(),
   editedBy: z.string(),
   editedAt: isoDateTime,
+  /** The version the change made, the one it retracted, and why it was made. */
+  version: z.number().int().min(2),
+  previousVersion: z.number().int().min(1),
+  cause: z.enum(["edited", "dispute"]),
+  reason: z.string().optional(),
 });
 export type RescoredEventData = z.output<typeof rescoredEventDataSchema>;
 
@@ -147,13 +152,23 @@ export function completedEvent(doc: SessionDocument, notifyAgent?: NotifyAgent):
   return envelope(doc, "completed", data.completedAt, data);
 }
 
-/** `rescored`, for a Completed document whose answers were just saved. */
-export function rescoredEvent(doc: SessionDocument, previousScore: number | null): CloudEvent {
+/** `rescored`, for a Completed document whose answers just changed (its new version). */
+export function rescoredEvent(
+  doc: SessionDocument,
+  previous: { score: number | null; version: number },
+  cause: "edited" | "dispute",
+  reason?: string,
+): CloudEvent {
+  if (doc.version === null) throw missing("version", doc);
   const data: RescoredEventData = {
     ...completionData(doc),
-    previousScore,
+    previousScore: previous.score,
     editedBy: doc.lastEditedBy,
     editedAt: doc.lastEditedAt,
+    version: doc.version,
+    previousVersion: previous.version,
+    cause,
+    ...(reason !== undefined ? { reason } : {}),
   };
   return envelope(doc, "rescored", data.editedAt, data);
 }

@@ -183,6 +183,66 @@ export const cloudEventSchema = z.object({
 });
 export type CloudEvent = z.output<typeof cloudEventSchema>;
 
+// ---------- history and versions ----------
+
+export const historyActions = [
+  "created",
+  "assigned",
+  "answersSaved",
+  "completed",
+  "rescored",
+  "interactionReplaced",
+  "defaultScoresChanged",
+  "archived",
+  "disputeRaised",
+  "disputeWithdrawn",
+  "disputeResolved",
+] as const;
+export type HistoryAction = (typeof historyActions)[number];
+
+/** Answers as stored (shape only: they were validated when written). */
+const storedAnswerSchema = z.union([
+  z.object({ answerIds: z.array(z.string()) }),
+  z.object({ na: z.literal(true) }),
+  z.object({ text: z.string() }),
+]);
+const storedAnswersSchema = z.record(z.string(), z.record(z.string(), storedAnswerSchema));
+
+/** One user write to a session, as its history shows it (`revision`: the one it made). */
+export const historyEntrySchema = z.object({
+  revision: z.number().int().min(1),
+  at: isoDateTime,
+  by: z.string(),
+  action: z.enum(historyActions),
+  reason: z.string().optional(),
+  changes: z.array(
+    z.object({
+      formId: z.string(),
+      questionId: z.string(),
+      from: storedAnswerSchema.nullable(),
+      to: storedAnswerSchema.nullable(),
+    }),
+  ),
+  score: z.object({ from: z.number().nullable(), to: z.number().nullable() }).optional(),
+});
+export type HistoryEntry = z.output<typeof historyEntrySchema>;
+
+export const versionCauses = ["completed", "edited", "dispute"] as const;
+export type VersionCause = (typeof versionCauses)[number];
+
+/** What a completed session said at one version (a completion, an edit, a dispute). */
+export const versionSnapshotSchema = z.object({
+  version: z.number().int().min(1),
+  createdAt: isoDateTime,
+  createdBy: z.string(),
+  cause: z.enum(versionCauses),
+  reason: z.string().optional(),
+  score: z.number().nullable(),
+  answers: storedAnswersSchema,
+  scores: scoresSchema,
+});
+export type VersionSnapshot = z.output<typeof versionSnapshotSchema>;
+
 /** What a completion asks to tell the agent (the notifications consumer creates the item). */
 export const notifyAgentSchema = z.object({
   dueDate: isoDateTime,
@@ -223,10 +283,20 @@ export const sessionDocumentSchema = z.object({
    * the action item trusts the session, never the message that reached it.
    */
   notifyAgent: notifyAgentSchema.optional(),
+  /** The evaluation's version: null until the first completion, then 1, 2, … */
+  version: z.number().int().min(1).nullable().default(null),
+  /** When the current version was made (a dispute's window counts from it). */
+  versionAt: isoDateTime.optional(),
   /** The user-visible revision: the HTTP ETag. Background work never changes it. */
   revision: z.number().int().min(1),
   pendingEvents: z.array(cloudEventSchema),
-  /** Indexed flag for the outbox sweep (the one cross-tenant query). */
+  /** History entries and version snapshots written with their change, until moved out. */
+  pendingHistory: z.array(historyEntrySchema).default([]),
+  pendingVersions: z.array(versionSnapshotSchema).default([]),
+  /**
+   * Indexed flag for the outbox sweep (the one cross-tenant query): something is pending,
+   * events, history entries or version snapshots (the name predates the last two).
+   */
   hasPendingEvents: z.boolean(),
 });
 export type SessionDocument = z.output<typeof sessionDocumentSchema>;
@@ -270,16 +340,10 @@ const storedFormSnapshotSchema = z.object({
   ),
 });
 
-const storedAnswerSchema = z.union([
-  z.object({ answerIds: z.array(z.string()) }),
-  z.object({ na: z.literal(true) }),
-  z.object({ text: z.string() }),
-]);
-
 /** What the Cosmos adapter parses a session document with; same output as the full schema. */
 export const storedSessionDocumentSchema = sessionDocumentSchema.extend({
   forms: z.array(storedFormSnapshotSchema),
-  answers: z.record(z.string(), z.record(z.string(), storedAnswerSchema)),
+  answers: storedAnswersSchema,
 });
 
 // ---------- action items ----------

@@ -10,6 +10,7 @@ import {
   type SessionDocument,
 } from "./model.js";
 import { missingRequired, scoreSession } from "./scoring.js";
+import { outboxSize } from "./outbox.js";
 import { parsed } from "./requests.js";
 import {
   archive,
@@ -75,7 +76,11 @@ describe("createSession", () => {
       answers: {},
       archived: false,
       pendingEvents: [],
-      hasPendingEvents: false,
+      pendingHistory: [
+        { revision: 1, at: T0.toISOString(), by: "admin", action: "created", changes: [] },
+      ],
+      version: null,
+      hasPendingEvents: true,
       createdBy: "admin",
       lastEditedBy: "admin",
       lastEditedAt: T0.toISOString(),
@@ -543,7 +548,17 @@ function checkInvariants(doc: SessionDocument): void {
   }
   expect(doc.scores).toEqual(scoreSession(doc.forms, doc.answers));
   expect(new Set(doc.pendingEvents.map((e) => e.id)).size).toBe(doc.pendingEvents.length);
-  expect(doc.hasPendingEvents).toBe(doc.pendingEvents.length > 0);
+  expect(doc.hasPendingEvents).toBe(outboxSize(doc) > 0);
+  // Every revision has exactly one history entry (nothing has moved out in these histories).
+  expect(doc.pendingHistory.map((h) => h.revision)).toEqual(
+    Array.from({ length: doc.revision }, (_, i) => i + 1),
+  );
+  // A version exists from the first completion on, each snapshot what the session said then.
+  expect(doc.pendingVersions.map((v) => v.version)).toEqual(
+    Array.from({ length: doc.version ?? 0 }, (_, i) => i + 1),
+  );
+  const newest = doc.pendingVersions.at(-1);
+  if (newest) expect([newest.answers, newest.scores]).toEqual([doc.answers, doc.scores]);
 }
 
 describe("state machine properties", () => {

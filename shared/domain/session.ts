@@ -43,9 +43,11 @@ import {
   type Criteria,
   type DisplayStatus,
   type FormSnapshot,
+  type HistoryAction,
   type InteractionRef,
   type SessionDocument,
 } from "./model.js";
+import { historyEntry, versionSnapshot } from "./history.js";
 import { accept, inputOf, type ChangeRequest, type Parsed } from "./requests.js";
 import { missingRequired, scoreSession } from "./scoring.js";
 
@@ -90,20 +92,38 @@ function requiredErrors(forms: readonly FormSnapshot[], answers: Answers): Field
   }));
 }
 
-/** A user's write: the next revision with `changes`, stamped with who and when. */
+/** The settings the session rules read (shared/config.ts parses them). */
+export interface SessionSettings {
+  /** FEATURE_DEFAULT_SCORES */
+  defaultScores: boolean;
+  /** EDIT_REASON_REQUIRED: a change to a completed session's answers needs a reason. */
+  editReasonRequired: boolean;
+  /** EXPORT_PASSWORD: the tenant's xlsx password, if it configured one. */
+  exportPassword: string | undefined;
+}
+
+/**
+ * A user's write: the next revision with `changes`, stamped with who and when, and with its
+ * history entry in the same document (no change is stored without its entry).
+ */
 function edited(
   doc: SessionDocument,
   actor: Actor,
   now: Date,
   changes: Partial<SessionDocument>,
+  action: HistoryAction,
+  reason?: string,
 ): SessionDocument {
-  return {
+  const at = now.toISOString();
+  const next = {
     ...doc,
     ...changes,
     revision: doc.revision + 1,
-    lastEditedAt: now.toISOString(),
+    lastEditedAt: at,
     lastEditedBy: actor.userId,
   };
+  const entry = historyEntry(doc, next, action, actor.userId, at, reason);
+  return { ...next, pendingHistory: [...doc.pendingHistory, entry], hasPendingEvents: true };
 }
 
 /** Answers with the scores they give. */
@@ -180,7 +200,7 @@ export function createSession(
 ): SessionDocument {
   const at = now.toISOString();
   const shared = plan.type === "Shared";
-  return {
+  const session: SessionDocument = {
     id: found.id,
     tenantId: found.tenantId,
     name: plan.name,
@@ -203,10 +223,15 @@ export function createSession(
     createdBy: actor.userId,
     lastEditedAt: at,
     lastEditedBy: actor.userId,
+    version: null,
     revision: 1,
     pendingEvents: [],
-    hasPendingEvents: false,
+    pendingHistory: [],
+    pendingVersions: [],
+    hasPendingEvents: true,
   };
+  session.pendingHistory = [historyEntry(undefined, session, "created", actor.userId, at)];
+  return session;
 }
 
 // ---------- assignment ----------
@@ -242,16 +267,19 @@ export function assignSession(
     if (doc.state !== "Unassigned") {
       throw new AppError("ALREADY_ASSIGNED", "The session is already assigned.");
     }
-    return edited(doc, actor, now, { state: "Pending", evaluatorId: actor.userId });
+    return edited(doc, actor, now, { state: "Pending", evaluatorId: actor.userId }, "assigned");
   }
   assertWritable(doc);
   if (doc.state === "Completed") {
     throw new AppError("ALREADY_COMPLETED", "A completed session cannot be reassigned.");
   }
-  return edited(doc, actor, now, {
-    state: doc.state === "InProgress" ? "InProgress" : "Pending",
-    evaluatorId,
-  });
+  return edited(
+    doc,
+    actor,
+    now,
+    { state: doc.state === "InProgress" ? "InProgress" : "Pending", evaluatorId },
+    "assigned",
+  );
 }
 
 // ---------- answers ----------
@@ -259,6 +287,8 @@ export function assignSession(
 export const saveAnswersSchema = z.object({
   answers: answersPatchSchema,
   showScore: z.boolean().optional(),
+  /** Why a completed session's answers change: kept on its history entry and version. */
+  reason: z.string().trim().min(1).max(500).optional(),
 });
 export type SaveAnswersInput = z.output<typeof saveAnswersSchema>;
 
@@ -281,11 +311,16 @@ export function sameAnswers(a: Answers, b: Answers): boolean {
   return canonical(a) === canonical(b);
 }
 
+/**
+ * Merges answers. On a Completed session a save that changes them makes the next version (and
+ * a `rescored` event); one that changes nothing is recorded as answersSaved.
+ */
 export function saveAnswers(
   doc: SessionDocument,
   actor: Actor,
   request: ChangeRequest<SaveAnswersInput>,
   now: Date,
+  settings: Pick<SessionSettings, "editReasonRequired">,
 ): SessionDocument {
   authorizeWork(doc, actor, "assigneeOrAdmin");
   const input = accept(
@@ -298,6 +333,7 @@ export function saveAnswers(
   if (doc.state === "Unassigned") throw notAssignedError();
 
   const answers = mergeAnswers(doc.answers, input.answers);
+  const rescores = doc.state === "Completed" && !sameAnswers(doc.answers, answers);
   if (doc.state === "Completed") {
     const missing = requiredErrors(doc.forms, answers);
     if (missing.length > 0) {
@@ -308,16 +344,50 @@ export function saveAnswers(
       );
     }
   }
-
-  const next = edited(doc, actor, now, {
-    ...answered(doc.forms, answers),
-    state: doc.state === "Pending" ? "InProgress" : doc.state,
-    ...(input.showScore !== undefined ? { showScore: input.showScore } : {}),
-  });
-  if (doc.state === "Completed" && !sameAnswers(doc.answers, answers)) {
-    return withPendingEvent(next, rescoredEvent(next, doc.scores.session));
+  if (rescores && settings.editReasonRequired && input.reason === undefined) {
+    throw new AppError(
+      "REASON_REQUIRED",
+      "Changing a completed evaluation needs a reason (this deployment asks for one).",
+    );
   }
-  return next;
+
+  const changes = {
+    ...answered(doc.forms, answers),
+    state: doc.state === "Pending" ? ("InProgress" as const) : doc.state,
+    ...(input.showScore !== undefined ? { showScore: input.showScore } : {}),
+  };
+  if (!rescores) return edited(doc, actor, now, changes, "answersSaved", input.reason);
+  return newVersion(doc, actor, now, changes, "edited", input.reason);
+}
+
+/**
+ * A change to a Completed session's answers: the next version (its snapshot in the same write),
+ * a `rescored` history entry and a `rescored` event. The previous version is retracted by it.
+ */
+function newVersion(
+  doc: SessionDocument,
+  actor: Actor,
+  now: Date,
+  changes: Partial<SessionDocument>,
+  cause: "edited" | "dispute",
+  reason: string | undefined,
+  action: HistoryAction = "rescored",
+): SessionDocument {
+  const previous = doc.version ?? 1;
+  const at = now.toISOString();
+  const next = edited(
+    doc,
+    actor,
+    now,
+    { ...changes, version: previous + 1, versionAt: at },
+    action,
+    reason,
+  );
+  const snapshot = versionSnapshot(next, previous + 1, cause, actor.userId, at, reason);
+  return withPendingEvent(
+    { ...next, pendingVersions: [...next.pendingVersions, snapshot] },
+    rescoredEvent(next, { score: doc.scores.session, version: previous }, cause, reason),
+  );
 }
 
 // ---------- complete ----------
@@ -351,12 +421,12 @@ export function complete(
   actor: Actor,
   request: ChangeRequest<CompleteInput>,
   now: Date,
-  tenantExportPassword: string | undefined,
+  settings: Pick<SessionSettings, "exportPassword">,
 ): Completion {
   authorizeWork(doc, actor, "assignee");
   const input = inputOf(request.input);
   const formats = input.exports ?? [];
-  const password = exportPasswordFor(formats, input.exportPassword, tenantExportPassword);
+  const password = exportPasswordFor(formats, input.exportPassword, settings.exportPassword);
   accept(request, doc.revision);
   if (doc.state === "Completed") {
     throw new AppError("ALREADY_COMPLETED", "The session is already completed.");
@@ -378,15 +448,27 @@ export function complete(
     );
   }
   const at = now.toISOString();
-  const next = edited(doc, actor, now, {
-    ...answered(doc.forms, doc.answers),
-    state: "Completed",
-    completedAt: at,
-    completedBy: actor.userId,
-    ...(input.notifyAgent ? { notifyAgent: input.notifyAgent } : {}),
-  });
+  const next = edited(
+    doc,
+    actor,
+    now,
+    {
+      ...answered(doc.forms, doc.answers),
+      state: "Completed",
+      completedAt: at,
+      completedBy: actor.userId,
+      ...(input.notifyAgent ? { notifyAgent: input.notifyAgent } : {}),
+      version: 1,
+      versionAt: at,
+    },
+    "completed",
+  );
+  const first = versionSnapshot(next, 1, "completed", actor.userId, at);
   return {
-    session: withPendingEvent(next, completedEvent(next, input.notifyAgent)),
+    session: withPendingEvent(
+      { ...next, pendingVersions: [...next.pendingVersions, first] },
+      completedEvent(next, input.notifyAgent),
+    ),
     exports: { formats, password },
   };
 }
@@ -458,12 +540,13 @@ export function replaceInteraction(
   interaction: InteractionRef,
   now: Date,
 ): SessionDocument {
-  return edited(doc, actor, now, {
-    ...answered(doc.forms, {}),
-    interaction,
-    agentId: interaction.agentId,
-    defaultScores: false,
-  });
+  return edited(
+    doc,
+    actor,
+    now,
+    { ...answered(doc.forms, {}), interaction, agentId: interaction.agentId, defaultScores: false },
+    "interactionReplaced",
+  );
 }
 
 // ---------- default scores ----------
@@ -476,9 +559,9 @@ export function setDefaultScores(
   actor: Actor,
   request: ChangeRequest<DefaultScoresInput>,
   now: Date,
-  featureEnabled: boolean,
+  settings: Pick<SessionSettings, "defaultScores">,
 ): SessionDocument {
-  if (!featureEnabled) {
+  if (!settings.defaultScores) {
     throw new AppError(
       "FEATURE_DISABLED",
       '"Default scores to 100%" is not enabled in this deployment.',
@@ -491,11 +574,17 @@ export function setDefaultScores(
   if (doc.state === "Completed") {
     throw new AppError("SESSION_COMPLETED", "Default scores cannot change on a completed session.");
   }
-  return edited(doc, actor, now, {
-    ...answered(doc.forms, enabled ? defaultAnswers(doc.forms) : {}),
-    state: "InProgress",
-    defaultScores: enabled,
-  });
+  return edited(
+    doc,
+    actor,
+    now,
+    {
+      ...answered(doc.forms, enabled ? defaultAnswers(doc.forms) : {}),
+      state: "InProgress",
+      defaultScores: enabled,
+    },
+    "defaultScoresChanged",
+  );
 }
 
 // ---------- archive ----------
@@ -531,10 +620,12 @@ export function archive(doc: SessionDocument, actor: Actor, now: Date): SessionD
     throw new AppError("CONFLICT", "Only a Completed or Expired session can be archived.");
   }
   const at = now.toISOString();
-  const next = edited(doc, actor, now, {
-    archived: true,
-    archivedAt: at,
-    archivedBy: actor.userId,
-  });
+  const next = edited(
+    doc,
+    actor,
+    now,
+    { archived: true, archivedAt: at, archivedBy: actor.userId },
+    "archived",
+  );
   return withPendingEvent(next, archivedEvent(next));
 }

@@ -9,10 +9,15 @@ import { createTestApp, type CallResult, type TestApp } from "./harness.js";
 
 export interface CountingApp {
   app: TestApp;
-  /** Calls a function; returns its response and the Cosmos calls it made, in order. */
-  counted: (
-    ...args: Parameters<TestApp["call"]>
-  ) => Promise<{ res: CallResult; calls: CosmosRequestEvent[] }>;
+  /**
+   * Calls a function; returns its response, the Cosmos calls it made before answering, in order,
+   * and those its outbox made after the response.
+   */
+  counted: (...args: Parameters<TestApp["call"]>) => Promise<{
+    res: CallResult;
+    calls: CosmosRequestEvent[];
+    after: CosmosRequestEvent[];
+  }>;
 }
 
 /** A test app whose stores are the Cosmos adapters over `database`, every call counted. */
@@ -27,8 +32,12 @@ export async function countingApp(database: Database): Promise<CountingApp> {
     app,
     counted: async (...args) => {
       const before = events.length;
+      // The request's own calls; what its outbox moves after the response is not counted.
+      app.background.held = true;
       const res = await app.call(...args);
-      return { res, calls: events.slice(before) };
+      const calls = events.slice(before);
+      await app.background.release();
+      return { res, calls, after: events.slice(before + calls.length) };
     },
   };
 }

@@ -88,6 +88,13 @@ export function newSession(options: NewSessionOptions = {}): SessionDocument {
   );
 }
 
+/** The settings the rules read, as a deployment with default scores and no edit reasons has. */
+export const settings: rules.SessionSettings = {
+  defaultScores: true,
+  editReasonRequired: false,
+  exportPassword: undefined,
+};
+
 /** A request as a client that read `doc` sends it: its input and doc's revision as If-Match. */
 export function change<T>(doc: { revision: number }, input: T): ChangeRequest<T> {
   return { input: parsed(input), seen: doc.revision };
@@ -101,14 +108,14 @@ export const saveAnswers = (
   answers: AnswersPatch,
   showScore: boolean | undefined,
   now: Date,
-) => rules.saveAnswers(doc, by, change(doc, { answers, showScore }), now);
+) => rules.saveAnswers(doc, by, change(doc, { answers, showScore }), now, settings);
 
 export const complete = (
   doc: SessionDocument,
   by: Actor,
   notifyAgent: NotifyAgent | undefined,
   now: Date,
-) => rules.complete(doc, by, change(doc, { notifyAgent }), now, undefined).session;
+) => rules.complete(doc, by, change(doc, { notifyAgent }), now, settings).session;
 
 export const claim = (doc: SessionDocument, by: Actor, now: Date) =>
   rules.assignSession(doc, by, change(doc, {}), now);
@@ -117,7 +124,7 @@ export const assign = (doc: SessionDocument, by: Actor, evaluatorId: string, now
   rules.assignSession(doc, by, change(doc, { evaluatorId }), now);
 
 export const setDefaultScores = (doc: SessionDocument, by: Actor, enabled: boolean, now: Date) =>
-  rules.setDefaultScores(doc, by, change(doc, { enabled }), now, true);
+  rules.setDefaultScores(doc, by, change(doc, { enabled }), now, settings);
 
 /** Replace Interaction's checks, then the replacement (eligibility is the use case's). */
 export function replaceInteraction(

@@ -257,8 +257,11 @@ export function fixtureSession(options: FixtureOptions = {}): SessionDocument {
     lastEditedAt: "2026-11-24T16:30:00.000Z",
     lastEditedBy: "alice",
     ...(completed ? { completedAt: "2026-11-24T16:30:00.000Z", completedBy: "alice" } : {}),
+    version: completed ? 1 : null,
     revision: 3,
     pendingEvents: [],
+    pendingHistory: [],
+    pendingVersions: [],
     hasPendingEvents: false,
   };
 }

@@ -23,6 +23,7 @@ import type {
   SessionDocument,
 } from "../../shared/domain/model.js";
 import { DependencyUnavailableError } from "../../shared/dependency-errors.js";
+import type { OutboxDone } from "../../shared/domain/outbox.js";
 import type {
   ActionItemFilter,
   ActionItemStore,
@@ -219,10 +220,8 @@ export function faultySessions(inner: SessionStore, f: FaultInjector): SessionSt
       f.around("sessions.list", () => inner.list(tenantId, filter, page)),
     withPendingEvents: (limit: number) =>
       f.around("sessions.withPendingEvents", () => inner.withPendingEvents(limit)),
-    clearPendingEvents: (tenantId: string, id: string, eventIds: readonly string[], etag: string) =>
-      f.around("sessions.clearPendingEvents", () =>
-        inner.clearPendingEvents(tenantId, id, eventIds, etag),
-      ),
+    clearOutbox: (tenantId: string, id: string, done: OutboxDone, etag: string) =>
+      f.around("sessions.clearOutbox", () => inner.clearOutbox(tenantId, id, done, etag)),
   };
 }
 

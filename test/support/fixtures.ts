@@ -129,8 +129,11 @@ export function makeSession(
     createdBy: "admin",
     lastEditedAt: T0,
     lastEditedBy: "admin",
+    version: null,
     revision: 1,
     pendingEvents: [],
+    pendingHistory: [],
+    pendingVersions: [],
     hasPendingEvents: false,
     ...overrides,
   };

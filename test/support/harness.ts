@@ -16,7 +16,7 @@ import {
 import type { CloudEvent } from "../../shared/domain/model.js";
 import type { Role } from "../../shared/domain/access.js";
 import { createTokenVerifier } from "../../shared/http/auth.js";
-import type { Clock, EventPublisher } from "../../shared/ports.js";
+import type { Background, Clock, EventPublisher } from "../../shared/ports.js";
 import {
   registeredFunctions,
   type HttpFunctionDefinition,
@@ -65,6 +65,32 @@ export class RecordingPublisher implements EventPublisher {
   }
 }
 
+/**
+ * Work after the response, made deterministic: `call` waits for it before it returns, so a
+ * test sees the outbox moved as a client a moment later would. While `held`, tasks wait until
+ * `release()` (to tell a request's own calls from its after-response calls).
+ */
+export class DrainableBackground implements Background {
+  held = false;
+  private readonly waiting: (() => Promise<void>)[] = [];
+  private running: Promise<void>[] = [];
+
+  run(task: () => Promise<void>): void {
+    if (this.held) this.waiting.push(task);
+    else this.running.push(task());
+  }
+
+  async drain(): Promise<void> {
+    while (this.running.length > 0) await Promise.all(this.running.splice(0));
+  }
+
+  async release(): Promise<void> {
+    this.held = false;
+    for (const task of this.waiting.splice(0)) this.running.push(task());
+    await this.drain();
+  }
+}
+
 export interface TestPrincipal {
   tenantId: string;
   userId: string;
@@ -93,6 +119,7 @@ export interface TestApp {
   clock: ManualClock;
   publisher: RecordingPublisher;
   blobs: InMemoryBlobStore;
+  background: DrainableBackground;
   /** Every line the functions logged (to search for secrets). */
   logs: string[];
   token(principal: TestPrincipal, claims?: Record<string, unknown>): Promise<string>;
@@ -140,6 +167,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const stores = createInMemoryStores();
   const publisher = new RecordingPublisher();
   const blobs = new InMemoryBlobStore(clock);
+  const background = new DrainableBackground();
   const config = testConfig(options.settings);
   const services: Services = {
     config,
@@ -154,6 +182,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     ...stores,
     publisher,
     blobs,
+    background,
   };
   setServices(services);
   const logs: string[] = [];
@@ -189,6 +218,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     clock,
     publisher,
     blobs,
+    background,
     logs,
     token,
     async call(name, callOptions = {}) {
@@ -216,6 +246,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         ...(body !== undefined ? { body: { string: body } } : {}),
       });
       const response = await fn.handler(request, context(name));
+      if (!background.held) await background.drain();
       const responseHeaders = Object.fromEntries(
         Object.entries((response.headers ?? {}) as Record<string, string>).map(([k, v]) => [
           k.toLowerCase(),

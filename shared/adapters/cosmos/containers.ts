@@ -13,6 +13,8 @@ export const containerNames = {
   interactions: "interactions",
   sessions: "sessions",
   actionItems: "actionItems",
+  history: "history",
+  versions: "versions",
 } as const;
 export type ContainerName = (typeof containerNames)[keyof typeof containerNames];
 
@@ -69,8 +71,34 @@ export const containerDefinitions: Readonly<Record<keyof typeof containerNames, 
       // filtered on; leaving them out of the index keeps the RU of every save low.
       // `hasPendingEvents` stays indexed (the outbox sweep filters on it).
       indexingPolicy: indexing(
-        ["/answers/*", "/forms/*", "/scores/*", "/pendingEvents/*", "/criteria/*", "/name/?"],
+        [
+          "/answers/*",
+          "/forms/*",
+          "/scores/*",
+          "/pendingEvents/*",
+          "/pendingHistory/*",
+          "/pendingVersions/*",
+          "/criteria/*",
+          "/name/?",
+        ],
         [[asc("/tenantId"), asc("/dueDate"), asc("/id")]],
+      ),
+    },
+    history: {
+      id: containerNames.history,
+      partitionKey,
+      indexingPolicy: indexing(
+        ["/changes/*", "/reason/?"],
+        [[asc("/tenantId"), asc("/sessionId"), desc("/revision")]],
+      ),
+    },
+    versions: {
+      id: containerNames.versions,
+      partitionKey,
+      // A version's answers and scores are returned, never filtered on.
+      indexingPolicy: indexing(
+        ["/answers/*", "/scores/*", "/reason/?"],
+        [[asc("/tenantId"), asc("/sessionId"), desc("/version")]],
       ),
     },
     actionItems: {

@@ -5,6 +5,7 @@ import { containerNames } from "./containers.js";
 import { CosmosFormStore } from "./forms.js";
 import { CosmosInteractionStore } from "./interactions.js";
 import type { CosmosStoreOptions } from "./requests.js";
+import { CosmosHistoryStore, CosmosVersionStore } from "./history.js";
 import { CosmosSessionStore } from "./sessions.js";
 
 export { containerDefinitions } from "./containers.js";
@@ -15,6 +16,8 @@ export interface CosmosStores {
   interactions: CosmosInteractionStore;
   sessions: CosmosSessionStore;
   actionItems: CosmosActionItemStore;
+  history: CosmosHistoryStore;
+  versions: CosmosVersionStore;
 }
 
 export function createCosmosStores(
@@ -29,5 +32,7 @@ export function createCosmosStores(
     ),
     sessions: new CosmosSessionStore(database.container(containerNames.sessions), options),
     actionItems: new CosmosActionItemStore(database.container(containerNames.actionItems), options),
+    history: new CosmosHistoryStore(database.container(containerNames.history), options),
+    versions: new CosmosVersionStore(database.container(containerNames.versions), options),
   };
 }

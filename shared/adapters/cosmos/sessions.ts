@@ -1,3 +1,4 @@
+import { outboxSize, outboxWithout, type Outbox, type OutboxDone } from "../../domain/outbox.js";
 import type { Container, PatchOperation, SqlParameter, SqlQuerySpec } from "@azure/cosmos";
 import { z } from "zod";
 import { AppError } from "../../domain/errors.js";
@@ -5,7 +6,6 @@ import { isValidId } from "../../domain/ids.js";
 import {
   sessionDocumentSchema,
   storedSessionDocumentSchema,
-  type CloudEvent,
   type SessionDocument,
 } from "../../domain/model.js";
 import type {
@@ -111,7 +111,7 @@ export function sessionListQuery(tenantId: string, filter: SessionFilter): SqlQu
  * etag is the one the caller names, so a stale entry is never applied.
  */
 class OutboxCache {
-  private readonly entries = new Map<string, { etag: string; events: CloudEvent[] }>();
+  private readonly entries = new Map<string, { etag: string; outbox: Outbox }>();
 
   constructor(private readonly capacity = 512) {}
 
@@ -122,17 +122,17 @@ class OutboxCache {
   remember(stored: Stored<SessionDocument>): void {
     const key = OutboxCache.key(stored.doc.tenantId, stored.doc.id);
     this.entries.delete(key);
-    if (stored.doc.pendingEvents.length === 0) return;
-    this.entries.set(key, { etag: stored.etag, events: stored.doc.pendingEvents });
+    if (!stored.doc.hasPendingEvents) return;
+    this.entries.set(key, { etag: stored.etag, outbox: stored.doc });
     if (this.entries.size > this.capacity) {
       const oldest = this.entries.keys().next().value;
       if (oldest !== undefined) this.entries.delete(oldest);
     }
   }
 
-  eventsAt(tenantId: string, id: string, etag: string): CloudEvent[] | undefined {
+  outboxAt(tenantId: string, id: string, etag: string): Outbox | undefined {
     const entry = this.entries.get(OutboxCache.key(tenantId, id));
-    return entry?.etag === etag ? entry.events : undefined;
+    return entry?.etag === etag ? entry.outbox : undefined;
   }
 
   forget(tenantId: string, id: string): void {
@@ -201,25 +201,27 @@ export class CosmosSessionStore implements SessionStore {
     return sweep;
   }
 
-  async clearPendingEvents(
+  async clearOutbox(
     tenantId: string,
     id: string,
-    eventIds: readonly string[],
+    done: OutboxDone,
     etag: string,
   ): Promise<boolean> {
-    let events = this.outbox.eventsAt(tenantId, id, etag);
-    if (events === undefined) {
+    let outbox = this.outbox.outboxAt(tenantId, id, etag);
+    if (outbox === undefined) {
       const current = await this.get(tenantId, id);
       if (current?.etag !== etag) return false;
-      events = current.doc.pendingEvents;
+      outbox = current.doc;
     }
-    const cleared = new Set(eventIds);
-    const remaining = events.filter((event) => !cleared.has(event.id));
-    if (remaining.length === events.length) return true;
+    const left = outboxWithout(outbox, done);
+    if (outboxSize(left) === outboxSize(outbox)) return true;
     const operations: PatchOperation[] = [
-      { op: "set", path: "/pendingEvents", value: remaining },
-      { op: "set", path: "/hasPendingEvents", value: remaining.length > 0 },
+      { op: "set", path: "/pendingEvents", value: left.pendingEvents },
+      { op: "set", path: "/pendingHistory", value: left.pendingHistory },
+      { op: "set", path: "/pendingVersions", value: left.pendingVersions },
+      { op: "set", path: "/hasPendingEvents", value: left.hasPendingEvents },
     ];
+
     try {
       const resource = await this.sessions.patch(tenantId, id, operations, etag);
       this.stored(resource);

@@ -3,6 +3,7 @@
 import { InMemoryActionItemStore } from "./action-items.js";
 import { InMemoryFormStore } from "./forms.js";
 import { InMemoryInteractionStore } from "./interactions.js";
+import { InMemoryHistoryStore, InMemoryVersionStore } from "./history.js";
 import { InMemorySessionStore } from "./sessions.js";
 
 export interface InMemoryStores {
@@ -10,6 +11,8 @@ export interface InMemoryStores {
   interactions: InMemoryInteractionStore;
   sessions: InMemorySessionStore;
   actionItems: InMemoryActionItemStore;
+  history: InMemoryHistoryStore;
+  versions: InMemoryVersionStore;
 }
 
 export function createInMemoryStores(): InMemoryStores {
@@ -18,5 +21,7 @@ export function createInMemoryStores(): InMemoryStores {
     interactions: new InMemoryInteractionStore(),
     sessions: new InMemorySessionStore(),
     actionItems: new InMemoryActionItemStore(),
+    history: new InMemoryHistoryStore(),
+    versions: new InMemoryVersionStore(),
   };
 }

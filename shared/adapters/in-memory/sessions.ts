@@ -1,3 +1,4 @@
+import { outboxSize, outboxWithout, type OutboxDone } from "../../domain/outbox.js";
 import type { SessionDocument } from "../../domain/model.js";
 import type {
   Page,
@@ -93,21 +94,17 @@ export class InMemorySessionStore implements SessionStore {
     return Promise.resolve({ sessions, unreadable: [] });
   }
 
-  async clearPendingEvents(
+  async clearOutbox(
     tenantId: string,
     id: string,
-    eventIds: readonly string[],
+    done: OutboxDone,
     etag: string,
   ): Promise<boolean> {
     const current = this.sessions.get(tenantId, id);
     if (current?.etag !== etag) return Promise.resolve(false);
-    const cleared = new Set(eventIds);
-    const remaining = current.doc.pendingEvents.filter((event) => !cleared.has(event.id));
-    if (remaining.length !== current.doc.pendingEvents.length) {
-      this.sessions.replace(
-        { ...current.doc, pendingEvents: remaining, hasPendingEvents: remaining.length > 0 },
-        etag,
-      );
+    const left = outboxWithout(current.doc, done);
+    if (outboxSize(left) !== outboxSize(current.doc)) {
+      this.sessions.replace({ ...current.doc, ...left }, etag);
     }
     return Promise.resolve(true);
   }

@@ -63,8 +63,11 @@ export const sessionViewSchema = sessionDocumentSchema
     scores: true,
     revision: true,
     pendingEvents: true,
+    pendingHistory: true,
+    pendingVersions: true,
     hasPendingEvents: true,
     notifyAgent: true,
+    versionAt: true,
   })
   .extend({
     status: z.enum(displayStatuses),
@@ -134,6 +137,7 @@ export function sessionView(
     lastEditedBy: session.lastEditedBy,
     ...(session.completedAt ? { completedAt: session.completedAt } : {}),
     ...(session.completedBy ? { completedBy: session.completedBy } : {}),
+    version: session.version,
   };
 }
 
