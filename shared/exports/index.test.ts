@@ -18,7 +18,7 @@ const probe = `
 import { createRequire } from "node:module";
 const require = createRequire(import.meta.url);
 const heavy = () => [...new Set(Object.keys(require.cache)
-  .map((p) => /node_modules[\\\\/](exceljs|pdfmake|officecrypto-tool|pdfkit)[\\\\/]/.exec(p)?.[1])
+  .map((p) => /node_modules[\\\\/](exceljs|pdfmake|cfb|pdfkit)[\\\\/]/.exec(p)?.[1])
   .filter(Boolean))].sort();
 const report = {};
 const m = await import("./shared/exports/index.ts");
@@ -41,7 +41,7 @@ const input: ExportInput = {
 };
 
 describe("renderExport", () => {
-  it("loads exceljs, officecrypto-tool and pdfmake only when their format is rendered", async () => {
+  it("loads exceljs, cfb and pdfmake only when their format is rendered", async () => {
     const { stdout } = await run(
       process.execPath,
       ["--import", "tsx", "--input-type=module", "-e", probe],
@@ -51,8 +51,8 @@ describe("renderExport", () => {
     expect(report).toEqual({
       afterImport: [],
       afterCsv: [],
-      afterXlsx: ["exceljs", "officecrypto-tool"],
-      afterPdf: ["exceljs", "officecrypto-tool", "pdfkit", "pdfmake"],
+      afterXlsx: ["cfb", "exceljs"],
+      afterPdf: ["cfb", "exceljs", "pdfkit", "pdfmake"],
     });
   }, 60_000);
 
