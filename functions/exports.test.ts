@@ -282,6 +282,55 @@ describe("POST /api/sessions/{id}/complete with exports", () => {
     expect(read.json.status).toBe("InProgress");
   });
 
+  it("F5: answers 503 DEPENDENCY_UNAVAILABLE with Retry-After while every export worker and queue place is taken", async () => {
+    const app = await createTestApp({
+      settings: {
+        EXPORT_WORKERS: "1",
+        EXPORT_QUEUE_LIMIT: "0",
+        DEPENDENCY_RETRY_AFTER_SECONDS: "9",
+      },
+    });
+    const s = await createSession(app);
+    const both = await Promise.all([
+      exportsOf(app, s, { format: "pdf" }),
+      exportsOf(app, s, { format: "pdf" }),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 503]);
+    const refused = both.find((r) => r.status === 503)!;
+    expect(refused.json.code).toBe("DEPENDENCY_UNAVAILABLE");
+    expect(refused.headers["retry-after"]).toBe("9");
+    expect(app.blobs.exports.size).toBe(1);
+    // The place is free again once the first export is done.
+    expect((await exportsOf(app, s, { format: "pdf" })).status).toBe(201);
+  });
+
+  it("reports an export refused by full export workers in complete's result, like a store failure", async () => {
+    const app = await createTestApp({
+      settings: { EXPORT_WORKERS: "1", EXPORT_QUEUE_LIMIT: "0" },
+    });
+    const s = await createSession(app);
+    const etag = await answerAll(app, s);
+    const busy = exportsOf(app, s, { format: "pdf" }, admin);
+    const res = await app.call("sessionsComplete", {
+      as: alice,
+      params: { id: s.sessionId },
+      headers: { "if-match": etag },
+      body: { exports: ["pdf", "csv"] },
+    });
+    expect((await busy).status).toBe(201);
+    expect(res.status).toBe(200);
+    expect(res.json.session.status).toBe("Completed");
+    expect(res.json.exports[0]).toEqual({
+      format: "pdf",
+      error: {
+        code: "DEPENDENCY_UNAVAILABLE",
+        detail: expect.stringContaining("retry") as unknown,
+      },
+    });
+    // A CSV is rendered without a worker.
+    expect(res.json.exports[1]).toMatchObject({ format: "csv", fileName: expect.any(String) });
+  });
+
   it("reports a failed export while the session stays Completed, and a retry succeeds", async () => {
     const app = await createTestApp();
     const s = await createSession(app);

@@ -70,6 +70,8 @@ const LOCAL_ONLY_SETTINGS = [
 const DEFAULTS_ACCEPTED_IN_AZURE = [
   "DEPENDENCY_MAX_RETRIES", // 5 SDK retries of a 429/503 before answering 503
   "DEPENDENCY_RETRY_AFTER_SECONDS", // the Retry-After of that 503
+  "EXPORT_WORKERS", // 1 export thread beside the event loop
+  "EXPORT_QUEUE_LIMIT", // 8 exports waiting before an export answers 503
 ];
 
 /** Optional (or defaulted) in the schema, because local runs differ, but Bicep must set them. */

@@ -57,6 +57,10 @@ export const settingsSchema = z.object({
   FEATURE_DEFAULT_SCORES: bool.default(false),
   /** The tenant's export password (a Key Vault reference in Azure). Never logged. */
   EXPORT_PASSWORD: z.string().min(8).max(128).optional(),
+  /** Worker threads that render pdf and xlsx exports, off the event loop (docs/exports.md). */
+  EXPORT_WORKERS: int(1, 8).default(1),
+  /** Exports that may wait for a worker; one more is answered 503 DEPENDENCY_UNAVAILABLE. */
+  EXPORT_QUEUE_LIMIT: int(0, 100).default(8),
 
   /** Retries of a throttled (429) or unavailable (503) dependency before answering 503. */
   DEPENDENCY_MAX_RETRIES: int(0, 20).default(5),
