@@ -1,6 +1,8 @@
 // Exports beside requests: how long a warm export takes through the export workers, and how much
 // the event loop stalls while four xlsx exports run next to a stream of GET requests served
-// over HTTP in this process (the harness's functions and in-memory stores, as save-throughput.ts).
+// over HTTP in this process (the harness's functions and in-memory stores, as save-throughput.ts)
+// and sent by a child process, so that the loop measured is the server's alone.
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -33,6 +35,13 @@ async function exportMs(format: ExportFormat, runs: number): Promise<number[]> {
   return ms;
 }
 
+/** Four connections, each sending the next GET when the last one is answered, until killed. */
+const getStream = `
+const get = async () => {
+  for (;;) await (await fetch(process.env.BENCH_URL, { headers: { authorization: process.env.BENCH_AUTH } })).arrayBuffer();
+};
+for (let i = 0; i < 4; i++) void get();`;
+
 export const exportLoad: Measurement = {
   title: "exports beside requests",
   about:
@@ -40,7 +49,7 @@ export const exportLoad: Measurement = {
     "after a first export has started the worker: `xlsxExportMs` and `pdfExportMs` per export. " +
     "`eventLoopMaxDelayDuringExportsMs` is the largest event-loop delay " +
     "`monitorEventLoopDelay` (10 ms resolution, so an idle loop reads about 10) records while 4 xlsx " +
-    "exports run beside 4 connections sending `GET /sessions/{id}` over HTTP; " +
+    "exports run beside 4 connections of another process sending `GET /sessions/{id}` over HTTP; " +
     "`getsDuringExports` counts the GETs answered meanwhile.",
   async measure({ quick }) {
     const runs = quick ? 3 : 7;
@@ -49,34 +58,42 @@ export const exportLoad: Measurement = {
 
     const app = await createTestApp();
     const s = await createSession(app);
-    const headers = { authorization: `Bearer ${await app.token(alice)}` };
     const server = createServer(serveFunctions(buildHostTable(registeredFunctions())));
     server.listen(0, "127.0.0.1");
     await once(server, "listening");
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sessions/${s.sessionId}`;
+    let answered = 0;
+    let refused = 0;
+    server.on("request", (_req, res) =>
+      res.on("finish", () => (res.statusCode === 200 ? answered++ : refused++)),
+    );
+    const env = {
+      ...process.env,
+      BENCH_URL: `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/sessions/${s.sessionId}`,
+      BENCH_AUTH: `Bearer ${await app.token(alice)}`,
+    };
     const delays: number[] = [];
     const gets: number[] = [];
     try {
       for (let r = 0; r < (quick ? 2 : 5); r++) {
-        let done = false;
-        let answered = 0;
-        const stream = async () => {
-          while (!done) {
-            const res = await fetch(url, { headers });
-            if (res.status !== 200) throw new Error(`GET answered ${res.status}`);
-            await res.arrayBuffer();
-            answered++;
-          }
-        };
+        const client = spawn(process.execPath, ["-e", getStream], { env, stdio: "ignore" });
+        while (answered < 100) {
+          if (client.exitCode !== null || refused > 0) throw new Error("The GETs do not succeed");
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        const before = answered;
         const delay = monitorEventLoopDelay({ resolution: 10 });
         delay.enable();
-        const streams = Array.from({ length: 4 }, stream);
         await Promise.all(Array.from({ length: 4 }, () => exportOnce("xlsx")));
-        done = true;
-        await Promise.all(streams);
+        // A stall is recorded when the loop next turns: let it turn before reading.
+        await new Promise((resolve) => setTimeout(resolve, 20));
         delay.disable();
         delays.push(delay.max / 1e6);
-        gets.push(answered);
+        gets.push(answered - before);
+        if (refused > 0) throw new Error(`${refused} GETs were not answered 200`);
+        const exited = once(client, "exit");
+        client.kill();
+        await exited;
+        answered = 0;
       }
     } finally {
       server.closeAllConnections();
