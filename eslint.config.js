@@ -54,5 +54,6 @@ export default tseslint.config(
       "@typescript-eslint/no-non-null-assertion": "off",
     },
   },
-  { files: ["eslint.config.js"], ...tseslint.configs.disableTypeChecked },
+  // Plain JavaScript outside the TypeScript project (shared/exports/worker-from-source.mjs).
+  { files: ["eslint.config.js", "**/*.mjs"], ...tseslint.configs.disableTypeChecked },
 );

@@ -1,6 +1,7 @@
 // Exports: time and peak memory of rendering a session of 5 forms × 40 questions, all answered,
 // as PDF and as encrypted XLSX. Each run is a fresh process (this file, given a format), so the
-// lazy import of the export library counts, as at a function instance's first export.
+// start of the export worker and its import of the export library count, as at a function
+// instance's first export.
 import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { promisify } from "node:util";
@@ -29,7 +30,8 @@ export const exportFiles: Measurement = {
   title: "exports",
   about:
     "A fresh process renders a 5 × 40 session, all answered, as PDF or encrypted XLSX: " +
-    "`exportMs` is the import of the renderer plus the render, `exportPeakRssMb` the process's peak RSS.",
+    "`exportMs` is the first export of the process (starting an export worker thread, which " +
+    "imports the renderer, plus the render), `exportPeakRssMb` the process's peak RSS, the thread's included.",
   async measure({ quick }) {
     const figures: Figures = {};
     for (const format of formats) {

@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { coldStart } from "./cold-start.js";
 import { cosmosCalls } from "./cosmos-calls.js";
 import { exportFiles } from "./export.js";
+import { exportLoad } from "./export-load.js";
 import { formatFigure, type Figures, type Measurement } from "./figures.js";
 import { toJson, writeBenchmarksDoc, type BenchRun } from "./report.js";
 import { saveThroughput } from "./save-throughput.js";
@@ -21,6 +22,7 @@ const measurements: Measurement[] = [
   scoring,
   storedParse,
   exportFiles,
+  exportLoad,
   saveThroughput,
   coldStart,
 ];

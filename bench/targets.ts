@@ -36,6 +36,8 @@ export const targets: Record<string, Target> = {
   sessionDocBytes: below(64 * 1024, "well under 100 KB"),
   saveVsHealthThroughput: atLeast(0.5, "typical session: 1 form, 4 questions"),
   saveStatus412: is(0, "one session and ETag per connection"),
+  xlsxExportMs: atMost(500, "5 forms × 40 questions, encrypted"),
+  eventLoopMaxDelayDuringExportsMs: atMost(50, "4 xlsx exports beside GETs"),
 };
 
 export interface TargetCheck {

@@ -46,13 +46,15 @@ const oleMagic = [0xd0, 0xcf, 0x11, 0xe0];
 const isOleFile = (bytes: Uint8Array) => oleMagic.every((b, i) => bytes[i] === b);
 
 /**
- * Records the password the workbook is encrypted with and skips the real key derivation (over
- * a second of CPU each); the real encryption is tested in xlsx.test.ts and once below.
+ * The workbook inside an encrypted xlsx, decrypted by officecrypto-tool (an implementation
+ * other than the service's): it opens only with the password the file was encrypted with.
  */
-function fakeEncryption() {
-  return vi
-    .spyOn(officeCrypto, "encrypt")
-    .mockImplementation((input: Buffer) => Buffer.concat([Buffer.from(oleMagic), input]));
+async function decryptedWorkbook(bytes: Uint8Array, password: string): Promise<ExcelJS.Workbook> {
+  expect(isOleFile(bytes)).toBe(true);
+  const plain = await officeCrypto.decrypt(Buffer.from(bytes), { password });
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(new Uint8Array(plain).buffer);
+  return workbook;
 }
 
 afterEach(() => {
@@ -99,15 +101,12 @@ describe("POST /api/sessions/{id}/exports", () => {
     const res = await exportsOf(app, s, { format: "xlsx", password: requestPassword }, admin);
     expect(res.status).toBe(201);
     expect(res.json.fileName).toBe(`uncompleted_${sanitized}_${s.sessionId}.xlsx`);
-    const file = uploaded(app, res.json.fileName);
-    expect(isOleFile(file.bytes)).toBe(true);
-    // Decrypting with the request's password proves it was the one used (one key derivation
-    // costs over a second, so the wrong-password case is left to xlsx.test.ts).
-    const plain = await officeCrypto.decrypt(Buffer.from(file.bytes), {
-      password: requestPassword,
-    });
-    const workbook = new ExcelJS.Workbook();
-    await workbook.xlsx.load(new Uint8Array(plain).buffer);
+    // Decrypting with the request's password proves it was the one used (the wrong-password
+    // case is xlsx.test.ts's).
+    const workbook = await decryptedWorkbook(
+      uploaded(app, res.json.fileName).bytes,
+      requestPassword,
+    );
     const cells: unknown[] = [];
     workbook.getWorksheet("Summary")?.eachRow((row) => cells.push(row.getCell(2).value));
     expect(cells).toContain("Week 48 – Alice");
@@ -117,12 +116,11 @@ describe("POST /api/sessions/{id}/exports", () => {
   it("falls back to the tenant's configured password for the assignee's xlsx", async () => {
     const app = await createTestApp({ settings: { EXPORT_PASSWORD: tenantPassword } });
     const s = await createSession(app);
-    const encrypt = fakeEncryption();
     const res = await exportsOf(app, s, { format: "xlsx" });
     expect(res.status).toBe(201);
-    expect(encrypt).toHaveBeenCalledTimes(1);
-    expect(encrypt.mock.calls[0]?.[1]).toEqual({ password: tenantPassword });
-    expect(uploaded(app, res.json.fileName).bytes.byteLength).toBe(res.json.sizeBytes);
+    const file = uploaded(app, res.json.fileName);
+    expect(file.bytes.byteLength).toBe(res.json.sizeBytes);
+    await decryptedWorkbook(file.bytes, tenantPassword);
   });
 
   it("answers 400 EXPORT_PASSWORD_REQUIRED for an xlsx with no password anywhere, uploading nothing", async () => {
@@ -284,6 +282,55 @@ describe("POST /api/sessions/{id}/complete with exports", () => {
     expect(read.json.status).toBe("InProgress");
   });
 
+  it("F5: answers 503 DEPENDENCY_UNAVAILABLE with Retry-After while every export worker and queue place is taken", async () => {
+    const app = await createTestApp({
+      settings: {
+        EXPORT_WORKERS: "1",
+        EXPORT_QUEUE_LIMIT: "0",
+        DEPENDENCY_RETRY_AFTER_SECONDS: "9",
+      },
+    });
+    const s = await createSession(app);
+    const both = await Promise.all([
+      exportsOf(app, s, { format: "pdf" }),
+      exportsOf(app, s, { format: "pdf" }),
+    ]);
+    expect(both.map((r) => r.status).sort()).toEqual([201, 503]);
+    const refused = both.find((r) => r.status === 503)!;
+    expect(refused.json.code).toBe("DEPENDENCY_UNAVAILABLE");
+    expect(refused.headers["retry-after"]).toBe("9");
+    expect(app.blobs.exports.size).toBe(1);
+    // The place is free again once the first export is done.
+    expect((await exportsOf(app, s, { format: "pdf" })).status).toBe(201);
+  });
+
+  it("reports an export refused by full export workers in complete's result, like a store failure", async () => {
+    const app = await createTestApp({
+      settings: { EXPORT_WORKERS: "1", EXPORT_QUEUE_LIMIT: "0" },
+    });
+    const s = await createSession(app);
+    const etag = await answerAll(app, s);
+    const busy = exportsOf(app, s, { format: "pdf" }, admin);
+    const res = await app.call("sessionsComplete", {
+      as: alice,
+      params: { id: s.sessionId },
+      headers: { "if-match": etag },
+      body: { exports: ["pdf", "csv"] },
+    });
+    expect((await busy).status).toBe(201);
+    expect(res.status).toBe(200);
+    expect(res.json.session.status).toBe("Completed");
+    expect(res.json.exports[0]).toEqual({
+      format: "pdf",
+      error: {
+        code: "DEPENDENCY_UNAVAILABLE",
+        detail: expect.stringContaining("retry") as unknown,
+      },
+    });
+    // A CSV is rendered without a worker.
+    expect(res.json.exports[1]).toMatchObject({ format: "csv", fileName: expect.any(String) });
+  });
+
   it("reports a failed export while the session stays Completed, and a retry succeeds", async () => {
     const app = await createTestApp();
     const s = await createSession(app);
@@ -321,11 +368,12 @@ describe("POST /api/sessions/{id}/complete with exports", () => {
     const app = await createTestApp({ settings: { EXPORT_PASSWORD: tenantPassword } });
     const s = await createSession(app);
     const etag = await answerAll(app, s);
-    const encrypt = fakeEncryption();
     // The xlsx upload fails, so the handler logs about the export that used the password.
-    vi.spyOn(app.blobs, "putExport").mockRejectedValueOnce(
-      new Error("upload refused by the store (test)"),
-    );
+    let refused: Uint8Array = new Uint8Array();
+    vi.spyOn(app.blobs, "putExport").mockImplementationOnce((_tenant, _id, _name, bytes) => {
+      refused = bytes;
+      return Promise.reject(new Error("upload refused by the store (test)"));
+    });
     const done = await app.call("sessionsComplete", {
       as: alice,
       params: { id: s.sessionId },
@@ -343,10 +391,8 @@ describe("POST /api/sessions/{id}/complete with exports", () => {
     await app.deliver();
 
     // Both passwords did flow to the encryption, so their absence below means something.
-    expect(encrypt.mock.calls.map((call) => call[1])).toEqual([
-      { password: requestPassword },
-      { password: tenantPassword },
-    ]);
+    await decryptedWorkbook(refused, requestPassword);
+    await decryptedWorkbook(uploaded(app, tenantOnes.json.fileName).bytes, tenantPassword);
     expect(app.logs.join("\n")).toContain("xlsx export failed");
     const session = await app.stores.sessions.get(tenant, s.sessionId);
     const items = await app.stores.actionItems.list(

@@ -74,6 +74,8 @@ const DEFAULTS_ACCEPTED_IN_AZURE = [
   "PUBLISH_DEADLINE_MS", // 2 s for a request's publish; the sweep sends what misses it
   "DISPUTE_WINDOW_DAYS", // 14 days to dispute a version
   "DISPUTE_MAX_PER_SESSION", // 3 disputes per session
+  "EXPORT_WORKERS", // 1 export thread beside the event loop
+  "EXPORT_QUEUE_LIMIT", // 8 exports waiting before an export answers 503
 ];
 
 /** Optional (or defaulted) in the schema, because local runs differ, but Bicep must set them. */

@@ -15,8 +15,9 @@ const root = resolve(import.meta.dirname, "..");
  * - `@azure/functions-core`: the Functions worker provides it; it is never installed.
  * - the export libraries: imported only when an export is rendered, and they read files of
  *   their own (pdfmake its fonts), which must stay where the package put them.
+ * - `tinypool`: it starts its threads from a file of its own, beside its code.
  */
-const external = ["@azure/functions-core", "exceljs", "officecrypto-tool", "pdfmake"] as const;
+const external = ["@azure/functions-core", "exceljs", "pdfmake", "tinypool"] as const;
 
 /** The options for the package, and for the benchmark's bundle of the SDKs alone. */
 export const bundleOptions: BuildOptions = {
@@ -36,10 +37,17 @@ export const bundleOptions: BuildOptions = {
   logLevel: "warning",
 };
 
-/** Writes the package to `outdir` (emptied first); returns the entry file. */
+/**
+ * Writes the package to `outdir` (emptied first); returns the entry file. The export workers'
+ * entry goes beside it as export-worker.js, where shared/exports/pool.ts looks for it.
+ */
 export async function buildPackage(outdir = join(root, "dist")): Promise<string> {
   await rm(outdir, { recursive: true, force: true });
-  await build({ ...bundleOptions, entryPoints: { index: "functions/index.ts" }, outdir });
+  await build({
+    ...bundleOptions,
+    entryPoints: { index: "functions/index.ts", "export-worker": "shared/exports/worker.ts" },
+    outdir,
+  });
   return join(outdir, "index.js");
 }
 

@@ -60,6 +60,10 @@ export const settingsSchema = z.object({
    * it could not resolve counts as unset). Never logged.
    */
   EXPORT_PASSWORD: z.string().min(8).max(128).optional(),
+  /** Worker threads that render pdf and xlsx exports, off the event loop (docs/exports.md). */
+  EXPORT_WORKERS: int(1, 8).default(1),
+  /** Exports that may wait for a worker; one more is answered 503 DEPENDENCY_UNAVAILABLE. */
+  EXPORT_QUEUE_LIMIT: int(0, 100).default(8),
 
   /**
    * How long a request waits for the topic to accept the events its write carried; after that

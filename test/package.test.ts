@@ -3,11 +3,13 @@
 // Node in a process of its own with the local host's settings, and driven over HTTP through a
 // session's life. Its own composition reaches cosmosdb-server and Azurite, verifies tokens
 // against the local issuer's keys, publishes over AMQP to a Service Bus stand-in, and renders
-// exports from the chunks it loads on first use: bundling must have broken none of it.
+// exports in the worker threads it starts on first use (dist/export-worker.js): bundling must
+// have broken none of it.
 import { spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
 import { rm } from "node:fs/promises";
 import { randomUUID } from "node:crypto";
+import officeCrypto from "officecrypto-tool";
 import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
@@ -143,7 +145,8 @@ describe("the built package (dist/index.js)", () => {
     );
     expectStatus(saved, 200);
 
-    // pdfmake, exceljs and officecrypto-tool stay in node_modules, loaded by the export chunks.
+    // Rendered by the export workers: threads tinypool starts on dist/export-worker.js, which
+    // load pdfmake and exceljs from node_modules.
     const pdf = await call<{ url: string }>("alice", "POST", `sessions/${id}/exports`, {
       format: "pdf",
     });
@@ -154,8 +157,11 @@ describe("the built package (dist/index.js)", () => {
       password,
     });
     expectStatus(xlsx, 201);
-    // Encrypted: an OLE compound file, not a plain workbook's zip.
-    expect([...(await download(xlsx.json.url)).slice(0, 4)]).toEqual([0xd0, 0xcf, 0x11, 0xe0]);
+    // Encrypted: an OLE compound file, not a plain workbook's zip, that opens with the password.
+    const encrypted = await download(xlsx.json.url);
+    expect([...encrypted.slice(0, 4)]).toEqual([0xd0, 0xcf, 0x11, 0xe0]);
+    const plain = await officeCrypto.decrypt(Buffer.from(encrypted), { password });
+    expect(plain.subarray(0, 2).toString("latin1")).toBe("PK");
 
     const done = await call<{ session: { status: string } }>(
       "alice",

@@ -47,7 +47,7 @@ export async function createExport(
       agentName: interaction?.agentName ?? null,
       evaluatorName: actor.userId === session.evaluatorId ? actor.name : null,
     },
-    password === undefined ? {} : { password },
+    { ...(password === undefined ? {} : { password }), pool: services.config },
   );
   const stored = await services.blobs.putExport(
     session.tenantId,
@@ -74,7 +74,8 @@ export function exportFailure(format: ExportFormat, error: unknown): FailedExpor
       format,
       error: {
         code: "DEPENDENCY_UNAVAILABLE",
-        detail: "The export store is unavailable; retry with POST .../exports.",
+        detail:
+          "The export workers are busy or the export store is unavailable; retry with POST .../exports.",
       },
     };
   }

@@ -1,8 +1,12 @@
-// The one entry point for exports. exceljs, officecrypto-tool and pdfmake are loaded with a
-// dynamic import() only when their format is rendered, so functions that never export do not
-// pay for them at cold start; keep every import below free of them.
+// The one entry point for exports. pdf and xlsx are rendered by the export workers (pool.ts):
+// exceljs and pdfmake load there, in a worker thread started by the first such export, so
+// neither the event loop nor a cold start ever pays for them; keep every import below free of
+// them. A CSV is a string join of a few hundred rows, cheaper than the trip to a worker, so it
+// is rendered here.
 import { exportFileName } from "./file-name.js";
 import type { ExportInput } from "./model.js";
+import { assertExportPassword } from "./password.js";
+import { defaultExportPoolSettings, renderInPool, type ExportPoolSettings } from "./pool.js";
 
 export type { ExportInput } from "./model.js";
 import type { ExportFormat } from "../domain/exports.js";
@@ -24,6 +28,8 @@ export interface RenderedExport {
 export interface RenderOptions {
   /** Required for xlsx (8–128 characters); ignored by the other formats. Never kept. */
   password?: string;
+  /** The export workers' limits (the settings of shared/config.ts); their defaults otherwise. */
+  pool?: ExportPoolSettings;
 }
 
 async function render(
@@ -31,19 +37,18 @@ async function render(
   input: ExportInput,
   options: RenderOptions,
 ): Promise<Uint8Array> {
+  const pool = options.pool ?? defaultExportPoolSettings;
   switch (format) {
     case "csv": {
       const { renderCsv } = await import("./csv.js");
       return renderCsv(input);
     }
-    case "xlsx": {
-      const { renderXlsx } = await import("./xlsx.js");
-      return renderXlsx(input, options.password);
-    }
-    case "pdf": {
-      const { renderPdf } = await import("./pdf.js");
-      return renderPdf(input);
-    }
+    case "xlsx":
+      // Refused here too, so a bad password never occupies a worker.
+      assertExportPassword(options.password);
+      return renderInPool({ format, input, password: options.password }, pool);
+    case "pdf":
+      return renderInPool({ format, input }, pool);
   }
 }
 

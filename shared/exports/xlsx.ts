@@ -1,8 +1,8 @@
 // Excel export: a Summary sheet and one sheet per form, written with exceljs and then encrypted
-// (ECMA-376 agile encryption) so Excel opens it only with the password. Loaded lazily through
-// index.ts: exceljs and officecrypto-tool are heavy and only exports need them.
+// (ECMA-376 agile encryption, agile-encryption.ts) so Excel opens it only with the password.
+// Loaded lazily by the export worker (worker.ts): exceljs is heavy and only exports need it.
 import ExcelJS from "exceljs";
-import officeCrypto from "officecrypto-tool";
+import { encryptAgile } from "./agile-encryption.js";
 import { exportRows, type ExportInput, type ExportRow } from "./model.js";
 import { assertExportPassword } from "./password.js";
 import { sheetNames } from "./sheet-names.js";
@@ -167,7 +167,5 @@ export async function renderXlsx(
   password: string | undefined,
 ): Promise<Uint8Array> {
   assertExportPassword(password);
-  const plain = await buildWorkbook(input);
-  const encrypted = officeCrypto.encrypt(Buffer.from(plain), { password });
-  return new Uint8Array(encrypted.buffer, encrypted.byteOffset, encrypted.byteLength);
+  return encryptAgile(await buildWorkbook(input), password);
 }
