@@ -26,14 +26,14 @@ interface Delivery {
 
 function recorder(
   subscriptionName: string,
-  options: { subjectFilter?: string; failTimes?: number; error?: string } = {},
+  options: { subjectFilters?: readonly string[]; failTimes?: number; error?: string } = {},
 ) {
   const deliveries: Delivery[] = [];
   let failures = 0;
   const subscription: TopicSubscription = {
     name: `fn-${subscriptionName}`,
     subscriptionName,
-    ...(options.subjectFilter ? { subjectFilter: options.subjectFilter } : {}),
+    ...(options.subjectFilters ? { subjectFilters: options.subjectFilters } : {}),
     handler: (body, context) => {
       deliveries.push({ body, context });
       if (failures < (options.failTimes ?? 0)) {
@@ -50,7 +50,7 @@ const quiet = () => undefined;
 
 describe("InProcessTopic", () => {
   it("delivers to a filtered subscription only the subjects it asks for", async () => {
-    const tagging = recorder("tagging", { subjectFilter: completed });
+    const tagging = recorder("tagging", { subjectFilters: [completed] });
     const all = recorder("audit");
     const topic = new InProcessTopic({
       topicName: "evaluation-sessions",
@@ -175,7 +175,7 @@ describe("InProcessTopic", () => {
           connection: "c",
           topicName: "mine",
           subscriptionName: "s1",
-          subjectFilter: completed,
+          subjectFilters: [completed],
           handler,
         },
         {
@@ -190,7 +190,7 @@ describe("InProcessTopic", () => {
       { topicName: "mine" },
     );
     expect(topic.subscriptions).toEqual([
-      { name: "a", subscriptionName: "s1", subjectFilter: completed, handler },
+      { name: "a", subscriptionName: "s1", subjectFilters: [completed], handler },
     ]);
   });
 

@@ -6,13 +6,13 @@ import type { LogHandler } from "@azure/functions";
 import { InvocationContext } from "./azure-functions.js";
 import type { CloudEvent } from "../shared/domain/model.js";
 import type { EventPublisher } from "../shared/ports.js";
-import type { ServiceBusFunctionDefinition } from "../shared/registry.js";
+import { takesSubject, type ServiceBusFunctionDefinition } from "../shared/registry.js";
 
 export interface TopicSubscription {
   /** The function name, used in logs. */
   name: string;
   subscriptionName: string;
-  subjectFilter?: string;
+  subjectFilters?: readonly string[];
   handler: ServiceBusFunctionDefinition["handler"];
 }
 
@@ -77,7 +77,7 @@ export class InProcessTopic implements EventPublisher {
       .map((d) => ({
         name: d.name,
         subscriptionName: d.subscriptionName,
-        ...(d.subjectFilter !== undefined ? { subjectFilter: d.subjectFilter } : {}),
+        ...(d.subjectFilters !== undefined ? { subjectFilters: d.subjectFilters } : {}),
         handler: d.handler,
       }));
     return new InProcessTopic({ ...options, subscriptions });
@@ -92,8 +92,7 @@ export class InProcessTopic implements EventPublisher {
       if (this.seen.has(event.id)) continue; // a duplicate inside the window is accepted and dropped
       this.seen.set(event.id, now);
       for (const subscription of this.subscriptions) {
-        if (subscription.subjectFilter !== undefined && subscription.subjectFilter !== event.type)
-          continue;
+        if (!takesSubject(subscription.subjectFilters, event.type)) continue;
         this.track(this.deliver(subscription, event));
       }
     }

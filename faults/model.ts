@@ -15,6 +15,7 @@ import type {
 } from "../shared/ports.js";
 import {
   registeredFunctions,
+  takesSubject,
   type ServiceBusFunctionDefinition,
   type TimerFunctionDefinition,
 } from "../shared/registry.js";
@@ -219,7 +220,7 @@ export class ModelTopic {
     );
     for (const event of this.published.slice(this.cursor)) {
       for (const sub of subscriptions) {
-        if (!sub.subjectFilter || sub.subjectFilter === event.type) this.queue.push({ event, sub });
+        if (takesSubject(sub.subjectFilters, event.type)) this.queue.push({ event, sub });
       }
     }
     this.cursor = this.published.length;

@@ -211,7 +211,7 @@ describe("redelivery and ordering", () => {
     for (const name of ["onSessionCompletedTag", "onSessionCompletedNotify"]) {
       expect(serviceBusFunction(name)).toMatchObject({
         topicName: "%EVENTS_TOPIC%",
-        subjectFilter: eventTypes.completed,
+        subjectFilters: [eventTypes.completed],
       });
     }
     expect(serviceBusFunction("onSessionCompletedNotify").subscriptionName).toBe("notifications");

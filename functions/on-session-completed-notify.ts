@@ -7,7 +7,7 @@ import { serviceBusFunction } from "../shared/registry.js";
 export const onSessionCompletedNotify = serviceBusFunction({
   name: "onSessionCompletedNotify",
   subscriptionName: "notifications",
-  subjectFilter: eventTypes.completed,
+  subjectFilters: [eventTypes.completed],
   handler: async (message, log, services) => {
     const event = parseCompletedEvent(message);
     const result = await notifyOnCompletion(services, event);

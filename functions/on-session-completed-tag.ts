@@ -7,7 +7,7 @@ import { serviceBusFunction } from "../shared/registry.js";
 export const onSessionCompletedTag = serviceBusFunction({
   name: "onSessionCompletedTag",
   subscriptionName: "tagging",
-  subjectFilter: eventTypes.completed,
+  subjectFilters: [eventTypes.completed],
   handler: async (message, log, services) => {
     const event = parseCompletedEvent(message);
     const tagged = await tagEvaluated(services, event);

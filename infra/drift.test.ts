@@ -113,9 +113,13 @@ const consumers = registeredFunctions().filter(
 
 const serviceBusVars = stringVars(serviceBusBicep);
 const bicepTopic = serviceBusVars.get("topicName");
-const bicepSubscriptions = parseObjectArrayVar(serviceBusBicep, "subscriptions").map((item) => ({
-  name: resolveString(item.get("name") ?? "", serviceBusVars),
-  subjectFilter: resolveString(item.get("subjectFilter") ?? "", serviceBusVars),
+const bicepRules = parseObjectArrayVar(serviceBusBicep, "subjectRules").map((item) => ({
+  subscription: resolveString(item.get("subscription") ?? "", serviceBusVars),
+  subject: resolveString(item.get("subject") ?? "", serviceBusVars),
+}));
+const bicepSubscriptions = parseStringArrayVar(serviceBusBicep, "subscriptions").map((name) => ({
+  name,
+  subjects: bicepRules.filter((r) => r.subscription === name).map((r) => r.subject),
 }));
 
 // ---------- tests ----------
@@ -533,10 +537,10 @@ describe("Service Bus: Bicep against the code's topic, subscriptions and filters
     expect(bicepSettings.get("EVENTS_TOPIC")).toBe("eventsTopicName");
   });
 
-  it("creates the subscriptions docs/api.md names, each filtered on the completed event", () => {
+  it("creates the subscriptions docs/api.md names, each filtered on its event types", () => {
     expect(bicepSubscriptions).toEqual([
-      { name: "tagging", subjectFilter: eventTypes.completed },
-      { name: "notifications", subjectFilter: eventTypes.completed },
+      { name: "tagging", subjects: [eventTypes.completed] },
+      { name: "notifications", subjects: [eventTypes.completed] },
     ]);
   });
 
@@ -548,10 +552,10 @@ describe("Service Bus: Bicep against the code's topic, subscriptions and filters
         return [`${consumer.name}: topic ${consumer.topicName}, not the EVENTS_TOPIC setting`];
       if (!bicep)
         return [`${consumer.name}: Bicep has no subscription ${consumer.subscriptionName}`];
-      if (consumer.subjectFilter !== bicep.subjectFilter)
-        return [
-          `${consumer.name}: filter ${consumer.subjectFilter ?? "(none)"}, Bicep ${bicep.subjectFilter}`,
-        ];
+      const code = [...(consumer.subjectFilters ?? [])].sort().join(", ");
+      const bicepSubjects = [...bicep.subjects].sort().join(", ");
+      if (code !== bicepSubjects)
+        return [`${consumer.name}: subjects ${code || "(all)"}, Bicep ${bicepSubjects}`];
       return [];
     });
     expect(mismatches).toEqual([]);
@@ -567,6 +571,6 @@ describe("Service Bus: Bicep against the code's topic, subscriptions and filters
     expect(serviceBusBicep).toMatch(/^\s+maxDeliveryCount: 10$/m);
     expect(serviceBusBicep).toMatch(/^\s+deadLetteringOnMessageExpiration: true$/m);
     expect(serviceBusBicep).toMatch(/^\s+disableLocalAuth: true$/m);
-    expect(serviceBusBicep).toMatch(/label: subscription\.subjectFilter/);
+    expect(serviceBusBicep).toMatch(/label: rule\.subject/);
   });
 });

@@ -104,8 +104,11 @@ export interface ServiceBusFunctionDefinition {
   /** A binding expression (`%EVENTS_TOPIC%`) the Functions host resolves from app settings. */
   topicName: string;
   subscriptionName: string;
-  /** The subscription's correlation filter on `subject` (Bicep creates the same filter). */
-  subjectFilter?: string;
+  /**
+   * The subjects (event types) its subscription takes: one correlation rule each, the same in
+   * Bicep; absent, every message.
+   */
+  subjectFilters?: readonly string[];
   handler: (message: unknown, context: InvocationContext) => Promise<void>;
 }
 
@@ -266,12 +269,17 @@ function describeError(error: unknown): string {
 export interface ServiceBusFunctionSpec {
   name: string;
   subscriptionName: string;
-  subjectFilter?: string;
+  subjectFilters?: readonly string[];
   handler: (message: unknown, log: Logger, services: Services) => Promise<void>;
 }
 
 /** Every subscription is on the events topic, named by the EVENTS_TOPIC setting (one source). */
 const eventsTopicBinding = "%EVENTS_TOPIC%";
+
+/** Whether a subscription with these filters takes a message with this subject. */
+export function takesSubject(filters: readonly string[] | undefined, subject: string): boolean {
+  return filters === undefined || filters.includes(subject);
+}
 
 /** Resolves a `%SETTING%` binding expression from the settings, as the Functions host does. */
 export function resolveBinding(value: string, config: Config): string {
@@ -299,7 +307,7 @@ export function serviceBusFunction(spec: ServiceBusFunctionSpec): ServiceBusFunc
     connection,
     topicName: eventsTopicBinding,
     subscriptionName: spec.subscriptionName,
-    ...(spec.subjectFilter ? { subjectFilter: spec.subjectFilter } : {}),
+    ...(spec.subjectFilters ? { subjectFilters: spec.subjectFilters } : {}),
     handler,
   };
   record(definition);

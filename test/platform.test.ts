@@ -268,7 +268,7 @@ describe("the local host's in-process topic", () => {
   });
 
   it("dead-letters a message its subscribers can never handle, naming why", async () => {
-    const filtered = host.topic.subscriptions.filter((s) => s.subjectFilter === completed);
+    const filtered = host.topic.subscriptions.filter((s) => s.subjectFilters?.includes(completed));
     const id = randomUUID();
     await host.topic.publish([
       {

@@ -16,13 +16,20 @@ param logAnalyticsWorkspaceId string
 var topicName = 'evaluation-sessions'
 var completedEventType = 'com.speechminer.evaluationsession.completed.v1'
 var subscriptions = [
+  'tagging'
+  'notifications'
+]
+// The subjects (event types) each subscription takes: one correlation rule per subject.
+var subjectRules = [
   {
-    name: 'tagging'
-    subjectFilter: completedEventType
+    subscription: 'tagging'
+    rule: 'completed'
+    subject: completedEventType
   }
   {
-    name: 'notifications'
-    subjectFilter: completedEventType
+    subscription: 'notifications'
+    rule: 'completed'
+    subject: completedEventType
   }
 ]
 
@@ -60,7 +67,7 @@ resource topic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
 resource topicSubscriptions 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' = [
   for subscription in subscriptions: {
     parent: topic
-    name: subscription.name
+    name: subscription
     properties: {
       lockDuration: 'PT1M'
       maxDeliveryCount: 10
@@ -73,21 +80,24 @@ resource topicSubscriptions 'Microsoft.ServiceBus/namespaces/topics/subscription
   }
 ]
 
-// Each subscription's only rule: a correlation filter on the message subject (the CloudEvent
-// type), so `rescored` and `archived` events never reach these consumers. A subscription
-// starts with a `$Default` accept-all rule; the resource provider is reported to drop it when
-// the first rule is created through ARM, which could not be verified here: docs/deploy.md
-// shows how to check after the first deployment and delete it if it is still there.
-resource subjectRules 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2024-01-01' = [
-  for (subscription, i) in subscriptions: {
-    parent: topicSubscriptions[i]
-    name: 'subject-filter'
+// A subscription's rules: one correlation filter per subject (CloudEvent type) it takes, so
+// events of other types never reach its consumer (a message matching any rule is delivered
+// once). A subscription starts with a `$Default` accept-all rule; the resource provider is
+// reported to drop it when the first rule is created through ARM, which could not be verified
+// here: docs/deploy.md shows how to check after the first deployment and delete it if it is
+// still there.
+resource rules 'Microsoft.ServiceBus/namespaces/topics/subscriptions/rules@2024-01-01' = [
+  for rule in subjectRules: {
+    name: '${namespace.name}/${topic.name}/${rule.subscription}/subject-${rule.rule}'
     properties: {
       filterType: 'CorrelationFilter'
       correlationFilter: {
-        label: subscription.subjectFilter
+        label: rule.subject
       }
     }
+    dependsOn: [
+      topicSubscriptions
+    ]
   }
 ]
 

@@ -19,6 +19,7 @@ import { createTokenVerifier } from "../../shared/http/auth.js";
 import type { Background, Clock, EventPublisher } from "../../shared/ports.js";
 import {
   registeredFunctions,
+  takesSubject,
   type HttpFunctionDefinition,
   type ServiceBusFunctionDefinition,
 } from "../../shared/registry.js";
@@ -269,7 +270,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       delivered = publisher.published.length;
       for (const event of pending) {
         for (const sub of subscriptions) {
-          if (sub.subjectFilter && sub.subjectFilter !== event.type) continue;
+          if (!takesSubject(sub.subjectFilters, event.type)) continue;
           try {
             await sub.handler(structuredClone(event), context(sub.name));
           } catch {
