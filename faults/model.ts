@@ -5,11 +5,20 @@
 // over cosmosdb-server.
 import { InvocationContext, type Timer } from "@azure/functions";
 import fc from "fast-check";
-import type { CloudEvent, Form, Interaction, SessionDocument } from "../shared/domain/model.js";
+import type {
+  CloudEvent,
+  Form,
+  HistoryEntry,
+  Interaction,
+  SessionDocument,
+} from "../shared/domain/model.js";
 import type { Actor as Principal } from "../shared/domain/access.js";
 import type {
   ActionItemStore,
+  DisputeStore,
   FormStore,
+  HistoryStore,
+  VersionStore,
   InteractionStore,
   SessionStore,
 } from "../shared/ports.js";
@@ -198,6 +207,9 @@ export interface Backing {
   interactions: InteractionStore;
   sessions: SessionStore;
   actionItems: ActionItemStore;
+  history: HistoryStore;
+  versions: VersionStore;
+  disputes: DisputeStore;
 }
 
 /** The completion topic as the model sees it: at least once, no duplicate detection. */
@@ -282,6 +294,8 @@ export interface FaultTemplate {
     forms: Form[];
     interactions: Interaction[];
     sessions: SessionDocument[];
+    /** The sessions' history entries, moved out of them while the template was built. */
+    history: { sessionId: string; entries: HistoryEntry[] }[];
   };
 }
 
@@ -334,7 +348,7 @@ export async function createFaultTemplate(
     sessionIds.push(res.json.id);
     initialRevisions.push(revisionOf(res.headers.etag));
   }
-  const docs: FaultTemplate["docs"] = { forms: [], interactions: [], sessions: [] };
+  const docs: FaultTemplate["docs"] = { forms: [], interactions: [], sessions: [], history: [] };
   const storedForm = await app.stores.forms.get(tenant, form.id);
   if (storedForm) docs.forms.push(storedForm.doc);
   for (const { id } of interactions) {
@@ -344,6 +358,8 @@ export async function createFaultTemplate(
   for (const id of sessionIds) {
     const stored = await app.stores.sessions.get(tenant, id);
     if (stored) docs.sessions.push(stored.doc);
+    const entries = (await app.stores.history.list(tenant, id, { limit: 200 })).items;
+    docs.history.push({ sessionId: id, entries });
   }
   // Verify each token once, really, then reuse the principal: re-verifying is slow, and its
   // timing (in the crypto thread pool) would make interleavings differ between runs.
@@ -381,6 +397,9 @@ export async function forkEnv(template: FaultTemplate, stores?: Backing): Promis
   for (const interaction of template.docs.interactions)
     await raw.interactions.createIfAbsent(interaction);
   for (const session of template.docs.sessions) await raw.sessions.create(session);
+  for (const { sessionId, entries } of template.docs.history) {
+    await raw.history.add(tenant, sessionId, entries);
+  }
   const { app, injector } = template;
   app.clock.set(template.now);
   const publisher = new RecordingPublisher();

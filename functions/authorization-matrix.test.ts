@@ -90,6 +90,14 @@ export const expectedMatrix: readonly (readonly [string, ...string[]])[] = [
   ["sessionsExports",                          "201",  "201",   "404",    "403",     "403", "403",      "403",  "404",       "401"],
   ["sessionsMedia",                            "200",  "200",   "404",    "200",     "404", "403",      "403",  "404",       "401"],
   ["sessionsArchive (Completed)",              "200+", "403",   "403",    "403",     "403", "403",      "200+", "200-",      "401"],
+  ["sessionsHistory",                          "200",  "200",   "404",    "403",     "404", "403",      "403",  "404",       "401"],
+  ["sessionsVersions (Completed)",             "200",  "200",   "404",    "403",     "404", "403",      "403",  "404",       "401"],
+  ["sessionsVersion (Completed)",              "200",  "200",   "404",    "403",     "404", "403",      "403",  "404",       "401"],
+  ["sessionsDisputes (Completed)",             "201",  "403",   "403",    "403",     "404", "403",      "403",  "404",       "401"],
+  ["disputesList (Disputed)",                  "200+", "200+",  "200-",   "200+",    "200+", "403",     "403",  "200-",      "401"],
+  ["disputesGet (Disputed)",                   "200",  "200",   "404",    "200",     "200", "403",      "403",  "404",       "401"],
+  ["disputesResolve (Disputed)",               "200",  "200",   "404",    "403",     "403", "403",      "403",  "404",       "401"],
+  ["disputesWithdraw (Disputed)",              "200",  "403",   "403",    "200",     "200", "403",      "403",  "404",       "401"],
   ["actionItemsList",                          "200+", "200+",  "200-",   "200+",    "200-", "403",     "403",  "200-",      "401"],
   ["actionItemsGet",                           "200",  "200",   "404",    "200",     "404", "403",      "403",  "404",       "401"],
   ["actionItemsResponses",                     "201",  "201",   "404",    "201",     "404", "403",      "403",  "404",       "401"],
@@ -97,7 +105,7 @@ export const expectedMatrix: readonly (readonly [string, ...string[]])[] = [
 ];
 
 /** The state the fixture's session is in before the call. */
-type Given = "InProgress" | "Unassigned" | "Completed";
+type Given = "InProgress" | "Unassigned" | "Completed" | "Disputed";
 
 interface Fixture {
   formId: string;
@@ -110,6 +118,8 @@ interface Fixture {
   /** An action item by alice: on the session, or (for the "agent" column) on another agent's. */
   actionItemId: string;
   actionItemEtag: string;
+  /** With `Disputed`: the dispute an Administrator raised on the completed session. */
+  disputeId: string;
 }
 
 async function ok(
@@ -123,6 +133,11 @@ async function ok(
     throw new Error(`arrange ${name}: ${res.status} ${JSON.stringify(res.json)}`);
   return res;
 }
+
+const disputeBody = (formId: string) => ({
+  comment: "The greeting was there",
+  items: [{ formId, questionId: "greet", proposed: { answerIds: ["no"] } }],
+});
 
 async function arrange(app: TestApp, given: Given, caller: Caller): Promise<Fixture> {
   const { id: formId } = await createForm(app);
@@ -161,7 +176,7 @@ async function arrange(app: TestApp, given: Given, caller: Caller): Promise<Fixt
     );
     sessionEtag = saved.headers.etag ?? "";
   }
-  if (given === "Completed") {
+  if (given === "Completed" || given === "Disputed") {
     const done = await ok(
       app,
       "sessionsComplete",
@@ -169,6 +184,22 @@ async function arrange(app: TestApp, given: Given, caller: Caller): Promise<Fixt
       200,
     );
     sessionEtag = done.headers.etag ?? "";
+  }
+  let disputeId = "";
+  if (given === "Disputed") {
+    const raised = await ok(
+      app,
+      "sessionsDisputes",
+      {
+        as: admin,
+        params: { id: sessionId },
+        headers: { "if-match": sessionEtag },
+        body: disputeBody(formId),
+      },
+      201,
+    );
+    disputeId = String(raised.json.id);
+    sessionEtag = raised.headers.etag ?? "";
   }
 
   // The "agent" column is agent-1 without any item linking its session: the item goes to
@@ -215,6 +246,7 @@ async function arrange(app: TestApp, given: Given, caller: Caller): Promise<Fixt
     spareInteractionId: spare.id,
     actionItemId: String(item.json.id),
     actionItemEtag: item.headers.etag ?? "",
+    disputeId,
   };
 }
 
@@ -380,6 +412,53 @@ const cases: Record<string, Case> = {
       "archived" in json &&
       Array.isArray(json.archived) &&
       json.archived.includes(fx.sessionId),
+  },
+  sessionsHistory: { request: (fx) => ({ params: { id: fx.sessionId } }) },
+  "sessionsVersions (Completed)": {
+    given: "Completed",
+    request: (fx) => ({ params: { id: fx.sessionId } }),
+  },
+  "sessionsVersion (Completed)": {
+    given: "Completed",
+    request: (fx) => ({ params: { id: fx.sessionId, n: "1" } }),
+  },
+  "sessionsDisputes (Completed)": {
+    given: "Completed",
+    request: (fx) => ({
+      params: { id: fx.sessionId },
+      headers: { "if-match": fx.sessionEtag },
+      body: disputeBody(fx.formId),
+    }),
+  },
+  "disputesList (Disputed)": {
+    given: "Disputed",
+    request: () => ({ query: { limit: "200" } }),
+    includes: (json, fx) => itemsHave(json, fx.disputeId),
+  },
+  "disputesGet (Disputed)": {
+    given: "Disputed",
+    request: (fx) => ({ params: { id: fx.disputeId } }),
+  },
+  "disputesResolve (Disputed)": {
+    given: "Disputed",
+    request: (fx) => ({
+      params: { id: fx.disputeId },
+      headers: { "if-match": fx.sessionEtag },
+      body: {
+        decisions: [
+          {
+            formId: fx.formId,
+            questionId: "greet",
+            outcome: "rejected",
+            reasonCode: "NOT_GRADER_ERROR",
+          },
+        ],
+      },
+    }),
+  },
+  "disputesWithdraw (Disputed)": {
+    given: "Disputed",
+    request: (fx) => ({ params: { id: fx.disputeId }, headers: { "if-match": fx.sessionEtag } }),
   },
   actionItemsList: {
     request: () => ({ query: { limit: "200" } }),

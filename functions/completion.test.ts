@@ -207,14 +207,16 @@ describe("redelivery and ordering", () => {
     expect(await agentItems()).toHaveLength(1);
   });
 
-  it("both consumers subscribe with a filter on the completed type only", () => {
-    for (const name of ["onSessionCompletedTag", "onSessionCompletedNotify"]) {
-      expect(serviceBusFunction(name)).toMatchObject({
-        topicName: "%EVENTS_TOPIC%",
-        subjectFilters: [eventTypes.completed],
-      });
-    }
-    expect(serviceBusFunction("onSessionCompletedNotify").subscriptionName).toBe("notifications");
+  it("the consumers subscribe with filters: tagging on completed, notifications also on dispute-resolved", () => {
+    expect(serviceBusFunction("onSessionCompletedTag")).toMatchObject({
+      topicName: "%EVENTS_TOPIC%",
+      subjectFilters: [eventTypes.completed],
+    });
+    expect(serviceBusFunction("onSessionNotify")).toMatchObject({
+      topicName: "%EVENTS_TOPIC%",
+      subjectFilters: [eventTypes.completed, eventTypes["dispute-resolved"]],
+    });
+    expect(serviceBusFunction("onSessionNotify").subscriptionName).toBe("notifications");
     expect(serviceBusFunction("onSessionCompletedTag").subscriptionName).toBe("tagging");
   });
 
@@ -223,7 +225,7 @@ describe("redelivery and ordering", () => {
     const done = await completeWithNotify(s, await saveBest(s));
     await rescore(s, done.headers.etag!, "no");
     const rescored = app.publisher.published.find((e) => e.type === eventTypes.rescored)!;
-    const notify = serviceBusFunction("onSessionCompletedNotify");
+    const notify = serviceBusFunction("onSessionNotify");
     await expect(notify.handler(rescored, context(notify.name))).rejects.toThrow(/type/);
     expect(await agentItems()).toHaveLength(0);
   });
@@ -240,13 +242,13 @@ describe("poison messages", () => {
     const good = await completedEvent();
     const { interactionId: _i, ...data } = good.data;
     const poison = { ...good, data: { ...data, agentId: 42 } };
-    for (const name of ["onSessionCompletedTag", "onSessionCompletedNotify"]) {
+    for (const name of ["onSessionCompletedTag", "onSessionNotify"]) {
       const fn = serviceBusFunction(name);
       await expect(fn.handler(poison, context(name))).rejects.toThrow(
-        /Invalid completed event: .*data\.interactionId.*data\.agentId/,
+        /Invalid (completed|notification) event: .*data\.interactionId.*data\.agentId/,
       );
       await expect(fn.handler("{not json", context(name))).rejects.toThrow(
-        /Invalid completed event/,
+        /Invalid (completed|notification) event/,
       );
     }
     expect(await agentItems()).toHaveLength(0);
@@ -289,7 +291,9 @@ describe("poison messages", () => {
         deliveryCount: 3,
         reason: "MaxDeliveryCountExceeded",
       });
-      expect(letter.errorDescription).toMatch(/Invalid completed event: .*data\.interactionId/);
+      expect(letter.errorDescription).toMatch(
+        /Invalid (completed|notification) event: .*data\.interactionId/,
+      );
       expect(attempts.get(`${letter.subscriptionName}:${poison.id}`)).toBe(3);
     }
     // The good message was delivered once to each subscription and had its effects.

@@ -25,6 +25,7 @@ import {
   agent,
   alice,
   bob,
+  completeWithBestAnswers,
   createForm,
   createSession,
   ingest,
@@ -539,6 +540,12 @@ interface Fixture {
   interactionId: string;
   actionItemId: string;
   actionItemEtag: string;
+  /** A completed session with an open dispute, and one with none yet. */
+  disputedSessionId: string;
+  disputedEtag: string;
+  disputeId: string;
+  completedSessionId: string;
+  completedEtag: string;
 }
 
 type Valid = Omit<RawRequest, "body"> & { body?: unknown };
@@ -564,6 +571,24 @@ async function arrange(app: TestApp): Promise<Fixture> {
   const item = await notify(s.sessionId);
   await notify(second.sessionId);
   await app.blobs.mediaUploadUrl("t1", s.interactionId, "audio/wav");
+  const completed = async () => {
+    const c = await createSession(app, {}, formId);
+    const done = await completeWithBestAnswers(app, c);
+    return { id: c.sessionId, etag: done.headers.etag ?? "" };
+  };
+  const dispute = async ({ id, etag }: { id: string; etag: string }) =>
+    app.call("sessionsDisputes", {
+      as: admin,
+      params: { id },
+      headers: { "if-match": etag },
+      body: {
+        comment: "Check",
+        items: [{ formId, questionId: "greet", proposed: { answerIds: ["no"] } }],
+      },
+    });
+  const disputed = await dispute(await completed());
+  await dispute(await completed());
+  const open = await completed();
   return {
     formId,
     sessionId: s.sessionId,
@@ -572,6 +597,11 @@ async function arrange(app: TestApp): Promise<Fixture> {
     spareInteractionId: spare.id,
     actionItemId: item.json.id,
     actionItemEtag: item.headers.etag ?? "",
+    disputedSessionId: disputed.json.sessionId,
+    disputedEtag: disputed.headers.etag ?? "",
+    disputeId: disputed.json.id,
+    completedSessionId: open.id,
+    completedEtag: open.etag,
   };
 }
 
@@ -658,6 +688,43 @@ function validRequest(name: string, fx: Fixture): Valid | undefined {
       params: { id: fx.actionItemId },
       headers: { "if-match": fx.actionItemEtag },
     },
+    sessionsHistory: { as: admin, ...session },
+    sessionsVersions: { as: admin, params: { id: fx.completedSessionId } },
+    sessionsVersion: { as: admin, params: { id: fx.completedSessionId, n: "1" } },
+    sessionsDisputes: {
+      as: admin,
+      params: { id: fx.completedSessionId },
+      headers: { "if-match": fx.completedEtag },
+      body: {
+        comment: "Please look again",
+        items: [
+          { formId: fx.formId, questionId: "verify", proposed: { na: true }, comment: "02:10" },
+        ],
+      },
+    },
+    disputesList: { as: admin },
+    disputesGet: { as: admin, params: { id: fx.disputeId } },
+    disputesResolve: {
+      as: alice,
+      params: { id: fx.disputeId },
+      headers: { "if-match": fx.disputedEtag },
+      body: {
+        decisions: [
+          {
+            formId: fx.formId,
+            questionId: "greet",
+            outcome: "accepted",
+            reasonCode: "GRADER_ERROR",
+          },
+        ],
+        comment: "Agreed",
+      },
+    },
+    disputesWithdraw: {
+      as: admin,
+      params: { id: fx.disputeId },
+      headers: { "if-match": fx.disputedEtag },
+    },
   };
   return requests[name];
 }
@@ -690,7 +757,8 @@ describe("hostile input", () => {
     app = await createTestApp({ settings: { FEATURE_DEFAULT_SCORES: "true" } });
     fx = await arrange(app);
     for (const fn of inputs.filter((f) => f.query)) {
-      const res = await app.call(fn.name, { as: admin, query: { limit: "1" } });
+      const params = validRequest(fn.name, fx)?.params ?? {};
+      const res = await app.call(fn.name, { as: admin, params, query: { limit: "1" } });
       if (typeof res.json?.continuationToken === "string")
         tokens.own[fn.name] = res.json.continuationToken;
     }

@@ -24,12 +24,20 @@ import "./sessions-default-scores.js";
 import "./sessions-notify-agent.js";
 import "./sessions-exports.js";
 import "./sessions-media.js";
+import "./sessions-history.js";
+import "./sessions-versions.js";
+import "./sessions-version.js";
+import "./sessions-disputes.js";
+import "./disputes-list.js";
+import "./disputes-get.js";
+import "./disputes-resolve.js";
+import "./disputes-withdraw.js";
 import "./action-items-list.js";
 import "./action-items-get.js";
 import "./action-items-responses.js";
 import "./action-items-close.js";
 import "./on-session-completed-tag.js";
-import "./on-session-completed-notify.js";
+import "./on-session-notify.js";
 import "./outbox-sweep.js";
 
 // What got registered, for a host or a test that loads the built package (dist/index.js): the

@@ -17,6 +17,6 @@ export const sessionsAssign = httpFunction({
   handler: async ({ principal, services, params, body, ifMatch, log }) => {
     const request = { input: body, seen: ifMatch };
     const session = await assignSession(services, principal, params.id, request, log);
-    return sessionResponse(session, principal, services.clock.now());
+    return sessionResponse(services, session, principal);
   },
 });

@@ -4,7 +4,7 @@ import { exportFormatSchema } from "../shared/domain/exports.js";
 import { completeSchema } from "../shared/domain/session.js";
 import { json } from "../shared/http/responses.js";
 import { exportViewSchema } from "../shared/http/views/resources.js";
-import { sessionView, sessionViewSchema } from "../shared/http/views/sessions.js";
+import { sessionView, sessionViewSchema, viewContext } from "../shared/http/views/sessions.js";
 import { httpFunction } from "../shared/registry.js";
 
 const failedExportSchema = z
@@ -37,7 +37,7 @@ export const sessionsComplete = httpFunction({
   handler: async ({ principal, services, params, body, ifMatch, log }) => {
     const request = { input: body, seen: ifMatch };
     const done = await completeSession(services, principal, params.id, request, log);
-    const session = sessionView(done.session, principal, false, services.clock.now());
+    const session = sessionView(done.session, principal, false, viewContext(services));
     return json(200, { session, exports: done.exports }, { revision: done.session.revision });
   },
 });

@@ -14,7 +14,7 @@ export const sessionsCreate = httpFunction({
   responses: [{ status: 201, description: "The session", schema: sessionViewSchema }],
   handler: async ({ principal, services, body, log }) => {
     const session = await createSession(services, principal, body, log);
-    return sessionResponse(session, principal, services.clock.now(), {
+    return sessionResponse(services, session, principal, {
       status: 201,
       headers: { Location: `/api/sessions/${session.id}` },
     });

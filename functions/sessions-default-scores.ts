@@ -16,6 +16,6 @@ export const sessionsDefaultScores = httpFunction({
   handler: async ({ principal, services, params, body, ifMatch, log }) => {
     const request = { input: body, seen: ifMatch };
     const session = await setDefaultScores(services, principal, params.id, request, log);
-    return sessionResponse(session, principal, services.clock.now());
+    return sessionResponse(services, session, principal);
   },
 });

@@ -12,6 +12,8 @@ const exportRequestSchema = z.object({
   format: exportFormatSchema,
   /** xlsx only; else the tenant's configured export password. Never stored or logged. */
   password: exportPasswordSchema.optional(),
+  /** Export this version (a retracted one included) instead of the current one. */
+  version: z.number().int().min(1).optional(),
 });
 
 export const sessionsExports = httpFunction({

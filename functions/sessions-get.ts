@@ -12,6 +12,6 @@ export const sessionsGet = httpFunction({
   responses: [{ status: 200, description: "The session", schema: sessionViewSchema }],
   handler: async ({ principal, services, params }) => {
     const { session, showScoreToAgent } = await getSession(services, principal, params.id);
-    return sessionResponse(session, principal, services.clock.now(), { showScoreToAgent });
+    return sessionResponse(services, session, principal, { showScoreToAgent });
   },
 });

@@ -18,6 +18,6 @@ export const sessionsReplaceInteraction = httpFunction({
   handler: async ({ principal, services, params, body, ifMatch, log }) => {
     const request = { input: body, seen: ifMatch };
     const session = await replaceSessionInteraction(services, principal, params.id, request, log);
-    return sessionResponse(session, principal, services.clock.now());
+    return sessionResponse(services, session, principal);
   },
 });

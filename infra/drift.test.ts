@@ -540,7 +540,10 @@ describe("Service Bus: Bicep against the code's topic, subscriptions and filters
   it("creates the subscriptions docs/api.md names, each filtered on its event types", () => {
     expect(bicepSubscriptions).toEqual([
       { name: "tagging", subjects: [eventTypes.completed] },
-      { name: "notifications", subjects: [eventTypes.completed] },
+      {
+        name: "notifications",
+        subjects: [eventTypes.completed, eventTypes["dispute-resolved"]],
+      },
     ]);
   });
 

@@ -9,6 +9,9 @@ import { z } from "zod";
 import {
   archivedEventSchema,
   completedEventSchema,
+  disputeResolvedEventSchema,
+  disputeWithdrawnEventSchema,
+  disputedEventSchema,
   eventTypes,
   rescoredEventSchema,
   type EventKind,
@@ -31,11 +34,25 @@ const schemas: Record<EventKind, { schema: z.ZodType; description: string }> = {
   rescored: {
     schema: rescoredEventSchema,
     description:
-      "The answers of a completed session changed: the completed data with the new score, plus previousScore, editedBy and editedAt.",
+      "The answers of a completed session changed (an edit or an accepted dispute): the completed data with the new score, plus previousScore, editedBy, editedAt, version, previousVersion, cause and reason.",
   },
   archived: {
     schema: archivedEventSchema,
     description: "An evaluation session was archived (it is read-only from now on).",
+  },
+  disputed: {
+    schema: disputedEventSchema,
+    description:
+      "An agent (or an Administrator for them) disputed questions of a completed session's version.",
+  },
+  "dispute-withdrawn": {
+    schema: disputeWithdrawnEventSchema,
+    description: "A dispute was withdrawn before it was resolved.",
+  },
+  "dispute-resolved": {
+    schema: disputeResolvedEventSchema,
+    description:
+      "A dispute was resolved: how many items were accepted and rejected, and the session's version after. The `notifications` subscription receives it (and `completed`).",
   },
 };
 

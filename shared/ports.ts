@@ -5,6 +5,8 @@ import type {
   Channel,
   CloudEvent,
   DisplayStatus,
+  Dispute,
+  DisputeStatus,
   Form,
   HistoryEntry,
   Hold,
@@ -200,6 +202,24 @@ export interface VersionStore {
   /** Every version of the session, newest first (a session has a handful). */
   list(tenantId: string, sessionId: string): Promise<VersionSnapshot[]>;
   get(tenantId: string, sessionId: string, version: number): Promise<VersionSnapshot | undefined>;
+}
+
+export interface DisputeFilter {
+  status?: DisputeStatus | undefined;
+  sessionId?: string | undefined;
+  agentId?: string | undefined;
+  evaluatorId?: string | undefined;
+}
+
+/**
+ * The list of disputes: a projection of the disputes that live in sessions, kept by the outbox
+ * (it may lag its session by moments; a dispute is read from its session).
+ */
+export interface DisputeStore {
+  /** Stores the disputes as of session revision `revision`, unless a later one is stored. */
+  project(tenantId: string, disputes: readonly Dispute[], revision: number): Promise<void>;
+  /** Newest raisedAt first, then id. */
+  list(tenantId: string, filter: DisputeFilter, page: PageRequest): Promise<Page<Dispute>>;
 }
 
 export interface ActionItemFilter {

@@ -8,6 +8,7 @@ import type {
   EventPublisher,
   FormStore,
   Background,
+  DisputeStore,
   HealthCheck,
   HistoryStore,
   InteractionStore,
@@ -29,6 +30,8 @@ export interface Services {
   /** History entries and version snapshots, once moved out of their sessions. */
   readonly history: HistoryStore;
   readonly versions: VersionStore;
+  /** The disputes list (a projection the outbox keeps of the disputes in sessions). */
+  readonly disputes: DisputeStore;
   /** Work that runs right after the response (the outbox); the sweep finishes what it misses. */
   readonly background: Background;
   /** The completion topic (Service Bus in Azure, the local host's in-process topic locally). */

@@ -15,6 +15,7 @@ param logAnalyticsWorkspaceId string
 // registrations); infra/drift.test.ts fails when they differ.
 var topicName = 'evaluation-sessions'
 var completedEventType = 'com.speechminer.evaluationsession.completed.v1'
+var disputeResolvedEventType = 'com.speechminer.evaluationsession.dispute-resolved.v1'
 var subscriptions = [
   'tagging'
   'notifications'
@@ -30,6 +31,11 @@ var subjectRules = [
     subscription: 'notifications'
     rule: 'completed'
     subject: completedEventType
+  }
+  {
+    subscription: 'notifications'
+    rule: 'dispute-resolved'
+    subject: disputeResolvedEventType
   }
 ]
 

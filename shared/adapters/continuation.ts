@@ -8,7 +8,12 @@
 import { z } from "zod";
 import { AppError } from "../domain/errors.js";
 import { derivedId } from "../ids.js";
-import type { ActionItemFilter, InteractionFilter, SessionFilter } from "../ports.js";
+import type {
+  ActionItemFilter,
+  DisputeFilter,
+  InteractionFilter,
+  SessionFilter,
+} from "../ports.js";
 
 const VERSION = 1;
 /** Far above any real token (Cosmos caps its own at about 1 KB); refuses oversized input early. */
@@ -128,6 +133,10 @@ export function sessionListIdentity(tenantId: string, filter: SessionFilter): Qu
 
 export function historyListIdentity(tenantId: string, sessionId: string): QueryIdentity {
   return { tenantId, query: "history.list", filter: { sessionId } };
+}
+
+export function disputeListIdentity(tenantId: string, filter: DisputeFilter): QueryIdentity {
+  return { tenantId, query: "disputes.list", filter: { ...filter } };
 }
 
 export function actionItemListIdentity(tenantId: string, filter: ActionItemFilter): QueryIdentity {

@@ -6,12 +6,13 @@ import {
   canViewActionItem,
   close,
   createActionItem,
+  noteDisputeOutcome,
   respond,
   scoreOnItem,
   type RespondInput,
 } from "../domain/action-items.js";
-import { notFound } from "../domain/errors.js";
-import type { CompletedEvent } from "../domain/events.js";
+import { AppError, notFound } from "../domain/errors.js";
+import type { CompletedEvent, DisputeResolvedEvent } from "../domain/events.js";
 import type { ActionItem } from "../domain/model.js";
 import type { ChangeRequest } from "../domain/requests.js";
 import { derivedId } from "../ids.js";
@@ -88,6 +89,43 @@ export async function closeActionItem(
 ): Promise<ActionItemRead> {
   const stored = await loadVisible(services, actor, id);
   return change(services, stored, close(stored.doc, request));
+}
+
+/** Attempts to add a dispute's outcome when other writers keep moving the item's etag. */
+const NOTE_ATTEMPTS = 3;
+
+/**
+ * The notifications consumer on `dispute-resolved`: the outcome (by the resolver, its status and
+ * comment) as a response on the agent's newest showScore item of the session, Closed or not,
+ * added once (its id derives from the event id). Reads the session and trusts only it.
+ */
+export async function noteDisputeResolved(
+  services: Services,
+  event: DisputeResolvedEvent,
+): Promise<ActionItem | undefined> {
+  const { tenantId, sessionId, disputeId } = event.data;
+  const session = (await services.sessions.get(tenantId, sessionId))?.doc;
+  const dispute = session?.disputes.find((d) => d.id === disputeId);
+  if (!session || !dispute?.resolvedAt) return undefined;
+  const responseId = derivedId([`dispute-resolved:${event.id}`], 40);
+  for (let attempt = 1; ; attempt++) {
+    const items = await services.actionItems.list(
+      tenantId,
+      { agentId: dispute.agentId, sessionId },
+      { limit: 50 },
+    );
+    const newest = items.items.find((item) => item.showScore);
+    const stored = newest && (await services.actionItems.get(tenantId, newest.id));
+    if (!stored) return undefined;
+    const next = noteDisputeOutcome(stored.doc, dispute, responseId);
+    if (!next) return stored.doc;
+    try {
+      return (await services.actionItems.replace(next, stored.etag)).doc;
+    } catch (error) {
+      const lost = error instanceof AppError && error.code === "PRECONDITION_FAILED";
+      if (!lost || attempt >= NOTE_ATTEMPTS) throw error;
+    }
+  }
 }
 
 /** One action item per completion event: its id derives from the event id, so a redelivery finds it. */

@@ -34,6 +34,7 @@ export async function createExport(
   format: ExportFormat,
   password: string | undefined,
   actor: Actor,
+  requestedVersion?: number,
 ): Promise<ExportResult> {
   const now = services.clock.now();
   // The session keeps no agent name; the interaction does. A missing one shows the id instead.
@@ -46,6 +47,7 @@ export async function createExport(
       generatedAt: now,
       agentName: interaction?.agentName ?? null,
       evaluatorName: actor.userId === session.evaluatorId ? actor.name : null,
+      ...(requestedVersion !== undefined ? { requestedVersion } : {}),
     },
     { ...(password === undefined ? {} : { password }), pool: services.config },
   );

@@ -3,7 +3,7 @@
 // crash or a failing dependency left behind. Every move is idempotent: Service Bus duplicate
 // detection (messageId = event id), idempotent consumers, and history and version documents
 // keyed by (session, revision) and (session, version).
-import type { SessionDocument } from "../domain/model.js";
+import type { HistoryAction, SessionDocument } from "../domain/model.js";
 import { outboxSize } from "../domain/outbox.js";
 import type { Logger, Stored } from "../ports.js";
 import type { Services } from "../services.js";
@@ -17,6 +17,13 @@ export interface SweepResult {
 }
 
 export const sweepBatchSize = 100;
+
+/** Writes that change a dispute: the disputes list is projected again after them. */
+const disputeActions = new Set<HistoryAction>([
+  "disputeRaised",
+  "disputeWithdrawn",
+  "disputeResolved",
+]);
 
 /**
  * A write that finds this many history entries still pending moves them before it adds its
@@ -68,6 +75,9 @@ export async function moveOutbox(
   if (outboxSize(stored.doc) === 0) return { sent: 0, cleared: true };
   if (pendingHistory.length > 0) await services.history.add(tenantId, id, pendingHistory);
   if (pendingVersions.length > 0) await services.versions.add(tenantId, id, pendingVersions);
+  if (pendingHistory.some((entry) => disputeActions.has(entry.action))) {
+    await services.disputes.project(tenantId, stored.doc.disputes, stored.doc.revision);
+  }
   if (pendingEvents.length > 0) {
     await (deadlineMs === undefined
       ? services.publisher.publish(pendingEvents)

@@ -8,7 +8,7 @@ import { notifyAgent as notifyAgentOf } from "../domain/action-items.js";
 import { AppError, notFound } from "../domain/errors.js";
 import type { NotifyAgent } from "../domain/events.js";
 import { authorizeExport, exportPasswordFor, type ExportFormat } from "../domain/exports.js";
-import type { SessionDocument } from "../domain/model.js";
+import type { SessionDocument, VersionSnapshot } from "../domain/model.js";
 import type { ChangeRequest, Parsed } from "../domain/requests.js";
 import { inputOf } from "../domain/requests.js";
 import * as rules from "../domain/session.js";
@@ -40,7 +40,7 @@ interface VisibleSession extends SessionRead {
 }
 
 /** Reads a session the caller may see, or throws 404 (missing, another tenant's, or hidden). */
-async function loadVisibleSession(
+export async function loadVisibleSession(
   services: Services,
   actor: Actor,
   id: string,
@@ -68,7 +68,7 @@ async function loadVisibleSession(
  * 412, never a lost update); what the write carried in its outbox is moved out after the
  * response. A document whose earlier moves keep failing has its outbox moved first, here.
  */
-async function commit(
+export async function commit(
   services: Services,
   loaded: Stored<SessionDocument>,
   change: (doc: SessionDocument) => SessionDocument,
@@ -138,7 +138,7 @@ export function afterResponse(
 }
 
 /** The settings the session rules read, from the parsed configuration. */
-function sessionSettings(services: Services): rules.SessionSettings {
+export function sessionSettings(services: Services): rules.SessionSettings {
   const { config } = services;
   return {
     defaultScores: config.FEATURE_DEFAULT_SCORES,
@@ -454,16 +454,35 @@ export async function notifyAgent(
   return { read: await withScore(services, stored.doc), created: true };
 }
 
-/** A pdf, password-protected xlsx or csv of the session as it is now (archived ones too). */
+/**
+ * A pdf, password-protected xlsx or csv of the session as it is now (archived ones too), or of
+ * one of its versions (a retracted one included).
+ */
 export async function exportSession(
   services: Services,
   actor: Actor,
   id: string,
-  input: Parsed<{ format: ExportFormat; password?: string | undefined }>,
+  input: Parsed<{ format: ExportFormat; password?: string | undefined; version?: number }>,
 ): Promise<ExportResult> {
   const { session } = await loadVisibleSession(services, actor, id);
   authorizeExport(session, actor);
-  const { format, password } = inputOf(input);
+  const { format, password, version } = inputOf(input);
   const usable = exportPasswordFor([format], password, services.config.EXPORT_PASSWORD);
-  return createExport(services, session, format, usable, actor);
+  if (version === undefined) return createExport(services, session, format, usable, actor);
+  const shown = await versionOf(services, session, version);
+  const asItWas = { ...session, answers: shown.answers, scores: shown.scores, version };
+  return createExport(services, asItWas, format, usable, actor, version);
+}
+
+/** One version of a session: still pending in its outbox, or moved out; 404 when it has none. */
+export async function versionOf(
+  services: Services,
+  session: SessionDocument,
+  version: number,
+): Promise<VersionSnapshot> {
+  const found =
+    session.pendingVersions.find((v) => v.version === version) ??
+    (await services.versions.get(session.tenantId, session.id, version));
+  if (!found) throw notFound("The version");
+  return found;
 }

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { isAdmin, isAgent, isEvaluator, type Actor } from "./access.js";
 import { AppError } from "./errors.js";
 import type { NotifyAgent } from "./events.js";
-import type { ActionItem, SessionDocument } from "./model.js";
+import type { ActionItem, Dispute, SessionDocument } from "./model.js";
 import { accept, inputOf, type ChangeRequest, type Parsed } from "./requests.js";
 import { assertWritable, authorizeWork } from "./session.js";
 
@@ -119,6 +119,27 @@ export function respond(
     ...item,
     status: byAgent ? "Responded" : item.status,
     responses: [...item.responses, { by: actor.userId, at: now.toISOString(), message }],
+    revision: item.revision + 1,
+  };
+}
+
+/**
+ * The outcome of a dispute, added to the agent's item by the notifications consumer: a system
+ * response (Closed items and the reply cap bind users, not it), added once per `id`.
+ */
+export function noteDisputeOutcome(
+  item: ActionItem,
+  dispute: Dispute,
+  id: string,
+): ActionItem | undefined {
+  if (!dispute.resolvedAt || !dispute.resolvedBy) return undefined;
+  if (item.responses.some((response) => response.id === id)) return undefined;
+  const accepted = dispute.items.filter((i) => i.decision?.outcome === "accepted").length;
+  const outcome = `Dispute ${dispute.status}: ${accepted} of ${dispute.items.length} item(s) accepted.`;
+  const message = dispute.resolutionComment ? `${outcome} ${dispute.resolutionComment}` : outcome;
+  return {
+    ...item,
+    responses: [...item.responses, { id, by: dispute.resolvedBy, at: dispute.resolvedAt, message }],
     revision: item.revision + 1,
   };
 }

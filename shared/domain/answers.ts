@@ -20,13 +20,14 @@ export const answersPatchSchema = z.record(
   z.record(idSchema, answerSchema.nullable()).nullable(),
 );
 
-function questionsById(form: FormSnapshot): Map<string, Question> {
+export function questionsById(form: FormSnapshot): Map<string, Question> {
   const byId = new Map<string, Question>();
   for (const group of form.groups) for (const q of group.questions) byId.set(q.id, q);
   return byId;
 }
 
-function validateAnswer(question: Question, answer: Answer, path: string): FieldError[] {
+/** What is wrong with `answer` as an answer to `question` (paths start at `path`). */
+export function validateAnswer(question: Question, answer: Answer, path: string): FieldError[] {
   if ("na" in answer) {
     return question.naAllowed ? [] : [{ path: `${path}.na`, message: "N/A is not allowed here" }];
   }

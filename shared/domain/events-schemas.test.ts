@@ -12,10 +12,12 @@ import {
 } from "../../scripts/generate-event-schemas.js";
 import { eventTypes, sessionEventSchema, type EventKind } from "./events.js";
 import type { CloudEvent } from "./model.js";
+import { raiseDispute, resolveDispute, withdrawDispute } from "./disputes.js";
 import { archive } from "./session.js";
 import {
   admin,
   alice,
+  change,
   complete,
   newSession,
   saveAnswers,
@@ -24,7 +26,7 @@ import {
 
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
 
-/** The three events a real session emits: completed (with notifyAgent), rescored, archived. */
+/** The events a real session emits: completed (with notifyAgent), rescored, the dispute ones, archived. */
 function realEvents(): Record<EventKind, CloudEvent> {
   const saved = saveAnswers(
     newSession(),
@@ -48,14 +50,54 @@ function realEvents(): Record<EventKind, CloudEvent> {
     undefined,
     at(3),
   );
-  const archived = archive(edited, admin, at(4));
+  const rules = { windowDays: 14, maxPerSession: 3 };
+  const item = { formId: "care", questionId: "verify", proposed: { answerIds: ["full"] } };
+  const raised = raiseDispute(
+    edited,
+    admin,
+    change(edited, { comment: "Verified", items: [item] }),
+    at(4),
+    rules,
+    false,
+  );
+  const decision = {
+    formId: "care",
+    questionId: "verify",
+    outcome: "accepted" as const,
+    reasonCode: "GRADER_ERROR" as const,
+  };
+  const resolved = resolveDispute(
+    raised.session,
+    raised.dispute.id,
+    alice,
+    change(raised.session, { decisions: [decision] }),
+    at(5),
+  );
+  const again = raiseDispute(
+    resolved.session,
+    admin,
+    change(resolved.session, { comment: "Again", items: [{ ...item, proposed: { na: true } }] }),
+    at(6),
+    rules,
+    false,
+  );
+  const withdrawn = withdrawDispute(
+    again.session,
+    again.dispute.id,
+    admin,
+    change(again.session, undefined),
+    at(7),
+  );
+  const archived = archive(withdrawn.session, admin, at(8));
   const byType = new Map(archived.pendingEvents.map((e) => [e.type, e]));
   const pick = (kind: EventKind): CloudEvent => {
     const event = byType.get(eventTypes[kind]);
     if (!event) throw new Error(`the domain emitted no ${kind} event`);
     return event;
   };
-  return { completed: pick("completed"), rescored: pick("rescored"), archived: pick("archived") };
+  return Object.fromEntries(
+    Object.keys(eventTypes).map((kind) => [kind, pick(kind as EventKind)]),
+  ) as Record<EventKind, CloudEvent>;
 }
 
 const kinds = Object.keys(eventTypes) as EventKind[];

@@ -5,7 +5,9 @@ import { z } from "zod";
 import { idSchema } from "./ids.js";
 import {
   cloudEventSchema,
+  disputeSchema,
   isoDateTime,
+  type Dispute,
   notifyAgentSchema,
   type CloudEvent,
   type NotifyAgent,
@@ -18,6 +20,9 @@ export const eventTypes = {
   completed: "com.speechminer.evaluationsession.completed.v1",
   rescored: "com.speechminer.evaluationsession.rescored.v1",
   archived: "com.speechminer.evaluationsession.archived.v1",
+  disputed: "com.speechminer.evaluationsession.disputed.v1",
+  "dispute-withdrawn": "com.speechminer.evaluationsession.dispute-withdrawn.v1",
+  "dispute-resolved": "com.speechminer.evaluationsession.dispute-resolved.v1",
 } as const;
 export type EventKind = keyof typeof eventTypes;
 
@@ -89,10 +94,55 @@ export const archivedEventSchema = cloudEventSchema.extend({
 });
 export type CompletedEvent = z.output<typeof completedEventSchema>;
 
+const disputeItemSchema = disputeSchema.shape.items.element.omit({ decision: true });
+
+export const disputedEventDataSchema = z.object({
+  tenantId: z.string(),
+  sessionId: idSchema,
+  disputeId: z.string(),
+  agentId: z.string(),
+  evaluatorId: z.string(),
+  version: z.number().int().min(1),
+  items: z.array(disputeItemSchema),
+});
+export const disputeWithdrawnEventDataSchema = z.object({
+  tenantId: z.string(),
+  sessionId: idSchema,
+  disputeId: z.string(),
+  withdrawnBy: z.string(),
+});
+export const disputeResolvedEventDataSchema = z.object({
+  tenantId: z.string(),
+  sessionId: idSchema,
+  disputeId: z.string(),
+  status: z.enum(["Accepted", "PartiallyAccepted", "Rejected"]),
+  accepted: z.number().int().min(0),
+  rejected: z.number().int().min(0),
+  /** The session's version after the resolution. */
+  version: z.number().int().min(1),
+});
+
+export const disputedEventSchema = cloudEventSchema.extend({
+  type: z.literal(eventTypes.disputed),
+  data: disputedEventDataSchema,
+});
+export const disputeWithdrawnEventSchema = cloudEventSchema.extend({
+  type: z.literal(eventTypes["dispute-withdrawn"]),
+  data: disputeWithdrawnEventDataSchema,
+});
+export const disputeResolvedEventSchema = cloudEventSchema.extend({
+  type: z.literal(eventTypes["dispute-resolved"]),
+  data: disputeResolvedEventDataSchema,
+});
+export type DisputeResolvedEvent = z.output<typeof disputeResolvedEventSchema>;
+
 export const sessionEventSchema = z.discriminatedUnion("type", [
   completedEventSchema,
   rescoredEventSchema,
   archivedEventSchema,
+  disputedEventSchema,
+  disputeWithdrawnEventSchema,
+  disputeResolvedEventSchema,
 ]);
 
 function envelope(
@@ -183,6 +233,55 @@ export function archivedEvent(doc: SessionDocument): CloudEvent {
     archivedBy: doc.archivedBy,
   };
   return envelope(doc, "archived", data.archivedAt, data);
+}
+
+/** `disputed`, for a session whose dispute was just raised. */
+export function disputedEvent(doc: SessionDocument, dispute: Dispute): CloudEvent {
+  const data: z.output<typeof disputedEventDataSchema> = {
+    tenantId: doc.tenantId,
+    sessionId: doc.id,
+    disputeId: dispute.id,
+    agentId: dispute.agentId,
+    evaluatorId: dispute.evaluatorId,
+    version: dispute.version,
+    items: dispute.items.map(({ decision: _d, ...item }) => item),
+  };
+  return envelope(doc, "disputed", dispute.raisedAt, data);
+}
+
+/** `dispute-withdrawn`, for a session whose dispute was just withdrawn. */
+export function disputeWithdrawnEvent(doc: SessionDocument, dispute: Dispute): CloudEvent {
+  if (!dispute.withdrawnAt || !dispute.withdrawnBy) throw missing("withdrawnAt/By", doc);
+  const data: z.output<typeof disputeWithdrawnEventDataSchema> = {
+    tenantId: doc.tenantId,
+    sessionId: doc.id,
+    disputeId: dispute.id,
+    withdrawnBy: dispute.withdrawnBy,
+  };
+  return envelope(doc, "dispute-withdrawn", dispute.withdrawnAt, data);
+}
+
+/** `dispute-resolved`, for a session whose dispute was just resolved (its version after). */
+export function disputeResolvedEvent(doc: SessionDocument, dispute: Dispute): CloudEvent {
+  if (
+    !dispute.resolvedAt ||
+    doc.version === null ||
+    dispute.status === "Open" ||
+    dispute.status === "Withdrawn"
+  ) {
+    throw missing("a resolution", doc);
+  }
+  const accepted = dispute.items.filter((i) => i.decision?.outcome === "accepted").length;
+  const data: z.output<typeof disputeResolvedEventDataSchema> = {
+    tenantId: doc.tenantId,
+    sessionId: doc.id,
+    disputeId: dispute.id,
+    status: dispute.status,
+    accepted,
+    rejected: dispute.items.length - accepted,
+    version: doc.version,
+  };
+  return envelope(doc, "dispute-resolved", dispute.resolvedAt, data);
 }
 
 /** Adds an event to the document's outbox, in the same write as the change it reports. */

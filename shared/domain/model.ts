@@ -243,6 +243,56 @@ export const versionSnapshotSchema = z.object({
 });
 export type VersionSnapshot = z.output<typeof versionSnapshotSchema>;
 
+// ---------- disputes ----------
+
+export const disputeStatuses = [
+  "Open",
+  "Accepted",
+  "PartiallyAccepted",
+  "Rejected",
+  "Withdrawn",
+] as const;
+export type DisputeStatus = (typeof disputeStatuses)[number];
+export const disputeReasonCodes = ["GRADER_ERROR", "NOT_GRADER_ERROR", "FORM_UNCLEAR"] as const;
+
+export const disputeDecisionSchema = z.object({
+  outcome: z.enum(["accepted", "rejected"]),
+  reasonCode: z.enum(disputeReasonCodes),
+  comment: z.string().optional(),
+});
+
+/** An agent's challenge of a completed evaluation, question by question; it lives in its session. */
+export const disputeSchema = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  agentId: z.string(),
+  evaluatorId: z.string(),
+  /** The version disputed. */
+  version: z.number().int().min(1),
+  status: z.enum(disputeStatuses),
+  comment: z.string(),
+  raisedAt: isoDateTime,
+  raisedBy: z.string(),
+  items: z.array(
+    z.object({
+      formId: z.string(),
+      questionId: z.string(),
+      current: storedAnswerSchema.nullable(),
+      proposed: storedAnswerSchema,
+      comment: z.string().optional(),
+      decision: disputeDecisionSchema.optional(),
+    }),
+  ),
+  resolvedAt: isoDateTime.optional(),
+  resolvedBy: z.string().optional(),
+  resolutionComment: z.string().optional(),
+  /** The version the resolution made (absent when nothing was accepted). */
+  resolvedVersion: z.number().int().min(2).optional(),
+  withdrawnAt: isoDateTime.optional(),
+  withdrawnBy: z.string().optional(),
+});
+export type Dispute = z.output<typeof disputeSchema>;
+
 /** What a completion asks to tell the agent (the notifications consumer creates the item). */
 export const notifyAgentSchema = z.object({
   dueDate: isoDateTime,
@@ -287,6 +337,8 @@ export const sessionDocumentSchema = z.object({
   version: z.number().int().min(1).nullable().default(null),
   /** When the current version was made (a dispute's window counts from it). */
   versionAt: isoDateTime.optional(),
+  /** Every dispute raised on the session (a handful: DISPUTE_MAX_PER_SESSION). */
+  disputes: z.array(disputeSchema).default([]),
   /** The user-visible revision: the HTTP ETag. Background work never changes it. */
   revision: z.number().int().min(1),
   pendingEvents: z.array(cloudEventSchema),
@@ -361,7 +413,15 @@ export const actionItemSchema = z.object({
   dueDate: isoDateTime,
   showScore: z.boolean(),
   status: z.enum(actionItemStatuses),
-  responses: z.array(z.object({ by: z.string(), at: isoDateTime, message: z.string() })),
+  responses: z.array(
+    z.object({
+      /** Set on a system response (a dispute's outcome), derived from its event: added once. */
+      id: z.string().optional(),
+      by: z.string(),
+      at: isoDateTime,
+      message: z.string(),
+    }),
+  ),
   createdAt: isoDateTime,
   revision: z.number().int().min(1),
 });

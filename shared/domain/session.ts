@@ -85,6 +85,13 @@ export function assertWritable(doc: Pick<SessionDocument, "archived">): void {
   if (doc.archived) throw archivedError();
 }
 
+/** 409 DISPUTE_OPEN: while a dispute is Open its session is frozen (answers, assign, archive). */
+export function assertNoOpenDispute(doc: Pick<SessionDocument, "disputes">): void {
+  if (doc.disputes.some((d) => d.status === "Open")) {
+    throw new AppError("DISPUTE_OPEN", "A dispute of this session is open: resolve it first.");
+  }
+}
+
 function requiredErrors(forms: readonly FormSnapshot[], answers: Answers): FieldError[] {
   return missingRequired(forms, answers).map(({ formId, questionId }) => ({
     path: `answers.${formId}.${questionId}`,
@@ -106,7 +113,7 @@ export interface SessionSettings {
  * A user's write: the next revision with `changes`, stamped with who and when, and with its
  * history entry in the same document (no change is stored without its entry).
  */
-function edited(
+export function edited(
   doc: SessionDocument,
   actor: Actor,
   now: Date,
@@ -127,7 +134,7 @@ function edited(
 }
 
 /** Answers with the scores they give. */
-function answered(
+export function answered(
   forms: readonly FormSnapshot[],
   answers: Answers,
 ): Pick<SessionDocument, "answers" | "scores"> {
@@ -225,6 +232,7 @@ export function createSession(
     lastEditedBy: actor.userId,
     version: null,
     revision: 1,
+    disputes: [],
     pendingEvents: [],
     pendingHistory: [],
     pendingVersions: [],
@@ -264,12 +272,14 @@ export function assignSession(
       throw new AppError("FORBIDDEN", "Only an Evaluator can claim a session.");
     }
     assertWritable(doc);
+    assertNoOpenDispute(doc);
     if (doc.state !== "Unassigned") {
       throw new AppError("ALREADY_ASSIGNED", "The session is already assigned.");
     }
     return edited(doc, actor, now, { state: "Pending", evaluatorId: actor.userId }, "assigned");
   }
   assertWritable(doc);
+  assertNoOpenDispute(doc);
   if (doc.state === "Completed") {
     throw new AppError("ALREADY_COMPLETED", "A completed session cannot be reassigned.");
   }
@@ -330,6 +340,7 @@ export function saveAnswers(
     "Some answers do not fit the session's forms.",
   );
   assertWritable(doc);
+  assertNoOpenDispute(doc);
   if (doc.state === "Unassigned") throw notAssignedError();
 
   const answers = mergeAnswers(doc.answers, input.answers);
@@ -364,7 +375,7 @@ export function saveAnswers(
  * A change to a Completed session's answers: the next version (its snapshot in the same write),
  * a `rescored` history entry and a `rescored` event. The previous version is retracted by it.
  */
-function newVersion(
+export function newVersion(
   doc: SessionDocument,
   actor: Actor,
   now: Date,
@@ -587,6 +598,21 @@ export function setDefaultScores(
   );
 }
 
+// ---------- history and versions ----------
+
+/**
+ * Who may read a session's history and versions: Administrators and the session's evaluator
+ * (an agent who may read the session may not read how its evaluation changed).
+ */
+export function authorizeHistory(doc: SessionDocument, actor: Actor): void {
+  if (isAdmin(actor)) return;
+  if (doc.evaluatorId !== null && doc.evaluatorId === actor.userId) return;
+  throw new AppError(
+    "FORBIDDEN",
+    "Only the session's evaluator or an Administrator sees its history.",
+  );
+}
+
 // ---------- archive ----------
 
 export const archiveSchema = z.object({
@@ -597,14 +623,15 @@ export const archiveSchema = z.object({
     .refine((ids) => new Set(ids).size === ids.length, "must not repeat an id"),
 });
 
-export type ArchiveRefusal = "NOT_ARCHIVABLE" | "ALREADY_ARCHIVED";
+export type ArchiveRefusal = "NOT_ARCHIVABLE" | "ALREADY_ARCHIVED" | "DISPUTE_OPEN";
 
 /** Why a session cannot be archived now (the bulk endpoint's `rejected` code), or null. */
 export function archiveCheck(
-  doc: Pick<SessionDocument, "archived" | "state" | "dueDate">,
+  doc: Pick<SessionDocument, "archived" | "state" | "dueDate" | "disputes">,
   now: Date,
 ): ArchiveRefusal | null {
   if (doc.archived) return "ALREADY_ARCHIVED";
+  if (doc.disputes.some((d) => d.status === "Open")) return "DISPUTE_OPEN";
   const status = displayStatus(doc, now);
   return status === "Completed" || status === "Expired" ? null : "NOT_ARCHIVABLE";
 }
@@ -616,6 +643,7 @@ export function archive(doc: SessionDocument, actor: Actor, now: Date): SessionD
   }
   const refusal = archiveCheck(doc, now);
   if (refusal === "ALREADY_ARCHIVED") throw archivedError();
+  if (refusal === "DISPUTE_OPEN") assertNoOpenDispute(doc);
   if (refusal) {
     throw new AppError("CONFLICT", "Only a Completed or Expired session can be archived.");
   }

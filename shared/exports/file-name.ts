@@ -1,4 +1,5 @@
-// Export file names exactly as docs/api.md fixes them: `[uncompleted_]<name>_<sessionId>.<ext>`.
+// Export file names exactly as docs/api.md fixes them: `[uncompleted_]<name>_<sessionId>.<ext>`,
+// or `<name>_<sessionId>_v<n>.<ext>` for an export of version n.
 
 export const MAX_NAME_LENGTH = 100;
 
@@ -15,7 +16,9 @@ export function exportFileName(
   sessionId: string,
   completed: boolean,
   ext: string,
+  version?: number,
 ): string {
-  const name = `${sanitizeName(sessionName)}_${sessionId}.${ext}`;
+  const suffix = version === undefined ? "" : `_v${version}`;
+  const name = `${sanitizeName(sessionName)}_${sessionId}${suffix}.${ext}`;
   return completed ? name : `uncompleted_${name}`;
 }

@@ -67,6 +67,7 @@ export async function renderExport(
       input.session.id,
       input.status === "Completed",
       format,
+      input.requestedVersion,
     ),
   };
 }

@@ -17,6 +17,11 @@ export interface ExportInput {
   generatedAt: Date;
   agentName?: string | null;
   evaluatorName?: string | null;
+  /**
+   * Set when a client asked for one version (`session` then holds that version's answers and
+   * scores); the file is named after it. Otherwise the export shows the current version.
+   */
+  requestedVersion?: number;
 }
 
 export interface ExportRow {
@@ -72,6 +77,8 @@ export interface ExportSummary {
   completedAt: string | null;
   lastEditedAt: string;
   generatedAt: string;
+  /** The evaluation's version shown; null before the first completion. */
+  version: number | null;
   sessionScore: number | null;
   forms: ExportFormSummary[];
 }
@@ -179,6 +186,7 @@ export function exportRows(input: ExportInput): ExportContent {
       completedAt: session.completedAt ?? null,
       lastEditedAt: session.lastEditedAt,
       generatedAt: input.generatedAt.toISOString(),
+      version: session.version,
       sessionScore: round2OrNull(session.scores.session),
       forms,
     },

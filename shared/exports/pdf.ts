@@ -55,6 +55,7 @@ function summaryTable(s: ExportSummary): Content {
     ["Due", formatDate(s.dueDate)],
     ["Completed", s.completedAt === null ? "not completed" : formatDate(s.completedAt)],
     ["Last edited", formatDate(s.lastEditedAt)],
+    ["Version", s.version === null ? "not completed" : String(s.version)],
     ["Session score", formatScore(s.sessionScore, "no score")],
   ];
   return {

@@ -58,6 +58,7 @@ function addSummary(workbook: ExcelJS.Workbook, summary: Summary, formSheets: st
     ["Completed (UTC)", date(summary.completedAt), DATE_FORMAT],
     ["Last edited (UTC)", date(summary.lastEditedAt), DATE_FORMAT],
     ["Generated (UTC)", date(summary.generatedAt), DATE_FORMAT],
+    ["Version", summary.version],
     ["Session score", summary.sessionScore, SCORE_FORMAT],
   ];
   for (const [field, value, numFmt] of fields) {

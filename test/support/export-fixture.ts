@@ -262,6 +262,7 @@ export function fixtureSession(options: FixtureOptions = {}): SessionDocument {
     pendingEvents: [],
     pendingHistory: [],
     pendingVersions: [],
+    disputes: [],
     hasPendingEvents: false,
   };
 }

@@ -17,16 +17,23 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type {
   ActionItem,
   CloudEvent,
+  Dispute,
   Form,
+  HistoryEntry,
   Hold,
   Interaction,
   SessionDocument,
+  VersionSnapshot,
 } from "../../shared/domain/model.js";
 import { DependencyUnavailableError } from "../../shared/dependency-errors.js";
 import type { OutboxDone } from "../../shared/domain/outbox.js";
 import type {
   ActionItemFilter,
   ActionItemStore,
+  DisputeFilter,
+  DisputeStore,
+  HistoryStore,
+  VersionStore,
   EventPublisher,
   FormStore,
   InteractionFilter,
@@ -238,6 +245,35 @@ export function faultyActionItems(inner: ActionItemStore, f: FaultInjector): Act
   };
 }
 
+export function faultyHistory(inner: HistoryStore, f: FaultInjector): HistoryStore {
+  return {
+    add: (tenantId: string, sessionId: string, entries: readonly HistoryEntry[]) =>
+      f.around("history.add", () => inner.add(tenantId, sessionId, entries)),
+    list: (tenantId: string, sessionId: string, page: PageRequest) =>
+      f.around("history.list", () => inner.list(tenantId, sessionId, page)),
+  };
+}
+
+export function faultyVersions(inner: VersionStore, f: FaultInjector): VersionStore {
+  return {
+    add: (tenantId: string, sessionId: string, versions: readonly VersionSnapshot[]) =>
+      f.around("versions.add", () => inner.add(tenantId, sessionId, versions)),
+    list: (tenantId: string, sessionId: string) =>
+      f.around("versions.list", () => inner.list(tenantId, sessionId)),
+    get: (tenantId: string, sessionId: string, version: number) =>
+      f.around("versions.get", () => inner.get(tenantId, sessionId, version)),
+  };
+}
+
+export function faultyDisputes(inner: DisputeStore, f: FaultInjector): DisputeStore {
+  return {
+    project: (tenantId: string, disputes: readonly Dispute[], revision: number) =>
+      f.around("disputes.project", () => inner.project(tenantId, disputes, revision)),
+    list: (tenantId: string, filter: DisputeFilter, page: PageRequest) =>
+      f.around("disputes.list", () => inner.list(tenantId, filter, page)),
+  };
+}
+
 export function faultyPublisher(inner: EventPublisher, f: FaultInjector): EventPublisher {
   return {
     publish: (events: readonly CloudEvent[]) =>
@@ -250,6 +286,9 @@ export interface FaultyPorts {
   interactions: InteractionStore;
   sessions: SessionStore;
   actionItems: ActionItemStore;
+  history: HistoryStore;
+  versions: VersionStore;
+  disputes: DisputeStore;
   publisher: EventPublisher;
 }
 
@@ -260,6 +299,9 @@ export function faultyPorts(inner: FaultyPorts, f: FaultInjector): FaultyPorts {
     interactions: faultyInteractions(inner.interactions, f),
     sessions: faultySessions(inner.sessions, f),
     actionItems: faultyActionItems(inner.actionItems, f),
+    history: faultyHistory(inner.history, f),
+    versions: faultyVersions(inner.versions, f),
+    disputes: faultyDisputes(inner.disputes, f),
     publisher: faultyPublisher(inner.publisher, f),
   };
 }

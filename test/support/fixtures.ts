@@ -134,6 +134,7 @@ export function makeSession(
     pendingEvents: [],
     pendingHistory: [],
     pendingVersions: [],
+    disputes: [],
     hasPendingEvents: false,
     ...overrides,
   };

@@ -15,6 +15,7 @@ export const containerNames = {
   actionItems: "actionItems",
   history: "history",
   versions: "versions",
+  disputes: "disputes",
 } as const;
 export type ContainerName = (typeof containerNames)[keyof typeof containerNames];
 
@@ -99,6 +100,14 @@ export const containerDefinitions: Readonly<Record<keyof typeof containerNames, 
       indexingPolicy: indexing(
         ["/answers/*", "/scores/*", "/reason/?"],
         [[asc("/tenantId"), asc("/sessionId"), desc("/version")]],
+      ),
+    },
+    disputes: {
+      id: containerNames.disputes,
+      partitionKey,
+      indexingPolicy: indexing(
+        ["/items/*", "/comment/?", "/resolutionComment/?"],
+        [[asc("/tenantId"), desc("/raisedAt"), desc("/id")]],
       ),
     },
     actionItems: {

@@ -5,6 +5,7 @@ import { containerNames } from "./containers.js";
 import { CosmosFormStore } from "./forms.js";
 import { CosmosInteractionStore } from "./interactions.js";
 import type { CosmosStoreOptions } from "./requests.js";
+import { CosmosDisputeStore } from "./disputes.js";
 import { CosmosHistoryStore, CosmosVersionStore } from "./history.js";
 import { CosmosSessionStore } from "./sessions.js";
 
@@ -18,6 +19,7 @@ export interface CosmosStores {
   actionItems: CosmosActionItemStore;
   history: CosmosHistoryStore;
   versions: CosmosVersionStore;
+  disputes: CosmosDisputeStore;
 }
 
 export function createCosmosStores(
@@ -34,5 +36,6 @@ export function createCosmosStores(
     actionItems: new CosmosActionItemStore(database.container(containerNames.actionItems), options),
     history: new CosmosHistoryStore(database.container(containerNames.history), options),
     versions: new CosmosVersionStore(database.container(containerNames.versions), options),
+    disputes: new CosmosDisputeStore(database.container(containerNames.disputes), options),
   };
 }

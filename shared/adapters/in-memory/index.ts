@@ -3,6 +3,7 @@
 import { InMemoryActionItemStore } from "./action-items.js";
 import { InMemoryFormStore } from "./forms.js";
 import { InMemoryInteractionStore } from "./interactions.js";
+import { InMemoryDisputeStore } from "./disputes.js";
 import { InMemoryHistoryStore, InMemoryVersionStore } from "./history.js";
 import { InMemorySessionStore } from "./sessions.js";
 
@@ -13,6 +14,7 @@ export interface InMemoryStores {
   actionItems: InMemoryActionItemStore;
   history: InMemoryHistoryStore;
   versions: InMemoryVersionStore;
+  disputes: InMemoryDisputeStore;
 }
 
 export function createInMemoryStores(): InMemoryStores {
@@ -23,5 +25,6 @@ export function createInMemoryStores(): InMemoryStores {
     actionItems: new InMemoryActionItemStore(),
     history: new InMemoryHistoryStore(),
     versions: new InMemoryVersionStore(),
+    disputes: new InMemoryDisputeStore(),
   };
 }

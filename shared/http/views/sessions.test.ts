@@ -15,12 +15,14 @@ import {
   saveAnswers,
 } from "../../../test/support/domain-fixtures.js";
 
+const at = (now: Date) => ({ now, disputes: { windowDays: 14, maxPerSession: 3 } });
+
 const worked = () =>
   saveAnswers(newSession(), alice, { care: { greet: { answerIds: ["yes"] } } }, undefined, T0);
 
 describe("sessionView", () => {
   it("shows the derived status, scores and missingRequired, and no storage fields", () => {
-    const view = sessionView(worked(), alice, false, AFTER_DUE);
+    const view = sessionView(worked(), alice, false, at(AFTER_DUE));
     expect(sessionViewSchema.parse(view)).toEqual(view);
     expect(view.status).toBe("Expired");
     expect(view.scores?.session).toBe(100);
@@ -33,14 +35,14 @@ describe("sessionView", () => {
     }
   });
   it("hides scores, weights, answer scores and autofail marks from an agent without showScore", () => {
-    const view = sessionView(worked(), agent, false, T0);
+    const view = sessionView(worked(), agent, false, at(T0));
     expect(view).not.toHaveProperty("scores");
     const text = JSON.stringify(view.forms);
     expect(text).not.toMatch(/"weight"|"score"|"autofail"/);
     expect(view.answers).toEqual({ care: { greet: { answerIds: ["yes"] } } });
   });
   it("shows them to the agent when an action item says showScore", () => {
-    const view = sessionView(worked(), agent, true, T0);
+    const view = sessionView(worked(), agent, true, at(T0));
     expect(view.scores?.session).toBe(100);
     expect(JSON.stringify(view.forms)).toMatch(/"autofail":true/);
   });

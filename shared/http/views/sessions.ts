@@ -15,8 +15,10 @@ import {
   type SessionDocument,
 } from "../../domain/model.js";
 import { missingRequired } from "../../domain/scoring.js";
+import { disputeState, type DisputeRules } from "../../domain/disputes.js";
 import { displayStatus } from "../../domain/session.js";
 import type { SessionSummaryRecord } from "../../ports.js";
+import type { Services } from "../../services.js";
 import { json } from "../responses.js";
 
 const answerOptionViewSchema = z.object({
@@ -68,8 +70,15 @@ export const sessionViewSchema = sessionDocumentSchema
     hasPendingEvents: true,
     notifyAgent: true,
     versionAt: true,
+    disputes: true,
   })
   .extend({
+    dispute: z.object({
+      openDisputeId: z.string().nullable(),
+      raised: z.number().int(),
+      remaining: z.number().int(),
+      windowClosesAt: z.string().nullable(),
+    }),
     status: z.enum(displayStatuses),
     forms: z.array(sessionFormViewSchema),
     scores: scoresSchema.optional(),
@@ -103,12 +112,29 @@ function redactForm(form: FormSnapshot): SessionFormView {
  * The session as this caller may see it. `archivedAt/By` are shown: they say who archived it,
  * which the UI's audit line needs and which reveals nothing.
  */
+/** What a view needs beyond the document: the time, and the settings of the dispute rules. */
+export interface ViewContext {
+  now: Date;
+  disputes: DisputeRules;
+}
+
+export function viewContext(services: Services): ViewContext {
+  return {
+    now: services.clock.now(),
+    disputes: {
+      windowDays: services.config.DISPUTE_WINDOW_DAYS,
+      maxPerSession: services.config.DISPUTE_MAX_PER_SESSION,
+    },
+  };
+}
+
 export function sessionView(
   session: SessionDocument,
   actor: Actor,
   showScoreToAgent: boolean,
-  now: Date,
+  context: ViewContext,
 ): SessionView {
+  const { now } = context;
   const scored = seesScores(session, actor, showScoreToAgent);
   return {
     id: session.id,
@@ -138,6 +164,7 @@ export function sessionView(
     ...(session.completedAt ? { completedAt: session.completedAt } : {}),
     ...(session.completedBy ? { completedBy: session.completedBy } : {}),
     version: session.version,
+    dispute: disputeState(session, context.disputes),
   };
 }
 
@@ -187,12 +214,13 @@ export function sessionSummaryView(
 
 /** The session as the caller may see it, with its revision as the ETag. */
 export function sessionResponse(
+  services: Services,
   session: SessionDocument,
   actor: Actor,
-  now: Date,
   options: { showScoreToAgent?: boolean; status?: number; headers?: Record<string, string> } = {},
 ): HttpResponseInit {
-  const view = sessionView(session, actor, options.showScoreToAgent ?? false, now);
+  const context = viewContext(services);
+  const view = sessionView(session, actor, options.showScoreToAgent ?? false, context);
   return json(options.status ?? 200, view, {
     revision: session.revision,
     ...(options.headers ? { headers: options.headers } : {}),

@@ -1,0 +1,64 @@
+// The disputes projection: one document per dispute, replaced only by a later session revision,
+// so two outbox moves racing never put an older state back.
+import type { Container, SqlParameter } from "@azure/cosmos";
+import { z } from "zod";
+import { AppError } from "../../domain/errors.js";
+import { disputeSchema, type Dispute } from "../../domain/model.js";
+import type { DisputeFilter, DisputeStore, Page, PageRequest } from "../../ports.js";
+import { disputeListIdentity } from "../continuation.js";
+import { containerNames } from "./containers.js";
+import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.js";
+
+const projectedSchema = disputeSchema.extend({ revision: z.number().int() });
+
+export class CosmosDisputeStore implements DisputeStore {
+  private readonly disputes: CosmosContainer;
+
+  constructor(container: Container, options: CosmosStoreOptions = {}) {
+    this.disputes = new CosmosContainer(container, containerNames.disputes, options);
+  }
+
+  async project(tenantId: string, disputes: readonly Dispute[], revision: number) {
+    for (const dispute of disputes) {
+      const doc = { ...dispute, tenantId, revision };
+      const resource = await this.disputes.read(tenantId, dispute.id);
+      try {
+        if (resource === undefined) {
+          await this.disputes.create(doc);
+          continue;
+        }
+        const stored = toStored(projectedSchema, resource);
+        if (stored.doc.revision < revision) await this.disputes.replace(doc, stored.etag);
+      } catch (error) {
+        // Another move wrote it meanwhile; it carries this revision or a later one.
+        const lost =
+          error instanceof AppError &&
+          (error.code === "CONFLICT" || error.code === "PRECONDITION_FAILED");
+        if (!lost) throw error;
+      }
+    }
+  }
+
+  async list(tenantId: string, filter: DisputeFilter, page: PageRequest): Promise<Page<Dispute>> {
+    const where = ["c.tenantId = @tenantId"];
+    const parameters: SqlParameter[] = [{ name: "@tenantId", value: tenantId }];
+    for (const field of ["status", "sessionId", "agentId", "evaluatorId"] as const) {
+      const value = filter[field];
+      if (value === undefined) continue;
+      where.push(`c.${field} = @${field}`);
+      parameters.push({ name: `@${field}`, value });
+    }
+    const result = await this.disputes.queryPage(
+      {
+        query: `SELECT * FROM c WHERE ${where.join(" AND ")} ORDER BY c.tenantId, c.raisedAt DESC, c.id DESC`,
+        parameters,
+      },
+      disputeListIdentity(tenantId, filter),
+      page,
+    );
+    return {
+      items: result.resources.map((r) => disputeSchema.parse(r)),
+      continuationToken: result.continuationToken,
+    };
+  }
+}
