@@ -45,6 +45,7 @@ import {
 } from "./settings.js";
 import { startTimers, type TimerRunner } from "./timers.js";
 import { InProcessTopic, type InProcessTopicOptions } from "./topic.js";
+import { invocationTraceparent, logTraceId, registerLocalTracing } from "./tracing.js";
 
 export interface LocalHostOptions {
   /** HTTP port; 0 picks a free one. Default 7071. */
@@ -209,6 +210,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
 
     const dataDir = resolve(options.dataDir ?? ".data");
     setConfig(config);
+    // With a connection string the composition starts Azure Monitor's SDK instead, as in Azure.
+    if (!config.APPLICATIONINSIGHTS_CONNECTION_STRING) registerLocalTracing();
     // Loading the functions is CPU-bound and the stand-ins mostly wait, so they overlap.
     const [cosmos, azurite, loaded] = await Promise.allSettled([
       runCosmos ? startCosmosServer(cosmosPort) : Promise.resolve(undefined),
@@ -315,7 +318,10 @@ async function loadFunctions(): Promise<void> {
 
 function contextLogHandler(log: (line: string) => void): LogHandler {
   return function (this: FunctionsContext, level, ...args) {
-    log(`  [${this.functionName} ${this.invocationId}] ${level}: ${format(...args)}`);
+    const traceId = logTraceId(this.traceContext?.traceParent);
+    log(
+      `  [${this.functionName} ${this.invocationId} trace ${traceId}] ${level}: ${format(...args)}`,
+    );
   };
 }
 
@@ -370,6 +376,8 @@ async function serve(
 ): Promise<void> {
   const started = performance.now();
   const invocationId = randomUUID();
+  const header = req.headers.traceparent;
+  const traceParent = invocationTraceparent(typeof header === "string" ? header : undefined);
   const method = (req.method ?? "GET").toUpperCase();
   const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
   let response: HttpResponseInit;
@@ -380,7 +388,7 @@ async function serve(
         headers: { "Retry-After": "1" },
       });
     } else {
-      const routed = await route(req, method, url, invocationId, state, log);
+      const routed = await route(req, method, url, { invocationId, traceParent }, state, log);
       response = routed.response;
       drain = routed.tooLarge;
     }
@@ -399,14 +407,16 @@ async function serve(
     res.destroy();
   }
   const ms = Math.round(performance.now() - started);
-  log(`${method} ${url.pathname} ${res.statusCode} ${ms}ms ${invocationId}`);
+  log(
+    `${method} ${url.pathname} ${res.statusCode} ${ms}ms ${invocationId} trace ${traceParent.slice(3, 35)}`,
+  );
 }
 
 async function route(
   req: IncomingMessage,
   method: string,
   url: URL,
-  invocationId: string,
+  invocation: { invocationId: string; traceParent: string },
   state: HostState,
   log: (line: string) => void,
 ): Promise<{ response: HttpResponseInit; tooLarge: boolean }> {
@@ -444,9 +454,10 @@ async function route(
     match?.kind === "match" ? match.params : {},
   );
   const context = new InvocationContext({
-    invocationId,
+    invocationId: invocation.invocationId,
     functionName,
     logHandler: contextLogHandler(log),
+    traceContext: { traceParent: invocation.traceParent },
   });
   if (match?.kind === "match") {
     return { response: await match.route.handler(request, context), tooLarge: false };

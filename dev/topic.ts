@@ -7,6 +7,8 @@ import { InvocationContext } from "./azure-functions.js";
 import type { CloudEvent } from "../shared/domain/model.js";
 import type { EventPublisher } from "../shared/ports.js";
 import { takesSubject, type ServiceBusFunctionDefinition } from "../shared/registry.js";
+import { messageTraceparent } from "../shared/tracing.js";
+import { invocationTraceparent } from "./tracing.js";
 
 export interface TopicSubscription {
   /** The function name, used in logs. */
@@ -131,6 +133,8 @@ export class InProcessTopic implements EventPublisher {
   private async deliver(subscription: TopicSubscription, event: CloudEvent): Promise<void> {
     // Like the Functions trigger, each delivery gets a fresh parse of the JSON body.
     const serialized = JSON.stringify(event);
+    // Like the Service Bus publisher, the message carries the event's trace as Diagnostic-Id.
+    const traceparent = messageTraceparent(event);
     let lastError = "unknown error";
     await this.delay(0);
     for (let deliveryCount = 1; deliveryCount <= this.maxDeliveries; deliveryCount++) {
@@ -139,13 +143,18 @@ export class InProcessTopic implements EventPublisher {
         invocationId: randomUUID(),
         functionName: subscription.name,
         ...(this.logHandler ? { logHandler: this.logHandler } : {}),
+        traceContext: { traceParent: invocationTraceparent(traceparent) },
         triggerMetadata: {
           messageId: event.id,
           subject: event.type,
           correlationId: event.subject,
           contentType: "application/cloudevents+json",
           deliveryCount,
-          applicationProperties: { tenantId: event.data.tenantId, eventType: event.type },
+          applicationProperties: {
+            tenantId: event.data.tenantId,
+            eventType: event.type,
+            ...(traceparent ? { "Diagnostic-Id": traceparent } : {}),
+          },
         },
       });
       try {

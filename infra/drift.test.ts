@@ -44,8 +44,8 @@ const allBicep = [
 const HOST_READ_SETTINGS: readonly (string | RegExp)[] = [
   // Functions host runtime storage, identity-based (__accountName, __credential, __clientId).
   /^AzureWebJobsStorage__/,
-  // Host telemetry; the authentication string makes ingestion use the managed identity.
-  "APPLICATIONINSIGHTS_CONNECTION_STRING",
+  // The host's own telemetry signs in with the managed identity by this string (the app's
+  // exporter takes the identity from shared/adapters/telemetry.ts).
   "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
   // Host settings (Flex Consumption sets the runtime in functionAppConfig, so none today).
   /^FUNCTIONS_/,
@@ -87,6 +87,7 @@ const SET_IN_AZURE = [
   "FEATURE_DEFAULT_SCORES", // off by default, on in Azure deployments
   "EXPORT_PASSWORD", // a Key Vault reference, or empty when the tenant configured none
   "EDIT_REASON_REQUIRED", // the deployment's choice (a parameter), written either way
+  "APPLICATIONINSIGHTS_CONNECTION_STRING", // traces to Application Insights (docs/operations.md)
 ];
 
 const schemaKeys = Object.keys(settingsSchema.shape);
