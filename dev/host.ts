@@ -19,10 +19,10 @@ import { InvocationContext } from "./azure-functions.js";
 import { ConfigError, readSettings, setConfig, type Config } from "../shared/config.js";
 import { createServices } from "../shared/composition.js";
 import { readJsonBody } from "../shared/http/input.js";
+import { offerDevTokens } from "../shared/http/api-explorer.js";
 import { problem, toProblemResponse } from "../shared/http/problem.js";
 import { MAX_BODY_BYTES, registeredFunctions, resolveBinding } from "../shared/registry.js";
 import { setServices } from "../shared/services.js";
-import { docsPage } from "./docs-page.js";
 import {
   PortInUseError,
   provisionStores,
@@ -274,6 +274,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
           "machine, and the local issuer must never sign tokens for real data.",
       );
     state = { table, issuer, tokenRoute: offMachine.length === 0 };
+    offerDevTokens(state.tokenRoute);
     // Through the API itself, now that it serves; a failed seed is logged, never fatal. Never
     // into data off this machine, with tokens the local issuer signed.
     if (options.seed && state.tokenRoute)
@@ -483,12 +484,6 @@ async function serveLocal(
       }
       case "dev/jwks":
         return { status: 200, jsonBody: issuer.jwks };
-      case "docs":
-        return {
-          status: 200,
-          headers: { "Content-Type": "text/html; charset=utf-8" },
-          body: docsPage(),
-        };
       default:
         return problem("NOT_FOUND", "No such route.");
     }
@@ -617,7 +612,7 @@ async function main(): Promise<void> {
       "",
       `Evaluation Sessions local host ready in ${seconds} s`,
       `  API        ${host.url}  (${table.routes.length} HTTP functions, ${table.subscriptions.length} topic subscriptions, ${table.timers.length} timers)`,
-      `  Docs       ${host.url}/docs`,
+      `  Explorer   ${host.url}/docs  (Swagger UI: Authorize, Try it out${host.tokenRoute ? ", a local token form" : ""})`,
       `  OpenAPI    ${host.url}/openapi.json`,
       `  Health     ${host.url}/health`,
       `  Cosmos DB  ${host.cosmosEndpoint}  ${host.standIns.cosmos ? "(cosmosdb-server in this process, in memory, self-signed TLS)" : "(from your settings)"}`,

@@ -35,7 +35,6 @@ export interface HostTable {
 export const localRoutes = [
   { method: "POST", path: "dev/token" },
   { method: "GET", path: "dev/jwks" },
-  { method: "GET", path: "docs" },
 ] as const;
 
 const segmentPattern = /^\{(\*?)([A-Za-z_][A-Za-z0-9_]*)(\??)\}$/;

@@ -263,7 +263,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       return {
         status: response.status ?? 200,
         headers: responseHeaders,
-        json: (text ? JSON.parse(text) : undefined) as never,
+        // JSON and problem+json bodies; an HTML page or an asset has none.
+        json: (text && /json/.test(responseHeaders["content-type"] ?? "")
+          ? JSON.parse(text)
+          : undefined) as never,
       };
     },
     async deliver() {
