@@ -143,17 +143,15 @@ export async function inSpan<T>(
     if (spanContext && spanContext.traceId !== trace.getSpanContext(parent)?.traceId)
       links.push({ context: spanContext });
   }
-  const span = trace
-    .getTracer(tracerName)
-    .startSpan(
-      name,
-      {
-        kind: options.kind,
-        ...(options.attributes ? { attributes: options.attributes } : {}),
-        links,
-      },
-      parent,
-    );
+  const span = trace.getTracer(tracerName).startSpan(
+    name,
+    {
+      kind: options.kind,
+      ...(options.attributes ? { attributes: options.attributes } : {}),
+      links,
+    },
+    parent,
+  );
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));
   } catch (error) {
