@@ -100,7 +100,12 @@ describe("the local host serves exactly what Azure registers", async () => {
         handler: options.handler as HttpFunctionDefinition["handler"],
       })),
     );
-    expect(host.localRoutes.map((r) => r.path)).toEqual(["dev/token", "dev/jwks"]);
+    expect(host.localRoutes.map((r) => r.path)).toEqual([
+      "dev/token",
+      "dev/jwks",
+      "dev/dead-letters",
+      "dev/dead-letters/replay",
+    ]);
     for (const { options } of azure.http) {
       expect(options.route?.toLowerCase().startsWith("dev/"), options.route).toBe(false);
     }

@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format, parseArgs } from "node:util";
+import { z } from "zod";
 import type {
   HttpRequest as FunctionsRequest,
   HttpResponseInit,
@@ -44,7 +45,7 @@ import {
   readSettingsFile,
 } from "./settings.js";
 import { startTimers, type TimerRunner } from "./timers.js";
-import { InProcessTopic, type InProcessTopicOptions } from "./topic.js";
+import { InProcessTopic, ReplayRefusedError, type InProcessTopicOptions } from "./topic.js";
 import { invocationTraceparent, logTraceId, registerLocalTracing } from "./tracing.js";
 
 export interface LocalHostOptions {
@@ -127,7 +128,8 @@ export function offMachineDataSettings(
  * Whether a local route answers a request whose Host header named `hostname`. The host listens
  * on 127.0.0.1 only, but a web page can rebind its own DNS name to 127.0.0.1 and then read
  * what it asks for as same-origin: only requests addressed to a loopback name are served, so
- * such a page never gets a token. The token route also needs the data to be local.
+ * such a page never gets a token. The token and dead-letter routes also need the data to be
+ * local: dead letters hold events of that data, and the token route signs anything.
  */
 export function servesLocalRoute(
   path: string,
@@ -135,7 +137,7 @@ export function servesLocalRoute(
   options: { tokenRoute: boolean },
 ): boolean {
   if (!["localhost", "127.0.0.1", "[::1]"].includes(hostname.toLowerCase())) return false;
-  return path !== "dev/token" || options.tokenRoute;
+  return path === "dev/jwks" || options.tokenRoute;
 }
 
 function portOf(url: URL, fallback: number): number {
@@ -273,7 +275,7 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
           `${offMachine.join(" and ")} ${offMachine.length > 1 ? "point" : "points"} off this ` +
           "machine, and the local issuer must never sign tokens for real data.",
       );
-    state = { table, issuer, tokenRoute: offMachine.length === 0 };
+    state = { table, issuer, topic, tokenRoute: offMachine.length === 0 };
     offerDevTokens(state.tokenRoute);
     // Through the API itself, now that it serves; a failed seed is logged, never fatal. Never
     // into data off this machine, with tokens the local issuer signed.
@@ -365,6 +367,7 @@ function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
 interface HostState {
   table: HostTable;
   issuer: LocalIssuer;
+  topic: InProcessTopic;
   /** Whether POST /api/dev/token is served (only when every data endpoint is local). */
   tokenRoute: boolean;
 }
@@ -464,18 +467,47 @@ async function route(
     return { response: await match.route.handler(request, context), tooLarge: false };
   }
   return {
-    response: await serveLocal(localRoute?.path ?? "", request, state.issuer),
+    response: await serveLocal(localRoute?.path ?? "", request, state),
     tooLarge: false,
   };
 }
 
+/** What POST /api/dev/dead-letters/replay takes (dev/dlq.ts sends it). */
+const replayRequestSchema = z.object({
+  subscription: z.string().min(1),
+  messageId: z.string().min(1),
+});
+
 async function serveLocal(
   path: string,
   request: FunctionsRequest,
-  issuer: LocalIssuer,
+  { issuer, topic }: HostState,
 ): Promise<HttpResponseInit> {
   try {
     switch (path) {
+      case "dev/dead-letters":
+        return {
+          status: 200,
+          jsonBody: { items: topic.deadLetters().map(({ message: _, ...entry }) => entry) },
+          headers: { "Cache-Control": "no-store" },
+        };
+      case "dev/dead-letters/replay": {
+        const { subscription, messageId } = await readJsonBody(
+          request,
+          replayRequestSchema,
+          MAX_BODY_BYTES,
+        );
+        try {
+          const replayed = topic.replay(subscription, messageId);
+          return {
+            status: 200,
+            jsonBody: { replayed: { subscriptionName: replayed.subscriptionName, messageId } },
+          };
+        } catch (error) {
+          if (!(error instanceof ReplayRefusedError)) throw error;
+          return problem(error.code === "NOT_FOUND" ? "NOT_FOUND" : "CONFLICT", error.message);
+        }
+      }
       case "dev/token": {
         const token = await issuer.sign(
           await readJsonBody(request, tokenRequestSchema, MAX_BODY_BYTES),
