@@ -6,7 +6,8 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { resolve } from "node:path";
+import { rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format, parseArgs } from "node:util";
 import { z } from "zod";
@@ -24,7 +25,9 @@ import { offerDevTokens } from "../shared/http/api-explorer.js";
 import { problem, toProblemResponse } from "../shared/http/problem.js";
 import { MAX_BODY_BYTES, registeredFunctions, resolveBinding } from "../shared/registry.js";
 import { setServices } from "../shared/services.js";
+import { startCosmosSnapshots } from "./cosmos-snapshots.js";
 import {
+  azuriteLocation,
   PortInUseError,
   provisionStores,
   reservePort,
@@ -55,8 +58,18 @@ export interface LocalHostOptions {
   cosmosPort?: number;
   /** Azurite blob port when the settings do not name one; 0 picks a free one. Default 10000. */
   blobPort?: number;
-  /** Where Azurite keeps its data. Default `.data`. */
+  /** Where Azurite keeps its blobs and the Cosmos stand-in its snapshot. Default `.data`. */
   dataDir?: string;
+  /**
+   * Keep the Cosmos stand-in's data across restarts in `<dataDir>/cosmos-snapshot.json`
+   * (dev/cosmos-snapshots.ts): loaded at start, saved a few seconds after each write and at
+   * stop. `npm start` does; tests mostly start empty.
+   */
+  keepData?: boolean;
+  /** Start with no data: ignore the Cosmos snapshot and empty Azurite's folder (`--fresh`). */
+  fresh?: boolean;
+  /** How often a changed store is saved with keepData. Default 2 s. */
+  snapshotIntervalMs?: number;
   /** Seed the demo tenant "demo" through the API (dev/seed.ts) once the host serves. */
   seed?: boolean;
   /** A Functions-style settings file; `null` reads none. Default `local.settings.json`. */
@@ -80,6 +93,10 @@ export interface LocalHost {
   standIns: { cosmos: boolean; blob: boolean };
   /** Whether POST /api/dev/token is served (not when a data endpoint is off this machine). */
   tokenRoute: boolean;
+  /** Documents loaded from the Cosmos snapshot at start (0 without keepData or a snapshot). */
+  loadedDocuments: number;
+  /** With keepData: saves the Cosmos snapshot now if the data changed (tests; stop saves too). */
+  saveData(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -211,6 +228,8 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     for (const warning of warnings) log(`settings: ${warning}`);
 
     const dataDir = resolve(options.dataDir ?? ".data");
+    if (options.fresh && runBlob)
+      await rm(azuriteLocation(dataDir), { recursive: true, force: true });
     setConfig(config);
     // With a connection string the composition starts Azure Monitor's SDK instead, as in Azure.
     if (!config.APPLICATIONINSIGHTS_CONNECTION_STRING) registerLocalTracing();
@@ -231,7 +250,20 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     }
     await provisionStores(config, { cosmos: runCosmos, blob: runBlob });
 
-    const table = buildHostTable(registeredFunctions());
+    // Created before the topic and the timers, so its last save at stop runs after theirs ended.
+    const snapshots =
+      options.keepData && runCosmos
+        ? await startCosmosSnapshots(config, {
+            file: join(dataDir, "cosmos-snapshot.json"),
+            fresh: options.fresh ?? false,
+            ...(options.snapshotIntervalMs ? { intervalMs: options.snapshotIntervalMs } : {}),
+            log,
+          })
+        : undefined;
+    if (snapshots) cleanups.push(() => snapshots.stop());
+    const changed = () => snapshots?.markDirty();
+
+    const table = withWriteNotice(buildHostTable(registeredFunctions()), changed);
     const logHandler = contextLogHandler(log);
 
     // Trigger bindings name the topic by setting (%EVENTS_TOPIC%), resolved as the Functions host does.
@@ -275,11 +307,18 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
           `${offMachine.join(" and ")} ${offMachine.length > 1 ? "point" : "points"} off this ` +
           "machine, and the local issuer must never sign tokens for real data.",
       );
-    state = { table, issuer, topic, tokenRoute: offMachine.length === 0 };
+    state = { table, issuer, topic, tokenRoute: offMachine.length === 0, changed };
     offerDevTokens(state.tokenRoute);
     // Through the API itself, now that it serves; a failed seed is logged, never fatal. Never
     // into data off this machine, with tokens the local issuer signed.
-    if (options.seed && state.tokenRoute)
+    const loadedDocuments = snapshots?.loaded ?? 0;
+    if (loadedDocuments > 0)
+      log(
+        `dev: ${loadedDocuments} documents loaded from ${join(dataDir, "cosmos-snapshot.json")}` +
+          `${options.seed ? "; no demo seed (it goes only into an empty store)" : ""}; ` +
+          "`npm start -- --fresh` starts empty.",
+      );
+    if (options.seed && state.tokenRoute && loadedDocuments === 0)
       await seedDemoDataSafely({
         baseUrl: `http://127.0.0.1:${port}/api`,
         token: (principal) => issuer.sign(principal),
@@ -295,12 +334,27 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       blobUrl: config.DATA_STORAGE__blobServiceUri,
       standIns: { cosmos: runCosmos, blob: runBlob },
       tokenRoute: state.tokenRoute,
+      loadedDocuments,
+      saveData: () => snapshots?.save() ?? Promise.resolve(),
       stop: stopAll,
     };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/** The table with topic and timer handlers that report, when done, that they may have written. */
+function withWriteNotice(table: HostTable, changed: () => void): HostTable {
+  const notify =
+    <A extends unknown[]>(handler: (...args: A) => Promise<void>) =>
+    (...args: A) =>
+      handler(...args).finally(changed);
+  return {
+    ...table,
+    subscriptions: table.subscriptions.map((s) => ({ ...s, handler: notify(s.handler) })),
+    timers: table.timers.map((t) => ({ ...t, handler: notify(t.handler) })),
+  };
 }
 
 /** Loads functions/index.ts (the Azure composition and every registration), once per process. */
@@ -370,6 +424,8 @@ interface HostState {
   topic: InProcessTopic;
   /** Whether POST /api/dev/token is served (only when every data endpoint is local). */
   tokenRoute: boolean;
+  /** Something may have written to the stores (the Cosmos snapshot saves soon). */
+  changed: () => void;
 }
 
 async function serve(
@@ -404,6 +460,7 @@ async function serve(
     );
   }
   if (drain) discardBody(req);
+  if (state && !["GET", "HEAD", "OPTIONS"].includes(method)) state.changed();
   try {
     await writeResponse(res, response, invocationId);
   } catch (error) {
@@ -550,7 +607,8 @@ function methodNotAllowed(allow: readonly string[]): HttpResponseInit {
 
 function usage(): string {
   return [
-    "Usage: npm start -- [--port 7071] [--no-seed] [--data-dir .data] [--cosmos-port 8081] [--blob-port 10000]",
+    "Usage: npm start -- [--port 7071] [--no-seed] [--fresh] [--data-dir .data] [--cosmos-port 8081] [--blob-port 10000]",
+    "Data is kept under the data folder across restarts; --fresh starts empty (and the next save replaces it).",
     "Settings come from built-in local values, then local.settings.json, then the environment.",
   ].join("\n");
 }
@@ -571,6 +629,7 @@ async function main(): Promise<void> {
       options: {
         port: { type: "string" },
         "no-seed": { type: "boolean" },
+        fresh: { type: "boolean" },
         "data-dir": { type: "string" },
         "cosmos-port": { type: "string" },
         "blob-port": { type: "string" },
@@ -584,6 +643,8 @@ async function main(): Promise<void> {
     options = {
       port: parsePort(values.port ?? process.env.PORT, "--port") ?? defaultPorts.http,
       seed: !values["no-seed"],
+      keepData: true,
+      fresh: values.fresh ?? false,
       ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
       ...(values["cosmos-port"]
         ? { cosmosPort: parsePort(values["cosmos-port"], "--cosmos-port") }
@@ -649,7 +710,7 @@ async function main(): Promise<void> {
       `  Health     ${host.url}/health`,
       `  Cosmos DB  ${host.cosmosEndpoint}  ${host.standIns.cosmos ? "(cosmosdb-server in this process, in memory, self-signed TLS)" : "(from your settings)"}`,
       `  Blob       ${host.blobUrl}  ${host.standIns.blob ? "(Azurite, child process)" : "(from your settings)"}`,
-      `  Data       ${resolve(options.dataDir ?? ".data")}  (Azurite's files; Cosmos data lives in memory)`,
+      `  Data       ${resolve(options.dataDir ?? ".data")}  (Azurite's files and cosmos-snapshot.json, saved every 2 s after a write and at stop${options.fresh ? "; started fresh" : ""})`,
       "",
       ...(host.tokenRoute
         ? [
