@@ -28,6 +28,7 @@ const cosmosBicep = read("./modules/cosmos.bicep");
 const serviceBusBicep = read("./modules/servicebus.bicep");
 const dataStorageBicep = read("./modules/data-storage.bicep");
 const runtimeStorageBicep = read("./modules/runtime-storage.bicep");
+const alertsBicep = read("./modules/alerts.bicep");
 const allBicep = [
   mainBicep,
   ...readdirSync(new URL("./modules/", import.meta.url))
@@ -560,6 +561,29 @@ describe("Service Bus: Bicep against the code's topic, subscriptions and filters
       return [];
     });
     expect(mismatches).toEqual([]);
+  });
+
+  it("alerts on a dead-lettered message of the events topic (docs/operations.md)", () => {
+    const alertsModule = /module alerts 'modules\/alerts\.bicep' = \{[\s\S]*?\n\}/.exec(
+      mainBicep,
+    )?.[0];
+    expect(alertsModule).toMatch(/namespaceName: serviceBus\.outputs\.namespaceName/);
+    expect(alertsModule).toMatch(/topicName: serviceBus\.outputs\.topicName/);
+    expect(alertsBicep).toMatch(/metricNamespace: 'Microsoft\.ServiceBus\/namespaces'/);
+    expect(alertsBicep).toMatch(/metricName: 'DeadletteredMessages'/);
+    expect(alertsBicep).toMatch(/name: 'EntityName'[\s\S]*?values: \[\s*topicName\s*\]/);
+    expect(alertsBicep).toMatch(
+      /operator: 'GreaterThan'\s+threshold: 0\s+timeAggregation: 'Maximum'/,
+    );
+  });
+
+  it("sends the app's traces to the Application Insights it creates", () => {
+    expect(bicepSettings.get("APPLICATIONINSIGHTS_CONNECTION_STRING")).toBe(
+      "applicationInsightsConnectionString",
+    );
+    expect(mainBicep).toMatch(
+      /applicationInsightsConnectionString: monitoring\.outputs\.connectionString/,
+    );
   });
 
   it("has a consumer in the code for every subscription it creates", () => {
