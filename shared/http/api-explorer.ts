@@ -37,8 +37,8 @@ export const explorerSecurityPolicy =
   "img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; " +
   "form-action 'none'";
 
-const swaggerUiDir = (): string =>
-  dirname(createRequire(import.meta.url).resolve("swagger-ui-dist/package.json"));
+const require = createRequire(import.meta.url);
+const swaggerUiDir = (): string => dirname(require.resolve("swagger-ui-dist/package.json"));
 
 const files = new Map<string, Promise<Uint8Array>>();
 
