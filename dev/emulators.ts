@@ -95,13 +95,16 @@ export interface AzuriteStandIn {
 
 const require = createRequire(import.meta.url);
 
+/** Azurite's folder under the host's data folder. */
+export const azuriteLocation = (dataDir: string): string => join(dataDir, "azurite");
+
 export async function startAzurite(options: {
   port: number;
   dataDir: string;
   log: (line: string) => void;
 }): Promise<AzuriteStandIn> {
   const port = await reservePort(options.port, "Azurite blob");
-  const location = join(options.dataDir, "azurite");
+  const location = azuriteLocation(options.dataDir);
   mkdirSync(location, { recursive: true });
   const main = require.resolve("azurite/dist/src/blob/main.js");
   const child = spawn(process.execPath, [main, ...azuriteBlobArgs(port, location)], {

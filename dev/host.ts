@@ -6,9 +6,11 @@ import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { resolve } from "node:path";
+import { rm } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format, parseArgs } from "node:util";
+import { z } from "zod";
 import type {
   HttpRequest as FunctionsRequest,
   HttpResponseInit,
@@ -19,11 +21,13 @@ import { InvocationContext } from "./azure-functions.js";
 import { ConfigError, readSettings, setConfig, type Config } from "../shared/config.js";
 import { createServices } from "../shared/composition.js";
 import { readJsonBody } from "../shared/http/input.js";
+import { offerDevTokens } from "../shared/http/api-explorer.js";
 import { problem, toProblemResponse } from "../shared/http/problem.js";
 import { MAX_BODY_BYTES, registeredFunctions, resolveBinding } from "../shared/registry.js";
 import { setServices } from "../shared/services.js";
-import { docsPage } from "./docs-page.js";
+import { startCosmosSnapshots } from "./cosmos-snapshots.js";
 import {
+  azuriteLocation,
   PortInUseError,
   provisionStores,
   reservePort,
@@ -44,7 +48,8 @@ import {
   readSettingsFile,
 } from "./settings.js";
 import { startTimers, type TimerRunner } from "./timers.js";
-import { InProcessTopic, type InProcessTopicOptions } from "./topic.js";
+import { InProcessTopic, ReplayRefusedError, type InProcessTopicOptions } from "./topic.js";
+import { invocationTraceparent, logTraceId, registerLocalTracing } from "./tracing.js";
 
 export interface LocalHostOptions {
   /** HTTP port; 0 picks a free one. Default 7071. */
@@ -53,8 +58,18 @@ export interface LocalHostOptions {
   cosmosPort?: number;
   /** Azurite blob port when the settings do not name one; 0 picks a free one. Default 10000. */
   blobPort?: number;
-  /** Where Azurite keeps its data. Default `.data`. */
+  /** Where Azurite keeps its blobs and the Cosmos stand-in its snapshot. Default `.data`. */
   dataDir?: string;
+  /**
+   * Keep the Cosmos stand-in's data across restarts in `<dataDir>/cosmos-snapshot.json`
+   * (dev/cosmos-snapshots.ts): loaded at start, saved a few seconds after each write and at
+   * stop. `npm start` does; tests mostly start empty.
+   */
+  keepData?: boolean;
+  /** Start with no data: ignore the Cosmos snapshot and empty Azurite's folder (`--fresh`). */
+  fresh?: boolean;
+  /** How often a changed store is saved with keepData. Default 2 s. */
+  snapshotIntervalMs?: number;
   /** Seed the demo tenant "demo" through the API (dev/seed.ts) once the host serves. */
   seed?: boolean;
   /** A Functions-style settings file; `null` reads none. Default `local.settings.json`. */
@@ -78,6 +93,10 @@ export interface LocalHost {
   standIns: { cosmos: boolean; blob: boolean };
   /** Whether POST /api/dev/token is served (not when a data endpoint is off this machine). */
   tokenRoute: boolean;
+  /** Documents loaded from the Cosmos snapshot at start (0 without keepData or a snapshot). */
+  loadedDocuments: number;
+  /** With keepData: saves the Cosmos snapshot now if the data changed (tests; stop saves too). */
+  saveData(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -126,7 +145,8 @@ export function offMachineDataSettings(
  * Whether a local route answers a request whose Host header named `hostname`. The host listens
  * on 127.0.0.1 only, but a web page can rebind its own DNS name to 127.0.0.1 and then read
  * what it asks for as same-origin: only requests addressed to a loopback name are served, so
- * such a page never gets a token. The token route also needs the data to be local.
+ * such a page never gets a token. The token and dead-letter routes also need the data to be
+ * local: dead letters hold events of that data, and the token route signs anything.
  */
 export function servesLocalRoute(
   path: string,
@@ -134,7 +154,7 @@ export function servesLocalRoute(
   options: { tokenRoute: boolean },
 ): boolean {
   if (!["localhost", "127.0.0.1", "[::1]"].includes(hostname.toLowerCase())) return false;
-  return path !== "dev/token" || options.tokenRoute;
+  return path === "dev/jwks" || options.tokenRoute;
 }
 
 function portOf(url: URL, fallback: number): number {
@@ -208,7 +228,11 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     for (const warning of warnings) log(`settings: ${warning}`);
 
     const dataDir = resolve(options.dataDir ?? ".data");
+    if (options.fresh && runBlob)
+      await rm(azuriteLocation(dataDir), { recursive: true, force: true });
     setConfig(config);
+    // With a connection string the composition starts Azure Monitor's SDK instead, as in Azure.
+    if (!config.APPLICATIONINSIGHTS_CONNECTION_STRING) registerLocalTracing();
     // Loading the functions is CPU-bound and the stand-ins mostly wait, so they overlap.
     const [cosmos, azurite, loaded] = await Promise.allSettled([
       runCosmos ? startCosmosServer(cosmosPort) : Promise.resolve(undefined),
@@ -226,7 +250,20 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
     }
     await provisionStores(config, { cosmos: runCosmos, blob: runBlob });
 
-    const table = buildHostTable(registeredFunctions());
+    // Created before the topic and the timers, so its last save at stop runs after theirs ended.
+    const snapshots =
+      options.keepData && runCosmos
+        ? await startCosmosSnapshots(config, {
+            file: join(dataDir, "cosmos-snapshot.json"),
+            fresh: options.fresh ?? false,
+            ...(options.snapshotIntervalMs ? { intervalMs: options.snapshotIntervalMs } : {}),
+            log,
+          })
+        : undefined;
+    if (snapshots) cleanups.push(() => snapshots.stop());
+    const changed = () => snapshots?.markDirty();
+
+    const table = withWriteNotice(buildHostTable(registeredFunctions()), changed);
     const logHandler = contextLogHandler(log);
 
     // Trigger bindings name the topic by setting (%EVENTS_TOPIC%), resolved as the Functions host does.
@@ -270,10 +307,18 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
           `${offMachine.join(" and ")} ${offMachine.length > 1 ? "point" : "points"} off this ` +
           "machine, and the local issuer must never sign tokens for real data.",
       );
-    state = { table, issuer, tokenRoute: offMachine.length === 0 };
+    state = { table, issuer, topic, tokenRoute: offMachine.length === 0, changed };
+    offerDevTokens(state.tokenRoute);
     // Through the API itself, now that it serves; a failed seed is logged, never fatal. Never
     // into data off this machine, with tokens the local issuer signed.
-    if (options.seed && state.tokenRoute)
+    const loadedDocuments = snapshots?.loaded ?? 0;
+    if (loadedDocuments > 0)
+      log(
+        `dev: ${loadedDocuments} documents loaded from ${join(dataDir, "cosmos-snapshot.json")}` +
+          `${options.seed ? "; no demo seed (it goes only into an empty store)" : ""}; ` +
+          "`npm start -- --fresh` starts empty.",
+      );
+    if (options.seed && state.tokenRoute && loadedDocuments === 0)
       await seedDemoDataSafely({
         baseUrl: `http://127.0.0.1:${port}/api`,
         token: (principal) => issuer.sign(principal),
@@ -289,12 +334,27 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
       blobUrl: config.DATA_STORAGE__blobServiceUri,
       standIns: { cosmos: runCosmos, blob: runBlob },
       tokenRoute: state.tokenRoute,
+      loadedDocuments,
+      saveData: () => snapshots?.save() ?? Promise.resolve(),
       stop: stopAll,
     };
   } catch (error) {
     await stopAll();
     throw error;
   }
+}
+
+/** The table with topic and timer handlers that report, when done, that they may have written. */
+function withWriteNotice(table: HostTable, changed: () => void): HostTable {
+  const notify =
+    <A extends unknown[]>(handler: (...args: A) => Promise<void>) =>
+    (...args: A) =>
+      handler(...args).finally(changed);
+  return {
+    ...table,
+    subscriptions: table.subscriptions.map((s) => ({ ...s, handler: notify(s.handler) })),
+    timers: table.timers.map((t) => ({ ...t, handler: notify(t.handler) })),
+  };
 }
 
 /** Loads functions/index.ts (the Azure composition and every registration), once per process. */
@@ -315,7 +375,10 @@ async function loadFunctions(): Promise<void> {
 
 function contextLogHandler(log: (line: string) => void): LogHandler {
   return function (this: FunctionsContext, level, ...args) {
-    log(`  [${this.functionName} ${this.invocationId}] ${level}: ${format(...args)}`);
+    const traceId = logTraceId(this.traceContext?.traceParent);
+    log(
+      `  [${this.functionName} ${this.invocationId} trace ${traceId}] ${level}: ${format(...args)}`,
+    );
   };
 }
 
@@ -358,8 +421,11 @@ function readBody(req: IncomingMessage): Promise<Uint8Array | undefined> {
 interface HostState {
   table: HostTable;
   issuer: LocalIssuer;
+  topic: InProcessTopic;
   /** Whether POST /api/dev/token is served (only when every data endpoint is local). */
   tokenRoute: boolean;
+  /** Something may have written to the stores (the Cosmos snapshot saves soon). */
+  changed: () => void;
 }
 
 async function serve(
@@ -370,6 +436,8 @@ async function serve(
 ): Promise<void> {
   const started = performance.now();
   const invocationId = randomUUID();
+  const header = req.headers.traceparent;
+  const traceParent = invocationTraceparent(typeof header === "string" ? header : undefined);
   const method = (req.method ?? "GET").toUpperCase();
   const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
   let response: HttpResponseInit;
@@ -380,7 +448,7 @@ async function serve(
         headers: { "Retry-After": "1" },
       });
     } else {
-      const routed = await route(req, method, url, invocationId, state, log);
+      const routed = await route(req, method, url, { invocationId, traceParent }, state, log);
       response = routed.response;
       drain = routed.tooLarge;
     }
@@ -392,6 +460,7 @@ async function serve(
     );
   }
   if (drain) discardBody(req);
+  if (state && !["GET", "HEAD", "OPTIONS"].includes(method)) state.changed();
   try {
     await writeResponse(res, response, invocationId);
   } catch (error) {
@@ -399,14 +468,16 @@ async function serve(
     res.destroy();
   }
   const ms = Math.round(performance.now() - started);
-  log(`${method} ${url.pathname} ${res.statusCode} ${ms}ms ${invocationId}`);
+  log(
+    `${method} ${url.pathname} ${res.statusCode} ${ms}ms ${invocationId} trace ${traceParent.slice(3, 35)}`,
+  );
 }
 
 async function route(
   req: IncomingMessage,
   method: string,
   url: URL,
-  invocationId: string,
+  invocation: { invocationId: string; traceParent: string },
   state: HostState,
   log: (line: string) => void,
 ): Promise<{ response: HttpResponseInit; tooLarge: boolean }> {
@@ -444,26 +515,56 @@ async function route(
     match?.kind === "match" ? match.params : {},
   );
   const context = new InvocationContext({
-    invocationId,
+    invocationId: invocation.invocationId,
     functionName,
     logHandler: contextLogHandler(log),
+    traceContext: { traceParent: invocation.traceParent },
   });
   if (match?.kind === "match") {
     return { response: await match.route.handler(request, context), tooLarge: false };
   }
   return {
-    response: await serveLocal(localRoute?.path ?? "", request, state.issuer),
+    response: await serveLocal(localRoute?.path ?? "", request, state),
     tooLarge: false,
   };
 }
 
+/** What POST /api/dev/dead-letters/replay takes (dev/dlq.ts sends it). */
+const replayRequestSchema = z.object({
+  subscription: z.string().min(1),
+  messageId: z.string().min(1),
+});
+
 async function serveLocal(
   path: string,
   request: FunctionsRequest,
-  issuer: LocalIssuer,
+  { issuer, topic }: HostState,
 ): Promise<HttpResponseInit> {
   try {
     switch (path) {
+      case "dev/dead-letters":
+        return {
+          status: 200,
+          jsonBody: { items: topic.deadLetters().map(({ message: _, ...entry }) => entry) },
+          headers: { "Cache-Control": "no-store" },
+        };
+      case "dev/dead-letters/replay": {
+        const { subscription, messageId } = await readJsonBody(
+          request,
+          replayRequestSchema,
+          MAX_BODY_BYTES,
+        );
+        try {
+          const replayed = topic.replay(subscription, messageId);
+          return {
+            status: 200,
+            jsonBody: { replayed: { subscriptionName: replayed.subscriptionName, messageId } },
+          };
+        } catch (error) {
+          if (!(error instanceof ReplayRefusedError)) throw error;
+          return problem(error.code === "NOT_FOUND" ? "NOT_FOUND" : "CONFLICT", error.message);
+        }
+      }
       case "dev/token": {
         const token = await issuer.sign(
           await readJsonBody(request, tokenRequestSchema, MAX_BODY_BYTES),
@@ -472,12 +573,6 @@ async function serveLocal(
       }
       case "dev/jwks":
         return { status: 200, jsonBody: issuer.jwks };
-      case "docs":
-        return {
-          status: 200,
-          headers: { "Content-Type": "text/html; charset=utf-8" },
-          body: docsPage(),
-        };
       default:
         return problem("NOT_FOUND", "No such route.");
     }
@@ -512,7 +607,8 @@ function methodNotAllowed(allow: readonly string[]): HttpResponseInit {
 
 function usage(): string {
   return [
-    "Usage: npm start -- [--port 7071] [--no-seed] [--data-dir .data] [--cosmos-port 8081] [--blob-port 10000]",
+    "Usage: npm start -- [--port 7071] [--no-seed] [--fresh] [--data-dir .data] [--cosmos-port 8081] [--blob-port 10000]",
+    "Data is kept under the data folder across restarts; --fresh starts empty (and the next save replaces it).",
     "Settings come from built-in local values, then local.settings.json, then the environment.",
   ].join("\n");
 }
@@ -533,6 +629,7 @@ async function main(): Promise<void> {
       options: {
         port: { type: "string" },
         "no-seed": { type: "boolean" },
+        fresh: { type: "boolean" },
         "data-dir": { type: "string" },
         "cosmos-port": { type: "string" },
         "blob-port": { type: "string" },
@@ -546,6 +643,8 @@ async function main(): Promise<void> {
     options = {
       port: parsePort(values.port ?? process.env.PORT, "--port") ?? defaultPorts.http,
       seed: !values["no-seed"],
+      keepData: true,
+      fresh: values.fresh ?? false,
       ...(values["data-dir"] ? { dataDir: values["data-dir"] } : {}),
       ...(values["cosmos-port"]
         ? { cosmosPort: parsePort(values["cosmos-port"], "--cosmos-port") }
@@ -606,12 +705,12 @@ async function main(): Promise<void> {
       "",
       `Evaluation Sessions local host ready in ${seconds} s`,
       `  API        ${host.url}  (${table.routes.length} HTTP functions, ${table.subscriptions.length} topic subscriptions, ${table.timers.length} timers)`,
-      `  Docs       ${host.url}/docs`,
+      `  Explorer   ${host.url}/docs  (Swagger UI: Authorize, Try it out${host.tokenRoute ? ", a local token form" : ""})`,
       `  OpenAPI    ${host.url}/openapi.json`,
       `  Health     ${host.url}/health`,
       `  Cosmos DB  ${host.cosmosEndpoint}  ${host.standIns.cosmos ? "(cosmosdb-server in this process, in memory, self-signed TLS)" : "(from your settings)"}`,
       `  Blob       ${host.blobUrl}  ${host.standIns.blob ? "(Azurite, child process)" : "(from your settings)"}`,
-      `  Data       ${resolve(options.dataDir ?? ".data")}  (Azurite's files; Cosmos data lives in memory)`,
+      `  Data       ${resolve(options.dataDir ?? ".data")}  (Azurite's files and cosmos-snapshot.json, saved every 2 s after a write and at stop${options.fresh ? "; started fresh" : ""})`,
       "",
       ...(host.tokenRoute
         ? [

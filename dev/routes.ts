@@ -35,7 +35,9 @@ export interface HostTable {
 export const localRoutes = [
   { method: "POST", path: "dev/token" },
   { method: "GET", path: "dev/jwks" },
-  { method: "GET", path: "docs" },
+  // The in-process topic's dead-letter queue, for `npm run dlq` (dev/dlq.ts).
+  { method: "GET", path: "dev/dead-letters" },
+  { method: "POST", path: "dev/dead-letters/replay" },
 ] as const;
 
 const segmentPattern = /^\{(\*?)([A-Za-z_][A-Za-z0-9_]*)(\??)\}$/;

@@ -165,6 +165,53 @@ describe("InProcessTopic", () => {
     expect(seen).toEqual(["e1"]);
   });
 
+  it("replays a dead letter unchanged with its messageId, only after the duplicate window", async () => {
+    let now = 1_000_000;
+    const failing = recorder("notifications", { failTimes: 3 });
+    const healthy = recorder("tagging");
+    const topic = new InProcessTopic({
+      topicName: "t",
+      subscriptions: [failing.subscription, healthy.subscription],
+      maxDeliveries: 3,
+      redeliveryDelayMs: 1,
+      duplicateWindowMs: 60_000,
+      now: () => now,
+      logHandler: quiet,
+    });
+    const traced = {
+      ...event("e1"),
+      traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+    };
+    await topic.publish([traced]);
+    await topic.idle();
+    expect(topic.deadLetters().map((d) => d.messageId)).toEqual(["e1"]);
+
+    expect(() => topic.replay("tagging", "e1")).toThrow(/No dead-lettered message e1/);
+    // Inside the window the topic would drop the resend and the dead letter would be lost.
+    expect(() => topic.replay("notifications", "e1")).toThrow(
+      /duplicate detection window until 1970-01-01T00:17:40.000Z/,
+    );
+    expect(topic.deadLetters()).toHaveLength(1);
+
+    now += 60_000;
+    topic.replay("notifications", "e1");
+    await topic.idle();
+    expect(topic.deadLetters()).toEqual([]);
+    // Every subscription of the topic gets the resend, as on Service Bus; the fixed consumer
+    // takes it now, with the same messageId, body and trace.
+    const replayed = failing.deliveries.at(-1)!;
+    expect(replayed.context.triggerMetadata?.messageId).toBe("e1");
+    expect(replayed.context.triggerMetadata?.deliveryCount).toBe(1);
+    expect(replayed.body).toEqual(traced);
+    expect(replayed.context.triggerMetadata?.applicationProperties).toMatchObject({
+      "Diagnostic-Id": traced.traceparent,
+    });
+    expect(healthy.deliveries.map((d) => d.context.triggerMetadata?.messageId)).toEqual([
+      "e1",
+      "e1",
+    ]);
+  });
+
   it("builds its subscriptions from the registered Service Bus functions of its topic", () => {
     const handler = () => Promise.resolve();
     const topic = InProcessTopic.fromDefinitions(

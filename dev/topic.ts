@@ -7,6 +7,8 @@ import { InvocationContext } from "./azure-functions.js";
 import type { CloudEvent } from "../shared/domain/model.js";
 import type { EventPublisher } from "../shared/ports.js";
 import { takesSubject, type ServiceBusFunctionDefinition } from "../shared/registry.js";
+import { messageTraceparent } from "../shared/tracing.js";
+import { invocationTraceparent } from "./tracing.js";
 
 export interface TopicSubscription {
   /** The function name, used in logs. */
@@ -14,6 +16,16 @@ export interface TopicSubscription {
   subscriptionName: string;
   subjectFilters?: readonly string[];
   handler: ServiceBusFunctionDefinition["handler"];
+}
+
+/** A message on the topic, as Service Bus carries it (the body as JSON text). */
+export interface TopicMessage {
+  messageId: string;
+  subject: string;
+  correlationId: string;
+  applicationProperties: Readonly<Record<string, string>>;
+  /** The body as sent: each delivery parses it afresh, like the Functions trigger. */
+  body: string;
 }
 
 export interface DeadLetter {
@@ -26,6 +38,19 @@ export interface DeadLetter {
   errorDescription: string;
   body: unknown;
   deadLetteredAt: string;
+  /** The message as it arrived, for a replay that sends it again unchanged. */
+  message: TopicMessage;
+}
+
+/** Why a replay was refused: what the operator can do about it is in the message. */
+export class ReplayRefusedError extends Error {
+  constructor(
+    message: string,
+    readonly code: "NOT_FOUND" | "DUPLICATE_WINDOW",
+  ) {
+    super(message);
+    this.name = "ReplayRefusedError";
+  }
 }
 
 export interface InProcessTopicOptions {
@@ -86,17 +111,56 @@ export class InProcessTopic implements EventPublisher {
   /** Accepts the events and returns at once; deliveries run in the background. */
   publish(events: readonly CloudEvent[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`Topic ${this.topicName} is closed.`));
+    for (const event of events) this.send(toTopicMessage(event));
+    return Promise.resolve();
+  }
+
+  /**
+   * Sends a dead-lettered message to the topic again, unchanged and with its messageId, as
+   * `npm run dlq -- replay` does on Service Bus: every subscription whose filter matches gets
+   * it (their consumers are idempotent). Refused while the messageId is inside the duplicate
+   * detection window, where the topic would drop it and the dead letter would be lost.
+   */
+  replay(subscriptionName: string, messageId: string): DeadLetter {
+    if (this.closed) throw new Error(`Topic ${this.topicName} is closed.`);
+    const index = this.dead.findIndex(
+      (d) => d.subscriptionName === subscriptionName && d.messageId === messageId,
+    );
+    const deadLetter = this.dead[index];
+    if (!deadLetter)
+      throw new ReplayRefusedError(
+        `No dead-lettered message ${messageId} on subscription ${subscriptionName}.`,
+        "NOT_FOUND",
+      );
+    this.forgetExpired();
+    const seenAt = this.seen.get(messageId);
+    if (seenAt !== undefined) {
+      const until = new Date(seenAt + this.duplicateWindowMs).toISOString();
+      throw new ReplayRefusedError(
+        `Message ${messageId} is inside the topic's duplicate detection window until ${until}: ` +
+          "sent now, it would be dropped. Replay it after that time.",
+        "DUPLICATE_WINDOW",
+      );
+    }
+    this.dead.splice(index, 1);
+    this.send(deadLetter.message);
+    return deadLetter;
+  }
+
+  private forgetExpired(): void {
     const now = this.now();
     for (const [id, at] of this.seen) if (now - at >= this.duplicateWindowMs) this.seen.delete(id);
-    for (const event of events) {
-      if (this.seen.has(event.id)) continue; // a duplicate inside the window is accepted and dropped
-      this.seen.set(event.id, now);
-      for (const subscription of this.subscriptions) {
-        if (!takesSubject(subscription.subjectFilters, event.type)) continue;
-        this.track(this.deliver(subscription, event));
-      }
+  }
+
+  private send(message: TopicMessage): void {
+    this.forgetExpired();
+    // A duplicate inside the window is accepted and dropped, as by Service Bus.
+    if (this.seen.has(message.messageId)) return;
+    this.seen.set(message.messageId, this.now());
+    for (const subscription of this.subscriptions) {
+      if (!takesSubject(subscription.subjectFilters, message.subject)) continue;
+      this.track(this.deliver(subscription, message));
     }
-    return Promise.resolve();
   }
 
   /** Resolves once no delivery is in flight (including redeliveries waiting their delay). */
@@ -128,9 +192,9 @@ export class InProcessTopic implements EventPublisher {
     void delivery.finally(() => this.inFlight.delete(delivery));
   }
 
-  private async deliver(subscription: TopicSubscription, event: CloudEvent): Promise<void> {
-    // Like the Functions trigger, each delivery gets a fresh parse of the JSON body.
-    const serialized = JSON.stringify(event);
+  private async deliver(subscription: TopicSubscription, message: TopicMessage): Promise<void> {
+    // Like the Functions host, each invocation's trace continues the one the message carries.
+    const traceparent = messageTraceparent(message.body, message.applicationProperties);
     let lastError = "unknown error";
     await this.delay(0);
     for (let deliveryCount = 1; deliveryCount <= this.maxDeliveries; deliveryCount++) {
@@ -139,17 +203,18 @@ export class InProcessTopic implements EventPublisher {
         invocationId: randomUUID(),
         functionName: subscription.name,
         ...(this.logHandler ? { logHandler: this.logHandler } : {}),
+        traceContext: { traceParent: invocationTraceparent(traceparent) },
         triggerMetadata: {
-          messageId: event.id,
-          subject: event.type,
-          correlationId: event.subject,
+          messageId: message.messageId,
+          subject: message.subject,
+          correlationId: message.correlationId,
           contentType: "application/cloudevents+json",
           deliveryCount,
-          applicationProperties: { tenantId: event.data.tenantId, eventType: event.type },
+          applicationProperties: { ...message.applicationProperties },
         },
       });
       try {
-        await subscription.handler(JSON.parse(serialized), context);
+        await subscription.handler(parseBody(message.body), context);
         return;
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
@@ -160,13 +225,14 @@ export class InProcessTopic implements EventPublisher {
     const deadLetter: DeadLetter = {
       subscriptionName: subscription.subscriptionName,
       functionName: subscription.name,
-      messageId: event.id,
-      subject: event.type,
+      messageId: message.messageId,
+      subject: message.subject,
       deliveryCount: this.maxDeliveries,
       reason: "MaxDeliveryCountExceeded",
       errorDescription: lastError,
-      body: JSON.parse(serialized),
+      body: parseBody(message.body),
       deadLetteredAt: new Date(this.now()).toISOString(),
+      message,
     };
     this.dead.push(deadLetter);
     this.onDeadLetter?.(deadLetter);
@@ -180,5 +246,31 @@ export class InProcessTopic implements EventPublisher {
       }, ms);
       this.timers.set(timer, resolve);
     });
+  }
+}
+
+/** What the Service Bus publisher sends for an event (shared/adapters/service-bus/publisher.ts). */
+function toTopicMessage(event: CloudEvent): TopicMessage {
+  const traceparent = messageTraceparent(event);
+  const tenantId = event.data.tenantId;
+  return {
+    messageId: event.id,
+    subject: event.type,
+    correlationId: event.subject,
+    applicationProperties: {
+      ...(typeof tenantId === "string" ? { tenantId } : {}),
+      eventType: event.type,
+      ...(traceparent ? { "Diagnostic-Id": traceparent } : {}),
+    },
+    body: JSON.stringify(event),
+  };
+}
+
+/** The Functions host hands a JSON body parsed, and anything else as its text. */
+function parseBody(body: string): unknown {
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    return body;
   }
 }

@@ -65,6 +65,8 @@ export const expectedMatrix: readonly (readonly [string, ...string[]])[] = [
   // row                                       admin   assignee evaluator agent+item agent  integration archive other tenant no token
   ["health",                                   "200",  "200",   "200",    "200",     "200", "200",      "200",  "200",       "200"],
   ["openapi",                                  "200",  "200",   "200",    "200",     "200", "200",      "200",  "200",       "200"],
+  ["docs",                                     "200",  "200",   "200",    "200",     "200", "200",      "200",  "200",       "200"],
+  ["docsAssets",                               "200",  "200",   "200",    "200",     "200", "200",      "200",  "200",       "200"],
   ["me",                                       "200",  "200",   "200",    "200",     "200", "200",      "200",  "200",       "401"],
   ["formsCreate",                              "201",  "403",   "403",    "403",     "403", "403",      "403",  "201",       "401"],
   ["formsList",                                "200+", "200+",  "200+",   "403",     "403", "403",      "403",  "200-",      "401"],
@@ -271,6 +273,8 @@ const asSelf = (caller: Caller): string => principals[caller]?.userId ?? "nobody
 const cases: Record<string, Case> = {
   health: { request: () => ({}) },
   openapi: { request: () => ({}) },
+  docs: { request: () => ({}) },
+  docsAssets: { request: () => ({ params: { name: "explorer" } }) },
   me: { request: () => ({}) },
   formsCreate: { request: () => ({ body: customerCare }) },
   formsList: {

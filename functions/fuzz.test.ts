@@ -610,6 +610,7 @@ function validRequest(name: string, fx: Fixture): Valid | undefined {
   const session = { params: { id: fx.sessionId } };
   const ifMatch = { "if-match": fx.sessionEtag };
   const requests: Record<string, Valid> = {
+    docsAssets: { params: { name: "swagger-ui" } },
     formsCreate: { as: admin, body: customerCare },
     formsList: { as: admin },
     formsGet: { as: admin, params: { id: fx.formId } },

@@ -4,6 +4,8 @@ import "../shared/composition.js";
 import "./health.js";
 import "./me.js";
 import "./openapi.js";
+import "./docs.js";
+import "./docs-assets.js";
 import "./forms-create.js";
 import "./forms-list.js";
 import "./forms-get.js";

@@ -28,6 +28,7 @@ const cosmosBicep = read("./modules/cosmos.bicep");
 const serviceBusBicep = read("./modules/servicebus.bicep");
 const dataStorageBicep = read("./modules/data-storage.bicep");
 const runtimeStorageBicep = read("./modules/runtime-storage.bicep");
+const alertsBicep = read("./modules/alerts.bicep");
 const allBicep = [
   mainBicep,
   ...readdirSync(new URL("./modules/", import.meta.url))
@@ -44,8 +45,8 @@ const allBicep = [
 const HOST_READ_SETTINGS: readonly (string | RegExp)[] = [
   // Functions host runtime storage, identity-based (__accountName, __credential, __clientId).
   /^AzureWebJobsStorage__/,
-  // Host telemetry; the authentication string makes ingestion use the managed identity.
-  "APPLICATIONINSIGHTS_CONNECTION_STRING",
+  // The host's own telemetry signs in with the managed identity by this string (the app's
+  // exporter takes the identity from shared/adapters/telemetry.ts).
   "APPLICATIONINSIGHTS_AUTHENTICATION_STRING",
   // Host settings (Flex Consumption sets the runtime in functionAppConfig, so none today).
   /^FUNCTIONS_/,
@@ -87,6 +88,7 @@ const SET_IN_AZURE = [
   "FEATURE_DEFAULT_SCORES", // off by default, on in Azure deployments
   "EXPORT_PASSWORD", // a Key Vault reference, or empty when the tenant configured none
   "EDIT_REASON_REQUIRED", // the deployment's choice (a parameter), written either way
+  "APPLICATIONINSIGHTS_CONNECTION_STRING", // traces to Application Insights (docs/operations.md)
 ];
 
 const schemaKeys = Object.keys(settingsSchema.shape);
@@ -562,6 +564,29 @@ describe("Service Bus: Bicep against the code's topic, subscriptions and filters
       return [];
     });
     expect(mismatches).toEqual([]);
+  });
+
+  it("alerts on a dead-lettered message of the events topic (docs/operations.md)", () => {
+    const alertsModule = /module alerts 'modules\/alerts\.bicep' = \{[\s\S]*?\n\}/.exec(
+      mainBicep,
+    )?.[0];
+    expect(alertsModule).toMatch(/namespaceName: serviceBus\.outputs\.namespaceName/);
+    expect(alertsModule).toMatch(/topicName: serviceBus\.outputs\.topicName/);
+    expect(alertsBicep).toMatch(/metricNamespace: 'Microsoft\.ServiceBus\/namespaces'/);
+    expect(alertsBicep).toMatch(/metricName: 'DeadletteredMessages'/);
+    expect(alertsBicep).toMatch(/name: 'EntityName'[\s\S]*?values: \[\s*topicName\s*\]/);
+    expect(alertsBicep).toMatch(
+      /operator: 'GreaterThan'\s+threshold: 0\s+timeAggregation: 'Maximum'/,
+    );
+  });
+
+  it("sends the app's traces to the Application Insights it creates", () => {
+    expect(bicepSettings.get("APPLICATIONINSIGHTS_CONNECTION_STRING")).toBe(
+      "applicationInsightsConnectionString",
+    );
+    expect(mainBicep).toMatch(
+      /applicationInsightsConnectionString: monitoring\.outputs\.connectionString/,
+    );
   });
 
   it("has a consumer in the code for every subscription it creates", () => {

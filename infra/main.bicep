@@ -108,6 +108,9 @@ param duplicateDetectionWindow string = 'PT1H'
 
 param keyVaultPurgeProtection bool = true
 
+@description('Email addresses the dead-letter alert notifies (modules/alerts.bicep); empty: it shows in the portal only.')
+param alertEmails array = []
+
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = {
   'azd-env-name': environmentName
@@ -182,6 +185,16 @@ module serviceBus 'modules/servicebus.bicep' = {
     tags: tags
     duplicateDetectionWindow: duplicateDetectionWindow
     logAnalyticsWorkspaceId: monitoring.outputs.workspaceId
+  }
+}
+
+module alerts 'modules/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    namespaceName: serviceBus.outputs.namespaceName
+    topicName: serviceBus.outputs.topicName
+    tags: tags
+    alertEmails: alertEmails
   }
 }
 

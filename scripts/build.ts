@@ -16,8 +16,17 @@ const root = resolve(import.meta.dirname, "..");
  * - the export libraries: imported only when an export is rendered, and they read files of
  *   their own (pdfmake its fonts), which must stay where the package put them.
  * - `tinypool`: it starts its threads from a file of its own, beside its code.
+ * - the Azure Monitor distro: imported only when APPLICATIONINSIGHTS_CONNECTION_STRING is set
+ *   (shared/adapters/telemetry.ts); its instrumentations patch modules as Node loads them,
+ *   which needs them loaded from node_modules.
  */
-const external = ["@azure/functions-core", "exceljs", "pdfmake", "tinypool"] as const;
+const external = [
+  "@azure/functions-core",
+  "@azure/monitor-opentelemetry",
+  "exceljs",
+  "pdfmake",
+  "tinypool",
+] as const;
 
 /** The options for the package, and for the benchmark's bundle of the SDKs alone. */
 export const bundleOptions: BuildOptions = {

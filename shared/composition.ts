@@ -1,15 +1,17 @@
 // Composition root for Azure and the local host: builds the Cosmos, Blob, Service Bus and
 // token-verifier clients once per process from the settings, and the adapters over them.
-import { getConfig, type Config } from "./config.js";
+import { ConfigError, getConfig, type Config } from "./config.js";
 import { blobContainers, createBlobServiceClient } from "./adapters/blob/client.js";
 import { createBlobStoreFromConfig } from "./adapters/blob/blob-store.js";
 import { createCosmosClient, database } from "./adapters/cosmos/client.js";
 import { createCosmosStores } from "./adapters/cosmos/index.js";
 import { createServiceBusClient } from "./adapters/service-bus/client.js";
 import { createServiceBusPublisher } from "./adapters/service-bus/publisher.js";
+import { startAzureMonitor } from "./adapters/telemetry.js";
 import { createTokenVerifier, remoteKeys } from "./http/auth.js";
 import { systemClock, type Background, type EventPublisher } from "./ports.js";
-import { setServicesFactory, type Services } from "./services.js";
+import { getServices, setServicesFactory, type Services } from "./services.js";
+import { activeTraceparent, setTracingSetup } from "./tracing.js";
 
 /**
  * Work after the response: started at once and not awaited by the invocation, which answers
@@ -54,7 +56,11 @@ export function createServices(config: Config): Services {
       maxRetries: config.DEPENDENCY_MAX_RETRIES,
     }),
     publisher: serviceBus
-      ? createServiceBusPublisher({ client: serviceBus, topicName: config.EVENTS_TOPIC })
+      ? createServiceBusPublisher({
+          client: serviceBus,
+          topicName: config.EVENTS_TOPIC,
+          traceParent: activeTraceparent,
+        })
       : noTopic,
     blobs: createBlobStoreFromConfig(config, blobService),
     background: detached,
@@ -62,3 +68,15 @@ export function createServices(config: Config): Services {
 }
 
 setServicesFactory(() => createServices(getConfig()));
+
+// On the first invocation, with the settings the services were built from (the local host and
+// the tests install their own); a failure is logged and the app runs untraced.
+setTracingSetup(async () => {
+  try {
+    await startAzureMonitor(getServices().config);
+  } catch (error) {
+    // Bad settings are the invocation's own error to report (problem+json, the host's log).
+    if (!(error instanceof ConfigError))
+      console.warn(`tracing: Azure Monitor did not start: ${String(error)}`);
+  }
+});

@@ -66,6 +66,12 @@ export const settingsSchema = z.object({
   EXPORT_QUEUE_LIMIT: int(0, 100).default(8),
 
   /**
+   * Application Insights: when set, traces go to Azure Monitor (OpenTelemetry, with the managed
+   * identity; docs/operations.md); when absent, no telemetry SDK is loaded at all.
+   */
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().min(1).optional(),
+
+  /**
    * How long a request waits for the topic to accept the events its write carried; after that
    * the response goes out and the outbox sweep publishes them (a degraded broker never holds
    * a request for minutes).

@@ -21,6 +21,13 @@ import { readJsonBody, parseQuery } from "./http/input.js";
 import { toProblemResponse } from "./http/problem.js";
 import type { Logger } from "./ports.js";
 import { getServices, type Services } from "./services.js";
+import {
+  inSpan,
+  messageTraceparent,
+  SpanKind,
+  SpanStatusCode,
+  tracedPublisher,
+} from "./tracing.js";
 
 /** Who may call: no token at all, any verified token, or a verified token with one of the roles. */
 export type Access = "anonymous" | "authenticated" | readonly Role[];
@@ -154,14 +161,36 @@ export function httpFunction<
 >(spec: HttpFunctionSpec<Route, A, QS, BS>): HttpFunctionDefinition {
   const paramNames = routeParamNames(spec.route);
 
-  const handler = async (
+  const handler = (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> =>
+    inSpan(
+      `${request.method} /api/${spec.route}`,
+      {
+        kind: SpanKind.SERVER,
+        // The Functions host's invocation, which continues the caller's `traceparent` header.
+        parent: context.traceContext?.traceParent,
+        attributes: {
+          "http.request.method": request.method,
+          "http.route": `/api/${spec.route}`,
+          "faas.invocation_id": context.invocationId,
+        },
+      },
+      async (span) => {
+        const response = await serveHttp(request, context);
+        const status = response.status ?? 200;
+        span.setAttribute("http.response.status_code", status);
+        if (status >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+        return response;
+      },
+    );
+
+  const serveHttp = async (
     request: HttpRequest,
     context: InvocationContext,
   ): Promise<HttpResponseInit> => {
     let services: Services | undefined;
     let response: HttpResponseInit;
     try {
-      services = getServices();
+      services = tracedServices(getServices());
       let principal: Actor | undefined;
       if (spec.access !== "anonymous") {
         principal = await services.verifyToken(request.headers.get("authorization"));
@@ -290,17 +319,59 @@ export function resolveBinding(value: string, config: Config): string {
   return resolved;
 }
 
+const tracedByServices = new WeakMap<Services, Services>();
+
+/** The services a handler gets: the same, with a publisher that carries the trace on. */
+function tracedServices(services: Services): Services {
+  let traced = tracedByServices.get(services);
+  if (!traced) {
+    traced = { ...services, publisher: tracedPublisher(services.publisher) };
+    tracedByServices.set(services, traced);
+  }
+  return traced;
+}
+
+function applicationProperties(context: InvocationContext): Record<string, unknown> | undefined {
+  const properties = context.triggerMetadata?.applicationProperties;
+  return properties !== null && typeof properties === "object"
+    ? Object.fromEntries(Object.entries(properties))
+    : undefined;
+}
+
+function messageIdAttribute(context: InvocationContext): Record<string, string> {
+  const id = context.triggerMetadata?.messageId;
+  return typeof id === "string" ? { "messaging.message.id": id } : {};
+}
+
 /** Topic-subscription trigger. Handlers log and rethrow so Service Bus retries and dead-letters. */
 export function serviceBusFunction(spec: ServiceBusFunctionSpec): ServiceBusFunctionDefinition {
   const connection = "ServiceBusConnection";
-  const handler = async (message: unknown, context: InvocationContext): Promise<void> => {
-    try {
-      await spec.handler(message, context, getServices());
-    } catch (error) {
-      context.error(`${spec.name} failed; the message will be retried`, describeError(error));
-      throw error;
-    }
-  };
+  const handler = (message: unknown, context: InvocationContext): Promise<void> =>
+    inSpan(
+      `process ${spec.subscriptionName}`,
+      {
+        kind: SpanKind.CONSUMER,
+        // The trace the message carries (the request that published it), not the host's own
+        // invocation, which is linked instead: one trace shows request, publish and consumers.
+        parent: messageTraceparent(message, applicationProperties(context)),
+        links: [context.traceContext?.traceParent],
+        attributes: {
+          "messaging.system": "servicebus",
+          "messaging.operation.type": "process",
+          "messaging.destination.subscription.name": spec.subscriptionName,
+          ...messageIdAttribute(context),
+          "faas.invocation_id": context.invocationId,
+        },
+      },
+      async () => {
+        try {
+          await spec.handler(message, context, tracedServices(getServices()));
+        } catch (error) {
+          context.error(`${spec.name} failed; the message will be retried`, describeError(error));
+          throw error;
+        }
+      },
+    );
   const definition: ServiceBusFunctionDefinition = {
     kind: "serviceBus",
     name: spec.name,
@@ -328,14 +399,23 @@ export interface TimerFunctionSpec {
 }
 
 export function timerFunction(spec: TimerFunctionSpec): TimerFunctionDefinition {
-  const handler = async (_timer: Timer, context: InvocationContext): Promise<void> => {
-    try {
-      await spec.handler(context, getServices());
-    } catch (error) {
-      context.error(`${spec.name} failed`, describeError(error));
-      throw error;
-    }
-  };
+  const handler = (_timer: Timer, context: InvocationContext): Promise<void> =>
+    inSpan(
+      `timer ${spec.name}`,
+      {
+        kind: SpanKind.INTERNAL,
+        parent: context.traceContext?.traceParent,
+        attributes: { "faas.invocation_id": context.invocationId },
+      },
+      async () => {
+        try {
+          await spec.handler(context, tracedServices(getServices()));
+        } catch (error) {
+          context.error(`${spec.name} failed`, describeError(error));
+          throw error;
+        }
+      },
+    );
   const definition: TimerFunctionDefinition = {
     kind: "timer",
     name: spec.name,

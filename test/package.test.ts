@@ -107,6 +107,16 @@ describe("the built package (dist/index.js)", () => {
     expect(Object.keys(res.json.paths)).toContain("/sessions/{id}/answers");
   });
 
+  it("serves the API explorer, its Swagger UI read from node_modules beside the bundle", async () => {
+    const page = await fetch(`${packaged.baseUrl}/docs`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("/api/docs/assets/swagger-ui-bundle");
+    const script = await fetch(`${packaged.baseUrl}/docs/assets/swagger-ui-bundle`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get("content-type")).toMatch(/^text\/javascript/);
+    expect((await script.text()).length).toBeGreaterThan(100_000);
+  });
+
   it("takes a session from ingestion to completion, exports it, and publishes the event", async () => {
     const form = await call<{ id: string }>("admin", "POST", "forms", customerCare);
     expectStatus(form, 201);

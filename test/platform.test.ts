@@ -53,12 +53,23 @@ describe("service endpoints", () => {
     expect(Object.keys(response.json.paths).some((p) => p.startsWith("/dev/"))).toBe(false);
   });
 
-  it("GET /api/docs serves a self-contained reference page for the OpenAPI document", async () => {
+  it("GET /api/docs serves the API explorer from the app alone, under a self-only CSP", async () => {
     const response = await api("docs");
     expect(response.status).toBe(200);
     expect(response.headers.get("content-type")).toMatch(/^text\/html/);
-    expect(response.text).toContain('fetch("openapi.json")');
+    expect(response.headers.get("content-security-policy")).toMatch(/default-src 'self'/);
     expect(response.text).not.toMatch(/<(?:script|link)[^>]+(?:src|href)=["']?https?:/i);
+    const assets = [...response.text.matchAll(/(?:src|href)="\/api\/(docs\/assets\/[a-z-]+)"/g)];
+    expect(assets.map((m) => m[1])).toEqual([
+      "docs/assets/favicon",
+      "docs/assets/swagger-ui",
+      "docs/assets/swagger-ui-bundle",
+      "docs/assets/explorer",
+    ]);
+    for (const [, path] of assets) expect((await api(path!)).status, path).toBe(200);
+    expect((await api("docs/assets/unknown")).status).toBe(404);
+    // The script that starts Swagger UI reads this service's document.
+    expect((await api("docs/assets/explorer")).text).toContain('url: "/api/openapi.json"');
   });
 });
 

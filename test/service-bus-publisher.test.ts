@@ -2,7 +2,14 @@
 // AMQP 1.0 peer (test/support/amqp-peer.ts) plays the broker and records every transfer.
 import { randomUUID } from "node:crypto";
 import type { ServiceBusClient } from "@azure/service-bus";
+import { context, propagation, trace } from "@opentelemetry/api";
+import {
+  InMemorySpanExporter,
+  NodeTracerProvider,
+  SimpleSpanProcessor,
+} from "@opentelemetry/sdk-trace-node";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createServices } from "../shared/composition.js";
 import { parseConfig } from "../shared/config.js";
 import { createServiceBusClient } from "../shared/adapters/service-bus/client.js";
 import {
@@ -10,6 +17,8 @@ import {
   type ServiceBusPublisher,
 } from "../shared/adapters/service-bus/publisher.js";
 import { cloudEventSchema, type CloudEvent } from "../shared/domain/model.js";
+import type { EventPublisher } from "../shared/ports.js";
+import { inSpan, SpanKind, tracedPublisher } from "../shared/tracing.js";
 import {
   batchMessageFormat,
   startAmqpPeer,
@@ -48,7 +57,7 @@ let client: ServiceBusClient;
 let publisher: ServiceBusPublisher;
 
 /** Publishes and returns what reached the peer's topic link during the call. */
-async function publishAndCapture(target: ServiceBusPublisher, events: CloudEvent[]) {
+async function publishAndCapture(target: EventPublisher, events: CloudEvent[]) {
   const before = peer.transfers.length;
   await target.publish(events);
   return peer.transfers.slice(before);
@@ -267,5 +276,44 @@ describe("Service Bus publisher, on the wire", () => {
     await closing.publish([completedEvent()]);
     await closing.close();
     await expect(closing.publish([completedEvent()])).rejects.toThrow(/closed/);
+  });
+});
+
+describe("Service Bus publisher, as the composition wires it", () => {
+  const exporter = new InMemorySpanExporter();
+  const provider = new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  beforeAll(() => provider.register());
+  afterAll(async () => {
+    await provider.shutdown();
+    trace.disable();
+    context.disable();
+    propagation.disable();
+  });
+
+  it("puts the publish span's traceparent in the CloudEvent and in Diagnostic-Id", async () => {
+    const services = createServices(
+      parseConfig({
+        COSMOS__accountEndpoint: "https://127.0.0.1:1",
+        DATA_STORAGE__blobServiceUri: "http://127.0.0.1:1",
+        AUTH_ISSUERS: "https://issuer.test",
+        AUTH_AUDIENCE: "api",
+        AUTH_JWKS_URI: "https://issuer.test/jwks",
+        ServiceBusConnection: peer.connectionString,
+        DEPENDENCY_MAX_RETRIES: "0",
+      }),
+    );
+    const event = completedEvent();
+    const transfers = await inSpan(
+      "POST /api/sessions/{id}/complete",
+      { kind: SpanKind.SERVER },
+      () => publishAndCapture(tracedPublisher(services.publisher), [event]),
+    );
+    const [message] = transfers[0]!.messages;
+    const publish = exporter.getFinishedSpans().find((s) => s.name === "publish")!;
+    const request = exporter.getFinishedSpans().find((s) => s.kind === SpanKind.SERVER)!;
+    const traceparent = `00-${publish.spanContext().traceId}-${publish.spanContext().spanId}-01`;
+    expect(publish.parentSpanContext?.spanId).toBe(request.spanContext().spanId);
+    expect(message!.applicationProperties["Diagnostic-Id"]).toBe(traceparent);
+    expect(bodyOf(message!)).toEqual({ ...event, traceparent });
   });
 });

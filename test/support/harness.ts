@@ -106,6 +106,8 @@ export interface CallOptions {
   body?: unknown;
   headers?: Record<string, string>;
   as?: TestPrincipal;
+  /** The trace context the Functions host would hand the invocation (W3C traceparent). */
+  traceParent?: string;
 }
 
 export interface CallResult<T = any> {
@@ -127,6 +129,8 @@ export interface TestApp {
   call<T = any>(functionName: string, options?: CallOptions): Promise<CallResult<T>>;
   /** Delivers every published, not yet delivered event to the matching subscriptions. */
   deliver(): Promise<{ delivered: number; failed: number }>;
+  /** The registered Service Bus function `name`, called as the Functions host would. */
+  consumer(name: string): (message: unknown) => Promise<void>;
 }
 
 export interface TestAppOptions {
@@ -187,11 +191,12 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   };
   setServices(services);
   const logs: string[] = [];
-  const context = (functionName: string) =>
+  const context = (functionName: string, traceParent?: string) =>
     new InvocationContext({
       invocationId: randomUUID(),
       functionName,
       logHandler: (level, ...args) => logs.push(`${level} ${args.map(String).join(" ")}`),
+      ...(traceParent ? { traceContext: { traceParent } } : {}),
     });
 
   const token = (p: TestPrincipal, claims: Record<string, unknown> = {}) =>
@@ -246,7 +251,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         params,
         ...(body !== undefined ? { body: { string: body } } : {}),
       });
-      const response = await fn.handler(request, context(name));
+      const response = await fn.handler(request, context(name, callOptions.traceParent));
       if (!background.held) await background.drain();
       const responseHeaders = Object.fromEntries(
         Object.entries((response.headers ?? {}) as Record<string, string>).map(([k, v]) => [
@@ -258,7 +263,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
       return {
         status: response.status ?? 200,
         headers: responseHeaders,
-        json: (text ? JSON.parse(text) : undefined) as never,
+        // JSON and problem+json bodies; an HTML page or an asset has none.
+        json: (text && /json/.test(responseHeaders["content-type"] ?? "")
+          ? JSON.parse(text)
+          : undefined) as never,
       };
     },
     async deliver() {
@@ -279,6 +287,11 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
         }
       }
       return { delivered: pending.length, failed };
+    },
+    consumer(name) {
+      const fn = registeredFunctions().find((f) => f.name === name);
+      if (fn?.kind !== "serviceBus") throw new Error(`No Service Bus function named ${name}`);
+      return (message) => fn.handler(message, context(name));
     },
   };
 }
