@@ -4,6 +4,7 @@ import type { Config } from "./config.js";
 import type {
   ActionItemStore,
   BlobStore,
+  CalibrationStore,
   Clock,
   EventPublisher,
   FormStore,
@@ -23,6 +24,7 @@ export interface Services {
   readonly interactions: InteractionStore;
   readonly sessions: SessionStore;
   readonly actionItems: ActionItemStore;
+  readonly calibrations: CalibrationStore;
   /** The completion topic (Service Bus in Azure, the local host's in-process topic locally). */
   readonly publisher: EventPublisher;
   /** Media and exports (Blob Storage). */

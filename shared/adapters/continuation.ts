@@ -129,3 +129,7 @@ export function sessionListIdentity(tenantId: string, filter: SessionFilter): Qu
 export function actionItemListIdentity(tenantId: string, filter: ActionItemFilter): QueryIdentity {
   return { tenantId, query: "actionItems.list", filter: { ...filter } };
 }
+
+export function calibrationListIdentity(tenantId: string): QueryIdentity {
+  return { tenantId, query: "calibrations.list" };
+}

@@ -270,7 +270,7 @@ const storedFormSnapshotSchema = z.object({
   ),
 });
 
-const storedAnswerSchema = z.union([
+export const storedAnswerSchema = z.union([
   z.object({ answerIds: z.array(z.string()) }),
   z.object({ na: z.literal(true) }),
   z.object({ text: z.string() }),

@@ -1,6 +1,7 @@
 // The Cosmos DB implementation of every store port, built once per process from one Database.
 import type { Database } from "@azure/cosmos";
 import { CosmosActionItemStore } from "./action-items.js";
+import { CosmosCalibrationStore } from "./calibrations.js";
 import { containerNames } from "./containers.js";
 import { CosmosFormStore } from "./forms.js";
 import { CosmosInteractionStore } from "./interactions.js";
@@ -15,6 +16,7 @@ export interface CosmosStores {
   interactions: CosmosInteractionStore;
   sessions: CosmosSessionStore;
   actionItems: CosmosActionItemStore;
+  calibrations: CosmosCalibrationStore;
 }
 
 export function createCosmosStores(
@@ -29,5 +31,10 @@ export function createCosmosStores(
     ),
     sessions: new CosmosSessionStore(database.container(containerNames.sessions), options),
     actionItems: new CosmosActionItemStore(database.container(containerNames.actionItems), options),
+    calibrations: new CosmosCalibrationStore(
+      database.container(containerNames.calibrations),
+      database.container(containerNames.sessions),
+      options,
+    ),
   };
 }

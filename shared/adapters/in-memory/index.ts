@@ -1,6 +1,7 @@
 // In-memory stores with the Cosmos adapters' behaviour (etags, 409/412, order, filters, tokens),
 // for unit tests and the throughput benchmark. test/stores.contract.test.ts holds both to it.
 import { InMemoryActionItemStore } from "./action-items.js";
+import { InMemoryCalibrationStore } from "./calibrations.js";
 import { InMemoryFormStore } from "./forms.js";
 import { InMemoryInteractionStore } from "./interactions.js";
 import { InMemorySessionStore } from "./sessions.js";
@@ -10,13 +11,16 @@ export interface InMemoryStores {
   interactions: InMemoryInteractionStore;
   sessions: InMemorySessionStore;
   actionItems: InMemoryActionItemStore;
+  calibrations: InMemoryCalibrationStore;
 }
 
 export function createInMemoryStores(): InMemoryStores {
+  const sessions = new InMemorySessionStore();
   return {
     forms: new InMemoryFormStore(),
     interactions: new InMemoryInteractionStore(),
-    sessions: new InMemorySessionStore(),
+    sessions,
     actionItems: new InMemoryActionItemStore(),
+    calibrations: new InMemoryCalibrationStore(sessions),
   };
 }
