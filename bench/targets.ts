@@ -36,6 +36,7 @@ export const targets: Record<string, Target> = {
   sessionDocBytes: below(64 * 1024, "well under 100 KB"),
   saveVsHealthThroughput: atLeast(0.5, "typical session: 1 form, 4 questions"),
   saveStatus412: is(0, "one session and ETag per connection"),
+  calibrationResultsMs: atMost(200, "20 evaluators × 200 questions, bootstrap included"),
 };
 
 export interface TargetCheck {
