@@ -208,6 +208,38 @@ describe("creating Calibration sessions", () => {
     );
   });
 
+  it("a first session that loses the creation race to another interaction gives its hold back", async () => {
+    const formId = (await createForm(app, calibrationForm(3))).id;
+    const [mine, theirs] = [(await ingest(app)).id, (await ingest(app)).id];
+    const request = { calibrationId: "race", formIds: [formId] };
+    // The other first session creates the calibration after this one found none.
+    const get = app.stores.calibrations.get.bind(app.stores.calibrations);
+    let raced = false;
+    app.stores.calibrations.get = async (tenantId, id) => {
+      if (!raced) {
+        raced = true;
+        const other = await calibrationSession(app, {
+          ...request,
+          interactionId: theirs,
+          evaluatorId: "bob",
+        });
+        expect(other.status).toBe(201);
+        return undefined;
+      }
+      return get(tenantId, id);
+    };
+    const lost = await calibrationSession(app, {
+      ...request,
+      interactionId: mine,
+      evaluatorId: "alice",
+    });
+    expect(code(lost)).toBe("409 CALIBRATION_MISMATCH");
+    expect((await app.stores.interactions.get("t1", mine))?.hold).toBeNull();
+    expect((await app.stores.interactions.get("t1", theirs))?.hold).toMatchObject({
+      calibrationId: "race",
+    });
+  });
+
   it("a join whose session was never stored is completed by its retry, once", async () => {
     const c = await openCalibration();
     const create = app.stores.sessions.create.bind(app.stores.sessions);

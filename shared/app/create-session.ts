@@ -136,11 +136,13 @@ async function createCalibrationSession(
   actor: Actor,
   plan: CalibrationPlan,
 ): Promise<SessionDocument> {
+  // One id for every attempt: a hold written by a first attempt then names this session.
+  const id = randomUUID();
   for (let attempt = 0; attempt < JOIN_ATTEMPTS; attempt++) {
     const stored = await services.calibrations.get(actor.tenantId, plan.calibrationId);
     const session = stored
-      ? await joinCalibration(services, actor, plan, stored)
-      : await startCalibration(services, actor, plan);
+      ? await joinCalibration(services, actor, plan, stored, id)
+      : await startCalibration(services, actor, plan, id);
     if (session) return session;
   }
   throw new AppError("CONFLICT", "The calibration kept changing while joining it; retry.");
@@ -151,10 +153,10 @@ async function startCalibration(
   services: Services,
   actor: Actor,
   plan: CalibrationPlan,
+  id: string,
 ): Promise<SessionDocument | undefined> {
   const tenantId = actor.tenantId;
   const forms = await formsOf(services, tenantId, plan.formIds);
-  const id = randomUUID();
   const interaction = await claimFor(services, tenantId, plan, {
     sessionId: id,
     calibrationId: plan.calibrationId,
@@ -194,6 +196,7 @@ async function joinCalibration(
   actor: Actor,
   plan: CalibrationPlan,
   stored: Stored<Calibration>,
+  newId: string,
 ): Promise<SessionDocument | undefined> {
   const tenantId = actor.tenantId;
   const calibration = stored.doc;
@@ -201,7 +204,7 @@ async function joinCalibration(
   // A member without a session is a join whose session was never stored: this retry stores it.
   if (member && (await services.sessions.get(tenantId, member.sessionId))) throw duplicateError();
   assertSameSubject(calibration, plan);
-  const id = member?.sessionId ?? randomUUID();
+  const id = member?.sessionId ?? newId;
   const interaction = await claimFor(services, tenantId, plan, {
     sessionId: id,
     calibrationId: calibration.id,
