@@ -7,6 +7,7 @@ import {
   questionId,
 } from "../../test/support/calibration-fixtures.js";
 import type { Calibration, CalibrationSession } from "./calibration.js";
+import { bootstrapInterval } from "./agreement.js";
 import { calibrationResults } from "./calibration-results.js";
 import type { Answers, FormSnapshot } from "./model.js";
 import { scoreSession } from "./scoring.js";
@@ -109,6 +110,43 @@ describe("calibrationResults: the published example", () => {
       expect(row.deviationFromMean).toBeCloseTo((scores[i] ?? NaN) - mean, 12);
       expect(row).toMatchObject({ deviationFromExpert: null, expertMatchRate: null });
     }
+  });
+});
+
+describe("calibrationResults: the bootstrap's order", () => {
+  it("orders units by (formId, questionId) and raters by evaluatorId, whatever the forms' order", () => {
+    // The same questions, listed last to first: the interval is the one of the sorted data.
+    const group = snapshot.groups[0];
+    const reversed: FormSnapshot = {
+      ...snapshot,
+      groups: group ? [{ ...group, questions: [...group.questions].reverse() }] : [],
+    };
+    const sessions = published();
+    const sorted = calibrationResults(calibration(), sessions, NOW).agreement;
+    const shuffled = calibrationResults(
+      calibration({}, [reversed]),
+      [...sessions].reverse(),
+      NOW,
+    ).agreement;
+    expect(shuffled).toEqual(sorted);
+    const data = Array.from({ length: 12 }, (_, u) =>
+      publishedExample.map((row) => {
+        const value = row[u];
+        return value === null || value === undefined ? null : JSON.stringify([`v${value}`]);
+      }),
+    );
+    expect(sorted.ci95).toEqual(bootstrapInterval(data));
+  });
+
+  it("counts the expert's values in alpha like everyone else's", () => {
+    const withExpert = calibrationResults(
+      calibration({ expertEvaluatorId: "ann" }),
+      published(),
+      NOW,
+    );
+    expect(withExpert.agreement).toEqual(
+      calibrationResults(calibration(), published(), NOW).agreement,
+    );
   });
 });
 
