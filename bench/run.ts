@@ -6,6 +6,7 @@ import "../test/support/quiet-functions.js";
 import { writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
+import { calibrationResults } from "./calibration.js";
 import { coldStart } from "./cold-start.js";
 import { cosmosCalls } from "./cosmos-calls.js";
 import { exportFiles } from "./export.js";
@@ -21,6 +22,7 @@ const measurements: Measurement[] = [
   cosmosCalls,
   scoring,
   storedParse,
+  calibrationResults,
   exportFiles,
   exportLoad,
   saveThroughput,

@@ -38,6 +38,7 @@ export const targets: Record<string, Target> = {
   saveStatus412: is(0, "one session and ETag per connection"),
   xlsxExportMs: atMost(500, "5 forms × 40 questions, encrypted"),
   eventLoopMaxDelayDuringExportsMs: atMost(50, "4 xlsx exports beside GETs"),
+  calibrationResultsMs: atMost(200, "20 evaluators × 200 questions, bootstrap included"),
 };
 
 export interface TargetCheck {

@@ -104,10 +104,17 @@ export const expectedMatrix: readonly (readonly [string, ...string[]])[] = [
   ["actionItemsGet",                           "200",  "200",   "404",    "200",     "404", "403",      "403",  "404",       "401"],
   ["actionItemsResponses",                     "201",  "201",   "404",    "201",     "404", "403",      "403",  "404",       "401"],
   ["actionItemsClose",                         "200",  "200",   "404",    "200",     "404", "403",      "403",  "404",       "401"],
+  ["calibrationsList (Calibration)",           "200+", "403",   "403",    "403",     "403", "403",      "403",  "200-",      "401"],
+  ["calibrationsGet (Calibration)",            "200",  "403",   "404",    "404",     "404", "404",      "404",  "404",       "401"],
+  ["calibrationsPut (Calibration)",            "200",  "403",   "403",    "403",     "403", "403",      "403",  "404",       "401"],
+  ["analyticsEvaluators",                      "200",  "200",   "200",    "403",     "403", "403",      "403",  "200",       "401"],
 ];
 
 /** The state the fixture's session is in before the call. */
-type Given = "InProgress" | "Unassigned" | "Completed" | "Disputed";
+type Given = "InProgress" | "Unassigned" | "Completed" | "Disputed" | "Calibration";
+
+/** The calibrationId of the fixture's session when it is a Calibration session. */
+const CALIBRATION_ID = "matrix-calibration";
 
 interface Fixture {
   formId: string;
@@ -151,7 +158,13 @@ async function arrange(app: TestApp, given: Given, caller: Caller): Promise<Fixt
       as: admin,
       body: {
         name: "Matrix",
-        type: given === "Unassigned" ? "Shared" : "Distributed",
+        type:
+          given === "Unassigned"
+            ? "Shared"
+            : given === "Calibration"
+              ? "Calibration"
+              : "Distributed",
+        ...(given === "Calibration" ? { calibrationId: CALIBRATION_ID } : {}),
         formIds: [formId],
         ...(given === "Unassigned" ? {} : { evaluatorId: alice.userId }),
         dueDate: "2026-12-01T00:00:00Z",
@@ -482,6 +495,34 @@ const cases: Record<string, Case> = {
       headers: { "if-match": fx.actionItemEtag },
     }),
   },
+  "calibrationsList (Calibration)": {
+    given: "Calibration",
+    request: () => ({ query: { limit: "200" } }),
+    includes: (json) =>
+      typeof json === "object" &&
+      json !== null &&
+      "items" in json &&
+      Array.isArray(json.items) &&
+      json.items.some(
+        (item: unknown) =>
+          typeof item === "object" &&
+          item !== null &&
+          "calibrationId" in item &&
+          item.calibrationId === CALIBRATION_ID,
+      ),
+  },
+  "calibrationsGet (Calibration)": {
+    given: "Calibration",
+    request: () => ({ params: { calibrationId: CALIBRATION_ID } }),
+  },
+  "calibrationsPut (Calibration)": {
+    given: "Calibration",
+    request: () => ({
+      params: { calibrationId: CALIBRATION_ID },
+      body: { expertEvaluatorId: alice.userId, blind: true },
+    }),
+  },
+  analyticsEvaluators: { request: () => ({}) },
 };
 
 const functionOf = (row: string): string => row.replace(/\s*\(.*\)$/, "");

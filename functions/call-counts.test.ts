@@ -16,6 +16,11 @@ import {
   ingest,
 } from "../test/support/scenario.js";
 import { startCosmosTestDatabase, type CosmosTestDatabase } from "../test/support/stores-cosmos.js";
+import {
+  completedCalibration,
+  observers,
+  publishedExample,
+} from "../test/support/calibration-fixtures.js";
 
 let cosmos: CosmosTestDatabase;
 let app: TestApp;
@@ -155,6 +160,45 @@ describe("Cosmos calls per request (counted at the adapter)", () => {
     // A read of the form, the one query for free candidates, the hold, the session.
     expect(operations(behindHeld.calls)).toEqual(["read", "query", "patch", "create"]);
     expect(operations(behindHeld.calls)).toEqual(operations(alone.calls));
+  });
+
+  it("reads a calibration's results with its point read and one query for its sessions", async () => {
+    await completedCalibration(app, "counted", publishedExample, { names: observers });
+    const { res, calls } = await counted("calibrationsGet", {
+      as: admin,
+      params: { calibrationId: "counted" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.agreement.krippendorffAlpha.toFixed(3)).toBe("0.743");
+    expect(calls).toEqual([
+      { container: containerNames.calibrations, operation: "read", crossPartition: false },
+      { container: containerNames.sessions, operation: "query", crossPartition: false },
+    ]);
+  });
+
+  it("joins a calibration with one conditional write of it before the session is created", async () => {
+    const { formId, interactionId } = await completedCalibration(app, "joined", [[1, 2]]);
+    const { res, calls } = await counted("sessionsCreate", {
+      as: admin,
+      body: {
+        name: "Join",
+        type: "Calibration",
+        calibrationId: "joined",
+        formIds: [formId],
+        evaluatorId: "bob",
+        dueDate: "2030-01-01T00:00:00Z",
+        interaction: { mode: "manual", interactionId },
+      },
+    });
+    expect(res.status).toBe(201);
+    // The calibration, the interaction and its first session (the hold's), then the two writes.
+    expect(calls.map((c) => `${c.container}.${c.operation}`)).toEqual([
+      "calibrations.read",
+      "interactions.read",
+      "sessions.read",
+      "calibrations.replace",
+      "sessions.create",
+    ]);
   });
 
   it("keeps a session of 5 forms × 40 answered questions well under 100 KB as stored", async () => {

@@ -68,6 +68,7 @@ async function snapshot(app: TestApp, tenants: readonly string[]): Promise<strin
       interactions: await all((t) => app.stores.interactions.list(tenantId, {}, request(t))),
       sessions: await Promise.all(sessions.map((s) => app.stores.sessions.get(tenantId, s.id))),
       actionItems: await Promise.all(items.map((i) => app.stores.actionItems.get(tenantId, i.id))),
+      calibrations: await all((t) => app.stores.calibrations.list(tenantId, request(t))),
     };
   }
   state.exports = [...app.blobs.exports.keys()];
@@ -523,12 +524,22 @@ function queryVariants(
     .map(([key, value]) => withQuery(new URLSearchParams({ [key]: value }).toString()));
   return [
     badValue,
-    fc
-      .oneof(...tampered)
-      .map((token) => withQuery(new URLSearchParams({ continuationToken: token }).toString())),
+    ...(pages(fn)
+      ? [
+          fc
+            .oneof(...tampered)
+            .map((token) =>
+              withQuery(new URLSearchParams({ continuationToken: token }).toString()),
+            ),
+        ]
+      : []),
     fc.constantFrom(...keys).map((key) => withQuery(`${key}=1&${key}=2`)),
   ];
 }
+
+/** Whether a function's query pages (takes a continuation token). */
+const pages = (fn: HttpFunctionDefinition): boolean =>
+  fn.query !== undefined && "continuationToken" in (jsonSchemaOf(fn.query).properties ?? {});
 
 // ---------- fixtures and one valid request per function ----------
 
@@ -546,6 +557,7 @@ interface Fixture {
   disputeId: string;
   completedSessionId: string;
   completedEtag: string;
+  calibrationId: string;
 }
 
 type Valid = Omit<RawRequest, "body"> & { body?: unknown };
@@ -589,7 +601,12 @@ async function arrange(app: TestApp): Promise<Fixture> {
   const disputed = await dispute(await completed());
   await dispute(await completed());
   const open = await completed();
+  // Two calibrations, so that their list has a second page.
+  for (const calibrationId of ["fuzz-cal", "fuzz-cal-2"]) {
+    await createSession(app, { type: "Calibration", calibrationId }, formId);
+  }
   return {
+    calibrationId: "fuzz-cal",
     formId,
     sessionId: s.sessionId,
     sessionEtag: saved.headers.etag ?? "",
@@ -726,6 +743,14 @@ function validRequest(name: string, fx: Fixture): Valid | undefined {
       params: { id: fx.disputeId },
       headers: { "if-match": fx.disputedEtag },
     },
+    calibrationsList: { as: admin },
+    calibrationsGet: { as: admin, params: { calibrationId: fx.calibrationId } },
+    calibrationsPut: {
+      as: admin,
+      params: { calibrationId: fx.calibrationId },
+      body: { expertEvaluatorId: alice.userId, blind: false },
+    },
+    analyticsEvaluators: { as: admin, query: "from=2026-11-01&to=2026-12-01" },
   };
   return requests[name];
 }
@@ -782,7 +807,7 @@ describe("hostile input", () => {
     expect(missing).toEqual([]);
     expect(Object.keys(tokens.own).sort()).toEqual(
       inputs
-        .filter((f) => f.query)
+        .filter(pages)
         .map((f) => f.name)
         .sort(),
     );

@@ -14,6 +14,7 @@ export const meSchema = z.object({
     archive: z.boolean(),
     ingestInteractions: z.boolean(),
     resolveDisputes: z.boolean(),
+    manageCalibrations: z.boolean(),
   }),
   features: z.object({ defaultScores: z.boolean() }),
 });

@@ -17,6 +17,8 @@ import type {
 } from "./domain/model.js";
 import type { Actor } from "./domain/access.js";
 import type { OutboxDone } from "./domain/outbox.js";
+import type { Window } from "./domain/analytics-window.js";
+import type { Calibration, CalibrationSession } from "./domain/calibration.js";
 
 /** The only source of "now" (tests and property tests drive time through it). */
 export interface Clock {
@@ -180,6 +182,34 @@ export interface SessionStore {
    * when the document changed meanwhile (its own write carries, and will clear, what is left).
    */
   clearOutbox(tenantId: string, id: string, done: OutboxDone, etag: string): Promise<boolean>;
+  /**
+   * How many sessions other than Calibration ones each evaluator first completed (completedAt)
+   * in [from, to). One query, but it reads a row per such session (docs/data-model.md).
+   */
+  completionsByEvaluator(tenantId: string, window: Window): Promise<Map<string, number>>;
+}
+
+/** A calibration session's state, for counting participants without reading answers. */
+export type CalibrationSessionState = Pick<
+  CalibrationSession,
+  "calibrationId" | "state" | "archived"
+>;
+
+export interface CalibrationStore {
+  get(tenantId: string, id: string): Promise<Stored<Calibration> | undefined>;
+  /** Creates it, or returns the existing one with the same id (`created: false`). */
+  createIfAbsent(
+    calibration: Calibration,
+  ): Promise<{ stored: Stored<Calibration>; created: boolean }>;
+  replace(calibration: Calibration, etag: string): Promise<Stored<Calibration>>;
+  /** Newest first: createdAt descending, then id descending. */
+  list(tenantId: string, page: PageRequest): Promise<Page<Calibration>>;
+  /** Every session of the calibration, archived ones too, in no order: one query. */
+  sessionsOf(tenantId: string, calibrationId: string): Promise<CalibrationSession[]>;
+  /** The states of every session of these calibrations: one query. */
+  statesOf(tenantId: string, calibrationIds: readonly string[]): Promise<CalibrationSessionState[]>;
+  /** Calibration sessions first completed in [from, to): one query. */
+  completedIn(tenantId: string, window: Window): Promise<CalibrationSession[]>;
 }
 
 export interface PendingSweep {

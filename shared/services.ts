@@ -4,6 +4,7 @@ import type { Config } from "./config.js";
 import type {
   ActionItemStore,
   BlobStore,
+  CalibrationStore,
   Clock,
   EventPublisher,
   FormStore,
@@ -34,6 +35,7 @@ export interface Services {
   readonly disputes: DisputeStore;
   /** Work that runs right after the response (the outbox); the sweep finishes what it misses. */
   readonly background: Background;
+  readonly calibrations: CalibrationStore;
   /** The completion topic (Service Bus in Azure, the local host's in-process topic locally). */
   readonly publisher: EventPublisher;
   /** Media and exports (Blob Storage). */

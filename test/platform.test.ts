@@ -95,6 +95,7 @@ describe("local token issuer", () => {
         archive: true,
         ingestInteractions: false,
         resolveDisputes: true,
+        manageCalibrations: false,
       },
       features: { defaultScores: false },
     });

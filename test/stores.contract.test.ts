@@ -9,9 +9,11 @@ import {
 } from "../shared/adapters/continuation.js";
 import { createCosmosStores, type CosmosRequestEvent } from "../shared/adapters/cosmos/index.js";
 import { createInMemoryStores } from "../shared/adapters/in-memory/index.js";
+import type { Calibration } from "../shared/domain/calibration.js";
 import type { DisplayStatus, Interaction, SessionDocument } from "../shared/domain/model.js";
 import type {
   ActionItemStore,
+  CalibrationStore,
   FormStore,
   InteractionStore,
   SessionFilter,
@@ -33,6 +35,7 @@ interface Stores {
   interactions: InteractionStore;
   sessions: SessionStore;
   actionItems: ActionItemStore;
+  calibrations: CalibrationStore;
 }
 
 interface Harness {
@@ -833,6 +836,123 @@ describe.each(adapters)("$name stores", (adapter) => {
           { limit: 3, continuationToken: first.continuationToken! },
         ),
       ).rejects.toMatchObject(continuationError);
+    });
+  });
+
+  describe("calibrations", () => {
+    const calibration = (tenantId: string, overrides: Partial<Calibration> = {}): Calibration => ({
+      id: freshId("cal"),
+      tenantId,
+      interactionId: "i1",
+      formIds: ["form-1"],
+      forms: makeSession({ tenantId }).forms,
+      expertEvaluatorId: null,
+      blind: true,
+      members: [{ evaluatorId: "alice", sessionId: "s1", joinedAt: day(1) }],
+      createdAt: day(1),
+      createdBy: "admin",
+      ...overrides,
+    });
+
+    it("creates once, replaces at the etag and refuses a stale one", async () => {
+      const t = tenant();
+      const c = calibration(t);
+      const first = await h.stores.calibrations.createIfAbsent(c);
+      expect(first.created).toBe(true);
+      expect(first.stored.doc).toEqual(c);
+      const again = await h.stores.calibrations.createIfAbsent({ ...c, interactionId: "i2" });
+      expect(again).toEqual({ stored: first.stored, created: false });
+      const expert = await h.stores.calibrations.replace(
+        { ...c, expertEvaluatorId: "alice" },
+        first.stored.etag,
+      );
+      await expect(
+        h.stores.calibrations.replace({ ...c, blind: false }, first.stored.etag),
+      ).rejects.toMatchObject({ code: "PRECONDITION_FAILED" });
+      expect(await h.stores.calibrations.get(t, c.id)).toEqual(expert);
+      expect(await h.stores.calibrations.get(tenant(), c.id)).toBeUndefined();
+    });
+
+    it("lists one tenant's calibrations newest first, in pages", async () => {
+      const t = tenant();
+      const made = [day(1), day(3), day(2)].map((createdAt) => calibration(t, { createdAt }));
+      for (const c of made) await h.stores.calibrations.createIfAbsent(c);
+      await h.stores.calibrations.createIfAbsent(calibration(tenant(), { createdAt: day(9) }));
+      const first = await h.stores.calibrations.list(t, { limit: 2 });
+      const second = await h.stores.calibrations.list(t, {
+        limit: 2,
+        continuationToken: first.continuationToken ?? undefined,
+      });
+      expect([...first.items, ...second.items].map((c) => c.createdAt)).toEqual([
+        day(3),
+        day(2),
+        day(1),
+      ]);
+      expect(second.continuationToken).toBeNull();
+    });
+
+    it("reads a calibration's sessions, their states, and the Calibration sessions completed in a window", async () => {
+      const t = tenant();
+      const answers = { "form-1": { q1: { answerIds: ["yes"] } } };
+      const of = (calibrationId: string | undefined, extra: Partial<SessionDocument> = {}) =>
+        makeSession({
+          tenantId: t,
+          ...(calibrationId ? { type: "Calibration" as const, calibrationId } : {}),
+          answers,
+          ...extra,
+        });
+      const done = { state: "Completed" as const, completedAt: day(5) };
+      const sessions = [
+        of("c1", done),
+        of("c1", { ...done, archived: true, evaluatorId: "bob" }),
+        of("c1", { state: "InProgress" }),
+        of("c2", { ...done, completedAt: day(9) }),
+        of(undefined, done),
+      ];
+      for (const s of sessions) await h.stores.sessions.create(s);
+      await h.stores.sessions.create(
+        makeSession({ tenantId: tenant(), type: "Calibration", calibrationId: "c1" }),
+      );
+
+      const c1 = await h.stores.calibrations.sessionsOf(t, "c1");
+      expect(c1.map((s) => s.id).sort()).toEqual(
+        sessions
+          .slice(0, 3)
+          .map((s) => s.id)
+          .sort(),
+      );
+      expect(c1.find((s) => s.id === sessions[0]?.id)).toEqual({
+        id: sessions[0]?.id,
+        calibrationId: "c1",
+        evaluatorId: "alice",
+        state: "Completed",
+        archived: false,
+        dueDate: sessions[0]?.dueDate,
+        completedAt: day(5),
+        answers,
+        score: 100,
+      });
+      const states = await h.stores.calibrations.statesOf(t, ["c1", "c2"]);
+      expect(states.map((s) => `${s.calibrationId} ${s.state} ${s.archived}`).sort()).toEqual([
+        "c1 Completed false",
+        "c1 Completed true",
+        "c1 InProgress false",
+        "c2 Completed false",
+      ]);
+      expect(await h.stores.calibrations.statesOf(t, [])).toEqual([]);
+      const inWindow = await h.stores.calibrations.completedIn(t, { from: day(5), to: day(9) });
+      expect(inWindow.map((s) => s.id).sort()).toEqual(
+        sessions
+          .slice(0, 2)
+          .map((s) => s.id)
+          .sort(),
+      );
+      // Sessions of other types count toward completions, per evaluator.
+      const completions = await h.stores.sessions.completionsByEvaluator(t, {
+        from: day(5),
+        to: day(9),
+      });
+      expect(Object.fromEntries(completions)).toEqual({ alice: 1 });
     });
   });
 

@@ -142,3 +142,7 @@ export function disputeListIdentity(tenantId: string, filter: DisputeFilter): Qu
 export function actionItemListIdentity(tenantId: string, filter: ActionItemFilter): QueryIdentity {
   return { tenantId, query: "actionItems.list", filter: { ...filter } };
 }
+
+export function calibrationListIdentity(tenantId: string): QueryIdentity {
+  return { tenantId, query: "calibrations.list" };
+}

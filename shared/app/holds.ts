@@ -6,7 +6,7 @@ import {
   needsHold,
   type Claimant,
   type HolderState,
-  type InteractionConflict,
+  type HoldRefusal,
 } from "../domain/eligibility.js";
 import { AppError } from "../domain/errors.js";
 import type { Criteria, Interaction } from "../domain/model.js";
@@ -15,7 +15,7 @@ import type { Services } from "../services.js";
 
 export type Claim =
   | { kind: "claimed"; interaction: Interaction; written: boolean }
-  | { kind: "refused"; code: InteractionConflict }
+  | { kind: "refused"; code: HoldRefusal }
   | { kind: "missing" };
 
 /** Re-reads after a lost race this often before calling the interaction in use. */

@@ -40,6 +40,7 @@ describe("capabilities", () => {
       archive: true,
       ingestInteractions: true,
       resolveDisputes: true,
+      manageCalibrations: true,
     });
     expect(capabilities(alice)).toEqual({
       manageForms: false,
@@ -47,6 +48,7 @@ describe("capabilities", () => {
       archive: false,
       ingestInteractions: false,
       resolveDisputes: true,
+      manageCalibrations: false,
     });
     expect(capabilities(archiver).archive).toBe(true);
     expect(capabilities(agent)).toEqual({
@@ -55,6 +57,7 @@ describe("capabilities", () => {
       archive: false,
       ingestInteractions: false,
       resolveDisputes: false,
+      manageCalibrations: false,
     });
   });
 });

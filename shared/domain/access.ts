@@ -36,6 +36,7 @@ export function capabilities(actor: Actor) {
     archive: canArchive(actor),
     ingestInteractions: isAdmin(actor) || isIntegration(actor),
     resolveDisputes: isAdmin(actor) || isEvaluator(actor),
+    manageCalibrations: isAdmin(actor),
   };
 }
 

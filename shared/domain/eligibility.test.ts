@@ -38,12 +38,46 @@ describe("holdVerdict", () => {
       "renew",
     );
     const calibration = interaction(held({ calibrationId: "c1" }));
-    expect(holdVerdict(calibration, { ...me, calibrationId: "c1" }, undefined, now).kind).toBe(
-      "held",
-    );
+    const joiner = { ...me, calibrationId: "c1" };
+    expect(holdVerdict(calibration, joiner, undefined, now)).toEqual({
+      kind: "askHolder",
+      sessionId: "s1",
+    });
+    expect(holdVerdict(calibration, joiner, holder(), now).kind).toBe("held");
     expect(holdVerdict(calibration, { ...me, calibrationId: "c2" }, undefined, now).kind).toBe(
       "askHolder",
     );
+  });
+  it("joiners of a calibration pass the Evaluated tag until its first session is archived", () => {
+    const joiner = { ...me, calibrationId: "c1" };
+    const evaluated = interaction(held({ calibrationId: "c1" }), ["Evaluated"]);
+    const open = [holder(), holder({ completed: true }), { exists: false } as const];
+    const stale = interaction(held({ calibrationId: "c1", at: ago(STALE_HOLD_MS) }), ["Evaluated"]);
+    expect(holdVerdict(stale, joiner, { exists: false }, now).kind).toBe("takeOver");
+    expect(holdVerdict(stale, joiner, holder(), now).kind).toBe("held");
+    for (const first of open) {
+      expect(holdVerdict(evaluated, joiner, first, now).kind).toBe("held");
+    }
+    for (const completed of [false, true]) {
+      expect(holdVerdict(evaluated, joiner, holder({ archived: true, completed }), now)).toEqual({
+        kind: "refused",
+        code: "INTERACTION_ALREADY_EVALUATED",
+      });
+    }
+    // Closed before anyone completed (the tag is set on completion): nothing was evaluated.
+    const untagged = interaction(held({ calibrationId: "c1" }));
+    expect(holdVerdict(untagged, joiner, holder({ archived: true }), now)).toEqual({
+      kind: "refused",
+      code: "CONFLICT",
+    });
+    expect(holdVerdict(untagged, joiner, holder({ archived: true, completed: true }), now)).toEqual(
+      { kind: "refused", code: "INTERACTION_ALREADY_EVALUATED" },
+    );
+    // Another calibration, or no calibration, meets the tag first.
+    expect(holdVerdict(evaluated, { ...me, calibrationId: "c2" }, undefined, now)).toEqual({
+      kind: "refused",
+      code: "INTERACTION_ALREADY_EVALUATED",
+    });
   });
   it("another session's hold asks who holds it, and then refuses or takes over", () => {
     const taken = interaction(held());

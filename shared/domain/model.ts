@@ -201,7 +201,7 @@ export const historyActions = [
 export type HistoryAction = (typeof historyActions)[number];
 
 /** Answers as stored (shape only: they were validated when written). */
-const storedAnswerSchema = z.union([
+export const storedAnswerSchema = z.union([
   z.object({ answerIds: z.array(z.string()) }),
   z.object({ na: z.literal(true) }),
   z.object({ text: z.string() }),

@@ -2,6 +2,7 @@
 // the store and publisher ports that fail, delay, duplicate or "crash" any call on a schedule
 // chosen by fast-check, and an HTTPS proxy in front of cosmosdb-server that answers 429/503 on
 // the wire, so the real @azure/cosmos client's retries are what is tested.
+import type { Window } from "../../shared/domain/analytics-window.js";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -229,6 +230,10 @@ export function faultySessions(inner: SessionStore, f: FaultInjector): SessionSt
       f.around("sessions.withPendingEvents", () => inner.withPendingEvents(limit)),
     clearOutbox: (tenantId: string, id: string, done: OutboxDone, etag: string) =>
       f.around("sessions.clearOutbox", () => inner.clearOutbox(tenantId, id, done, etag)),
+    completionsByEvaluator: (tenantId: string, window: Window) =>
+      f.around("sessions.completionsByEvaluator", () =>
+        inner.completionsByEvaluator(tenantId, window),
+      ),
   };
 }
 

@@ -16,6 +16,7 @@ export const containerNames = {
   history: "history",
   versions: "versions",
   disputes: "disputes",
+  calibrations: "calibrations",
 } as const;
 export type ContainerName = (typeof containerNames)[keyof typeof containerNames];
 
@@ -115,6 +116,15 @@ export const containerDefinitions: Readonly<Record<keyof typeof containerNames, 
       partitionKey,
       indexingPolicy: indexing(
         ["/responses/*", "/summary/?"],
+        [[asc("/tenantId"), desc("/createdAt"), desc("/id")]],
+      ),
+    },
+    calibrations: {
+      id: containerNames.calibrations,
+      partitionKey,
+      // Read by id or listed newest first; the form snapshots and members are only returned.
+      indexingPolicy: indexing(
+        ["/forms/*", "/members/*"],
         [[asc("/tenantId"), desc("/createdAt"), desc("/id")]],
       ),
     },

@@ -1,6 +1,7 @@
 // The Cosmos DB implementation of every store port, built once per process from one Database.
 import type { Database } from "@azure/cosmos";
 import { CosmosActionItemStore } from "./action-items.js";
+import { CosmosCalibrationStore } from "./calibrations.js";
 import { containerNames } from "./containers.js";
 import { CosmosFormStore } from "./forms.js";
 import { CosmosInteractionStore } from "./interactions.js";
@@ -20,6 +21,7 @@ export interface CosmosStores {
   history: CosmosHistoryStore;
   versions: CosmosVersionStore;
   disputes: CosmosDisputeStore;
+  calibrations: CosmosCalibrationStore;
 }
 
 export function createCosmosStores(
@@ -37,5 +39,10 @@ export function createCosmosStores(
     history: new CosmosHistoryStore(database.container(containerNames.history), options),
     versions: new CosmosVersionStore(database.container(containerNames.versions), options),
     disputes: new CosmosDisputeStore(database.container(containerNames.disputes), options),
+    calibrations: new CosmosCalibrationStore(
+      database.container(containerNames.calibrations),
+      database.container(containerNames.sessions),
+      options,
+    ),
   };
 }

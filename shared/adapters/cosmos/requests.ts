@@ -205,8 +205,11 @@ export class CosmosContainer {
   }
 
   /** Every result of a small single-tenant query (a few items; one call per page). */
-  async queryAll(spec: SqlQuerySpec, tenantId: string): Promise<unknown[]> {
-    const iterator = this.container.items.query<unknown>(spec, { partitionKey: [tenantId] });
+  async queryAll(spec: SqlQuerySpec, tenantId: string, maxItemCount?: number): Promise<unknown[]> {
+    const iterator = this.container.items.query<unknown>(spec, {
+      partitionKey: [tenantId],
+      ...(maxItemCount === undefined ? {} : { maxItemCount }),
+    });
     const results: unknown[] = [];
     while (iterator.hasMoreResults()) {
       const response = await this.call("query", false, () => iterator.fetchNext());

@@ -1,6 +1,7 @@
 import { outboxSize, outboxWithout, type Outbox, type OutboxDone } from "../../domain/outbox.js";
 import type { Container, PatchOperation, SqlParameter, SqlQuerySpec } from "@azure/cosmos";
 import { z } from "zod";
+import type { Window } from "../../domain/analytics-window.js";
 import { AppError } from "../../domain/errors.js";
 import { isValidId } from "../../domain/ids.js";
 import {
@@ -38,6 +39,28 @@ export const sessionSummarySchema = sessionDocumentSchema
     interaction: z.object({ id: z.string(), externalId: z.string() }),
     score: z.number().nullable(),
   });
+
+/** `select` over one tenant's sessions that `where` and were first completed in [from, to). */
+export function completedInQuery(
+  tenantId: string,
+  window: Window,
+  select: string,
+  where: string,
+): SqlQuerySpec {
+  return {
+    query:
+      `${select} FROM c WHERE c.tenantId = @tenantId AND ${where} AND c.state = 'Completed' ` +
+      "AND c.completedAt >= @from AND c.completedAt < @to",
+    parameters: [
+      { name: "@tenantId", value: tenantId },
+      { name: "@from", value: window.from },
+      { name: "@to", value: window.to },
+    ],
+  };
+}
+
+/** Evaluator ids are a few bytes each: large pages keep a long window to a few calls. */
+const COMPLETIONS_PER_PAGE = 5000;
 
 /** Only what the grid shows: no answers, no form snapshots, no outbox. */
 const SUMMARY_SELECT =
@@ -236,5 +259,18 @@ export class CosmosSessionStore implements SessionStore {
       }
       throw error;
     }
+  }
+
+  async completionsByEvaluator(tenantId: string, window: Window): Promise<Map<string, number>> {
+    const rows = await this.sessions.queryAll(
+      completedInQuery(tenantId, window, "SELECT VALUE c.evaluatorId", "c.type != 'Calibration'"),
+      tenantId,
+      COMPLETIONS_PER_PAGE,
+    );
+    const counts = new Map<string, number>();
+    for (const evaluatorId of z.array(z.string().nullable()).parse(rows)) {
+      if (evaluatorId !== null) counts.set(evaluatorId, (counts.get(evaluatorId) ?? 0) + 1);
+    }
+    return counts;
   }
 }

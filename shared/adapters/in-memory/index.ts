@@ -1,6 +1,7 @@
 // In-memory stores with the Cosmos adapters' behaviour (etags, 409/412, order, filters, tokens),
 // for unit tests and the throughput benchmark. test/stores.contract.test.ts holds both to it.
 import { InMemoryActionItemStore } from "./action-items.js";
+import { InMemoryCalibrationStore } from "./calibrations.js";
 import { InMemoryFormStore } from "./forms.js";
 import { InMemoryInteractionStore } from "./interactions.js";
 import { InMemoryDisputeStore } from "./disputes.js";
@@ -15,16 +16,19 @@ export interface InMemoryStores {
   history: InMemoryHistoryStore;
   versions: InMemoryVersionStore;
   disputes: InMemoryDisputeStore;
+  calibrations: InMemoryCalibrationStore;
 }
 
 export function createInMemoryStores(): InMemoryStores {
+  const sessions = new InMemorySessionStore();
   return {
     forms: new InMemoryFormStore(),
     interactions: new InMemoryInteractionStore(),
-    sessions: new InMemorySessionStore(),
+    sessions,
     actionItems: new InMemoryActionItemStore(),
     history: new InMemoryHistoryStore(),
     versions: new InMemoryVersionStore(),
     disputes: new InMemoryDisputeStore(),
+    calibrations: new InMemoryCalibrationStore(sessions),
   };
 }

@@ -1,0 +1,76 @@
+// The calibration use cases (docs/api.md "Calibrations"): its settings, the list, and the
+// results, which cost the calibration's point read and one query for its sessions.
+import type { Actor } from "../domain/access.js";
+import {
+  authorizeResults,
+  changeSettings,
+  summaryOf,
+  type Calibration,
+  type CalibrationSettings,
+  type CalibrationSummary,
+} from "../domain/calibration.js";
+import { calibrationResults, type CalibrationResults } from "../domain/calibration-results.js";
+import { AppError, notFound } from "../domain/errors.js";
+import type { Parsed } from "../domain/requests.js";
+import type { Page, PageRequest, Stored } from "../ports.js";
+import type { Services } from "../services.js";
+
+/** Settings writes carry no If-Match: a join that moved the etag meanwhile is read again. */
+const SETTINGS_ATTEMPTS = 5;
+
+/** The calibration of a calibrationId: 404 when no session ever named it. */
+async function loadCalibration(
+  services: Services,
+  tenantId: string,
+  calibrationId: string,
+): Promise<Stored<Calibration>> {
+  const stored = await services.calibrations.get(tenantId, calibrationId);
+  if (!stored) throw notFound(`Calibration ${calibrationId}`);
+  return stored;
+}
+
+export async function getCalibrationResults(
+  services: Services,
+  actor: Actor,
+  calibrationId: string,
+): Promise<CalibrationResults> {
+  const { doc: calibration } = await loadCalibration(services, actor.tenantId, calibrationId);
+  const sessions = await services.calibrations.sessionsOf(actor.tenantId, calibrationId);
+  authorizeResults(calibration, sessions, actor);
+  return calibrationResults(calibration, sessions, services.clock.now());
+}
+
+export async function updateCalibrationSettings(
+  services: Services,
+  actor: Actor,
+  calibrationId: string,
+  input: Parsed<CalibrationSettings>,
+): Promise<Calibration> {
+  for (let attempt = 0; attempt < SETTINGS_ATTEMPTS; attempt++) {
+    const stored = await loadCalibration(services, actor.tenantId, calibrationId);
+    const next = changeSettings(stored.doc, input);
+    try {
+      return (await services.calibrations.replace(next, stored.etag)).doc;
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === "PRECONDITION_FAILED")) throw error;
+    }
+  }
+  throw new AppError("CONFLICT", "The calibration kept changing while saving its settings; retry.");
+}
+
+/** Newest first; the page's participant counts come from one query of their sessions. */
+export async function listCalibrations(
+  services: Services,
+  actor: Actor,
+  page: PageRequest,
+): Promise<Page<CalibrationSummary>> {
+  const found = await services.calibrations.list(actor.tenantId, page);
+  const states = await services.calibrations.statesOf(
+    actor.tenantId,
+    found.items.map((c) => c.id),
+  );
+  return {
+    items: found.items.map((calibration) => summaryOf(calibration, states)),
+    continuationToken: found.continuationToken,
+  };
+}

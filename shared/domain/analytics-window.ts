@@ -1,0 +1,70 @@
+// The window of an analytics read (docs/api.md "Analytics"): `from` and `to` are UTC midnights,
+// the window is [from, to), by default the 90 days up to tomorrow's midnight, at most 400 days.
+import { validationFailed, type FieldError } from "./errors.js";
+
+export interface Window {
+  /** ISO 8601 UTC, a midnight, inclusive. */
+  from: string;
+  /** ISO 8601 UTC, a midnight, exclusive. */
+  to: string;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const DEFAULT_WINDOW_DAYS = 90;
+export const MAX_WINDOW_DAYS = 400;
+
+const dateOnly = /^\d{4}-\d{2}-\d{2}$/;
+const timestamp = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** The UTC midnight `value` names (`YYYY-MM-DD`, or a timestamp at 00:00Z), else undefined. */
+function midnightOf(value: string): number | undefined {
+  const time = dateOnly.test(value)
+    ? Date.parse(`${value}T00:00:00Z`)
+    : timestamp.test(value)
+      ? Date.parse(value)
+      : NaN;
+  if (Number.isNaN(time) || time % DAY_MS !== 0) return undefined;
+  // Date.parse rolls 2026-02-31 over to March: only a date that reads back the same is one.
+  if (dateOnly.test(value) && new Date(time).toISOString().slice(0, 10) !== value) return undefined;
+  return time;
+}
+
+/** The window a query names; 400 VALIDATION_FAILED naming `query.from`/`query.to` otherwise. */
+export function analyticsWindow(
+  query: { from?: string | undefined; to?: string | undefined },
+  now: Date,
+): Window {
+  const errors: FieldError[] = [];
+  const parse = (name: "from" | "to"): number | undefined => {
+    const value = query[name];
+    if (value === undefined) return undefined;
+    const time = midnightOf(value);
+    if (time === undefined) {
+      errors.push({
+        path: `query.${name}`,
+        message: "must be a UTC midnight: YYYY-MM-DD or a timestamp at 00:00Z",
+      });
+    }
+    return time;
+  };
+  const givenFrom = parse("from");
+  const givenTo = parse("to");
+  if (errors.length > 0) throw validationFailed(errors);
+  const tomorrow = Math.floor(now.getTime() / DAY_MS) * DAY_MS + DAY_MS;
+  const to = givenTo ?? tomorrow;
+  const from = givenFrom ?? to - DEFAULT_WINDOW_DAYS * DAY_MS;
+  if (from >= to) throw validationFailed([{ path: "query.from", message: "must be before to" }]);
+  if (to - from > MAX_WINDOW_DAYS * DAY_MS) {
+    throw validationFailed([
+      { path: "query.from", message: `the window may span at most ${MAX_WINDOW_DAYS} days` },
+    ]);
+  }
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+}
+
+/** Whether an ISO instant lies in [from, to). */
+export function inWindow(at: string | null | undefined, window: Window): boolean {
+  if (at === null || at === undefined) return false;
+  const time = Date.parse(at);
+  return time >= Date.parse(window.from) && time < Date.parse(window.to);
+}
