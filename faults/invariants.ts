@@ -10,7 +10,7 @@ const allowed: Record<string, Record<number, readonly string[] | "any">> = {
   sessionsGet: { 200: "any", 503: ["DEPENDENCY_UNAVAILABLE"] },
   sessionsAnswers: {
     200: "any",
-    409: ["SESSION_ARCHIVED"],
+    409: ["SESSION_ARCHIVED", "DISPUTE_OPEN"],
     412: ["PRECONDITION_FAILED"],
     422: ["REQUIRED_QUESTIONS_UNANSWERED"],
     503: ["DEPENDENCY_UNAVAILABLE"],
@@ -29,6 +29,33 @@ const allowed: Record<string, Record<number, readonly string[] | "any">> = {
     503: ["DEPENDENCY_UNAVAILABLE"],
   },
   sessionsArchive: { 200: "any", 503: ["DEPENDENCY_UNAVAILABLE"] },
+  sessionsDisputes: {
+    201: "any",
+    400: ["VALIDATION_FAILED"],
+    409: [
+      "SESSION_NOT_COMPLETED",
+      "SESSION_ARCHIVED",
+      "DISPUTE_WINDOW_CLOSED",
+      "DISPUTE_ALREADY_OPEN",
+      "DISPUTE_LIMIT_REACHED",
+    ],
+    412: ["PRECONDITION_FAILED"],
+    503: ["DEPENDENCY_UNAVAILABLE"],
+  },
+  disputesResolve: {
+    200: "any",
+    404: ["NOT_FOUND"],
+    409: ["DISPUTE_CLOSED"],
+    412: ["PRECONDITION_FAILED"],
+    503: ["DEPENDENCY_UNAVAILABLE"],
+  },
+  disputesWithdraw: {
+    200: "any",
+    404: ["NOT_FOUND"],
+    409: ["DISPUTE_CLOSED"],
+    412: ["PRECONDITION_FAILED"],
+    503: ["DEPENDENCY_UNAVAILABLE"],
+  },
   sessionsCreate: {
     201: "any",
     409: ["NO_MATCHING_INTERACTION", "INTERACTION_IN_USE", "INTERACTION_ALREADY_EVALUATED"],
@@ -47,7 +74,13 @@ const writes = new Set([
   "sessionsComplete",
   "sessionsReplaceInteraction",
   "sessionsArchive",
+  "sessionsDisputes",
+  "disputesResolve",
+  "disputesWithdraw",
 ]);
+
+/** Writes whose answer is the dispute, not the session: their answers are not shown. */
+const disputeOnly = new Set(["sessionsDisputes", "disputesWithdraw"]);
 
 const label = (a: Attempt) => `op ${a.opId} ${a.fn}(session ${a.session})`;
 
@@ -76,6 +109,7 @@ export function checkStatuses(record: HistoryRecord): string[] {
 
 interface Observation {
   revision: number;
+  /** Undefined when the answer did not show them (a dispute's). */
   answers: unknown;
   interactionId: unknown;
   completed: boolean;
@@ -85,13 +119,19 @@ interface Observation {
 function sessionOf(a: Attempt): Record<string, unknown> | undefined {
   const body = a.json;
   if (typeof body !== "object" || body === null) return undefined;
-  const inner = a.fn === "sessionsComplete" && "session" in body ? body.session : body;
+  const wrapped = a.fn === "sessionsComplete" || a.fn === "disputesResolve";
+  const inner = wrapped && "session" in body ? body.session : body;
   if (typeof inner !== "object" || inner === null) return undefined;
   return Object.fromEntries(Object.entries(inner));
 }
 
 function observation(a: Attempt): Observation | undefined {
-  if (a.outcome !== "answered" || a.status !== 200 || !a.etag) return undefined;
+  if (a.outcome !== "answered" || !a.etag) return undefined;
+  const revision = Number(a.etag.replaceAll('"', ""));
+  if (disputeOnly.has(a.fn) && a.status < 300) {
+    return { revision, answers: undefined, interactionId: undefined, completed: true, attempt: a };
+  }
+  if (a.status !== 200) return undefined;
   if (a.fn === "sessionsArchive" || a.fn === "sessionsNotifyAgent") return undefined;
   const view = sessionOf(a);
   if (!view) return undefined;
@@ -128,11 +168,12 @@ export async function checkWrites(env: FaultEnv, record: HistoryRecord): Promise
     const ackedWriteRevisions = new Set<number>();
     for (const o of observations) {
       const seen = byRevision.get(o.revision);
-      if (seen && !isDeepStrictEqual(seen.answers, o.answers))
+      const bothShown = seen?.answers !== undefined && o.answers !== undefined;
+      if (seen && bothShown && !isDeepStrictEqual(seen.answers, o.answers))
         violations.push(
           `session ${s} showed two states at revision ${o.revision} (${label(seen.attempt)} and ${label(o.attempt)})`,
         );
-      byRevision.set(o.revision, o);
+      if (!seen || o.answers !== undefined) byRevision.set(o.revision, o);
       if (writes.has(o.attempt.fn)) {
         if (ackedWriteRevisions.has(o.revision))
           violations.push(`session ${s}: two acknowledged writes at revision ${o.revision}`);
@@ -150,7 +191,11 @@ export async function checkWrites(env: FaultEnv, record: HistoryRecord): Promise
     ).length;
     if (doc.revision < known)
       violations.push(`session ${s}: stored revision ${doc.revision} < acknowledged ${known}`);
-    else if (doc.revision === known && newest && !isDeepStrictEqual(doc.answers, newest.answers))
+    else if (
+      doc.revision === known &&
+      newest?.answers !== undefined &&
+      !isDeepStrictEqual(doc.answers, newest.answers)
+    )
       violations.push(
         `session ${s}: stored answers ${JSON.stringify(doc.answers)} differ from acknowledged ${JSON.stringify(newest.answers)} (${label(newest.attempt)})`,
       );
@@ -158,7 +203,11 @@ export async function checkWrites(env: FaultEnv, record: HistoryRecord): Promise
       violations.push(
         `session ${s}: revision ${doc.revision} is ${doc.revision - known} past the last acknowledged one, with only ${unknownOutcomes + ackedArchives} unacknowledged or archive write(s)`,
       );
-    if (newest && doc.revision === known && newest.interactionId !== doc.interaction.id)
+    if (
+      newest?.interactionId !== undefined &&
+      doc.revision === known &&
+      newest.interactionId !== doc.interaction.id
+    )
       violations.push(`session ${s}: stored interaction differs from the acknowledged one`);
     const ackedComplete = attempts.find(
       (a) => a.fn === "sessionsComplete" && a.outcome === "answered" && a.status === 200,
@@ -212,6 +261,62 @@ export async function checkCompletionEffects(env: FaultEnv): Promise<string[]> {
       violations.push(`interaction ${id} of a completed session is gone`);
   if (env.topic.pending > 0)
     violations.push(`${env.topic.pending} message(s) still undelivered after the final deliveries`);
+  return violations;
+}
+
+/**
+ * Every revision of a session has exactly one history entry and no entry is without its
+ * revision; its versions are 1…version, the newest being what the session says now (the only
+ * one not retracted); an accepted dispute item's proposed answer is in the version its
+ * resolution made.
+ */
+export async function checkHistoryAndVersions(env: FaultEnv): Promise<string[]> {
+  const violations: string[] = [];
+  for (const [s, id] of env.sessionIds.entries()) {
+    const doc = (await env.raw.sessions.get(tenant, id))?.doc;
+    if (!doc) continue;
+    const revisions: number[] = [];
+    let continuationToken: string | undefined;
+    do {
+      const page = await env.raw.history.list(tenant, id, { limit: 200, continuationToken });
+      revisions.push(...page.items.map((entry) => entry.revision));
+      continuationToken = page.continuationToken ?? undefined;
+    } while (continuationToken);
+    revisions.push(...doc.pendingHistory.map((entry) => entry.revision));
+    const counts = new Map<number, number>();
+    for (const r of revisions) counts.set(r, (counts.get(r) ?? 0) + 1);
+    for (let r = 1; r <= doc.revision; r++) {
+      if ((counts.get(r) ?? 0) !== 1)
+        violations.push(`session ${s}: revision ${r} has ${counts.get(r) ?? 0} history entries`);
+    }
+    for (const r of counts.keys()) {
+      if (r > doc.revision)
+        violations.push(`session ${s}: history entry ${r} without its revision`);
+    }
+    const stored = await env.raw.versions.list(tenant, id);
+    const versions = [
+      ...stored,
+      ...doc.pendingVersions.filter((p) => !stored.some((v) => v.version === p.version)),
+    ];
+    const numbers = versions.map((v) => v.version).sort((a, b) => b - a);
+    const expected = Array.from({ length: doc.version ?? 0 }, (_, i) => (doc.version ?? 0) - i);
+    if (!isDeepStrictEqual(numbers, expected))
+      violations.push(`session ${s}: versions ${numbers.join(",")} for version ${doc.version}`);
+    const newest = versions.find((v) => v.version === doc.version);
+    if (newest && !isDeepStrictEqual(newest.answers, doc.answers))
+      violations.push(`session ${s}: its newest version ${doc.version} is not what it says now`);
+    for (const dispute of doc.disputes) {
+      if (dispute.resolvedVersion === undefined) continue;
+      const made = versions.find((v) => v.version === dispute.resolvedVersion);
+      for (const item of dispute.items.filter((i) => i.decision?.outcome === "accepted")) {
+        const answer = made?.answers[item.formId]?.[item.questionId];
+        if (!isDeepStrictEqual(answer, item.proposed))
+          violations.push(
+            `session ${s}: ${dispute.id} accepted ${item.questionId}, version lacks it`,
+          );
+      }
+    }
+  }
   return violations;
 }
 
@@ -294,6 +399,7 @@ export async function checkHistory(env: FaultEnv, record: HistoryRecord): Promis
     ...(await checkCompletionEffects(env)),
     ...(await checkActionItems(env, record)),
     ...(await checkHolds(env)),
+    ...(await checkHistoryAndVersions(env)),
   ];
   if (record.backgroundFailures >= 1_000)
     violations.push("a sweep or delivery failed after the faults were turned off");

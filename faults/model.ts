@@ -5,6 +5,7 @@
 // over cosmosdb-server.
 import { InvocationContext, type Timer } from "@azure/functions";
 import fc from "fast-check";
+import { z } from "zod";
 import type {
   CloudEvent,
   Form,
@@ -64,6 +65,10 @@ export type Op =
   | { k: "notify"; s: number; key: number | null; as: Caller }
   /** Another session on an interaction: the earliest free of the agent's, or template one. */
   | { k: "create"; pick: number | null }
+  /** An Administrator disputes `greet`; alice resolves (accepting or not) or it is withdrawn. */
+  | { k: "raise"; s: number }
+  | { k: "resolve"; s: number; n: number; accept: boolean }
+  | { k: "withdraw"; s: number; n: number }
   | { k: "sweep" }
   | { k: "deliver" }
   | { k: "redeliver"; pick: number }
@@ -133,6 +138,24 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       k: fc.constant("create" as const),
       pick: fc.option(fc.nat({ max: SESSIONS + SPARE_INTERACTIONS - 1 }), { nil: null }),
+    }),
+  },
+  { weight: 3, arbitrary: fc.record({ k: fc.constant("raise" as const), s: session }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      k: fc.constant("resolve" as const),
+      s: session,
+      n: fc.constantFrom(1, 1, 1, 2, 3),
+      accept: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant("withdraw" as const),
+      s: session,
+      n: fc.integer({ min: 1, max: 3 }),
     }),
   },
   { weight: 2, arbitrary: fc.record({ k: fc.constant("sweep" as const) }) },
@@ -491,7 +514,13 @@ class Runner {
     fn: string,
     s: number,
     as: Caller,
-    init: { body?: unknown; ifMatch?: boolean; headers?: Record<string, string> },
+    init: {
+      body?: unknown;
+      ifMatch?: boolean;
+      headers?: Record<string, string>;
+      /** The route's id when it is not the session's (a dispute's). */
+      id?: string;
+    },
     extra: Pick<Attempt, "summary" | "idempotencyKey"> = {},
   ): Promise<Attempt> {
     const { injector, app, tokens, sessionIds } = this.env;
@@ -507,7 +536,7 @@ class Runner {
     try {
       result = await injector.run(() =>
         app.call(fn, {
-          params: s < 0 ? {} : { id: sessionIds[s] ?? "" },
+          params: s < 0 ? {} : { id: init.id ?? sessionIds[s] ?? "" },
           headers,
           ...(init.body !== undefined ? { body: init.body } : {}),
         }),
@@ -599,6 +628,42 @@ class Runner {
             body: { ids: [env.sessionIds[op.s]] },
           }),
         );
+      case "raise": {
+        // The usual way there: the session finished first (it must be Completed).
+        await this.op({ k: "finish", s: op.s, notify: false }, retries);
+        const body = {
+          comment: `dispute ${opId}`,
+          items: [{ formId: env.formId, questionId: "greet", proposed: { answerIds: ["no"] } }],
+        };
+        await this.request(op, opId, "sessionsGet", op.s, "admin", {});
+        return this.withRetries(retries, () =>
+          this.request(op, opId, "sessionsDisputes", op.s, "admin", { body, ifMatch: true }),
+        );
+      }
+      case "resolve":
+      case "withdraw": {
+        // The open dispute the session shows, else one that may be closed or not exist.
+        const read = await this.request(op, opId, "sessionsGet", op.s, "alice", {});
+        const open = openDisputeOf(read.json);
+        const id = open ?? `${env.sessionIds[op.s] ?? ""}_d${op.n}`;
+        const resolving = op.k === "resolve";
+        const decision = {
+          formId: env.formId,
+          questionId: "greet",
+          outcome: resolving && op.accept ? "accepted" : "rejected",
+          reasonCode: "GRADER_ERROR",
+        };
+        return this.withRetries(retries, () =>
+          this.request(
+            op,
+            opId,
+            resolving ? "disputesResolve" : "disputesWithdraw",
+            op.s,
+            resolving ? "alice" : "admin",
+            { id, ifMatch: true, ...(resolving ? { body: { decisions: [decision] } } : {}) },
+          ),
+        );
+      }
       case "create": {
         const chosen = op.pick === null ? undefined : env.template.docs.interactions[op.pick];
         const interaction = chosen
@@ -653,6 +718,13 @@ class Runner {
         return;
     }
   }
+}
+
+function openDisputeOf(json: unknown): string | undefined {
+  const parsed = z
+    .object({ dispute: z.object({ openDisputeId: z.string().nullable() }) })
+    .safeParse(json);
+  return parsed.success ? (parsed.data.dispute.openDisputeId ?? undefined) : undefined;
 }
 
 function codeOf(json: unknown): string | undefined {

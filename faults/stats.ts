@@ -12,6 +12,9 @@ export class FaultStats {
   portCalls = 0;
   completions = 0;
   notifications = 0;
+  disputes = 0;
+  resolutions = 0;
+  creations = 0;
   readonly injected: Record<FaultKind, number> = {
     failBefore: 0,
     failAfter: 0,
@@ -35,6 +38,12 @@ export class FaultStats {
     this.notifications += record.attempts.filter(
       (a) => a.fn === "sessionsNotifyAgent" && a.outcome === "answered" && a.status < 300,
     ).length;
+    const acked = (fn: string) =>
+      record.attempts.filter((a) => a.fn === fn && a.outcome === "answered" && a.status < 300)
+        .length;
+    this.disputes += acked("sessionsDisputes");
+    this.resolutions += acked("disputesResolve");
+    this.creations += acked("sessionsCreate");
     this.deliveries += env.topic.deliveries;
     this.redeliveries += env.topic.duplicates;
   }
@@ -56,7 +65,9 @@ export class FaultStats {
     return (
       `fault suite (${this.name}): ${this.histories} histories, ${this.steps} operations, ` +
       `${this.requests} HTTP requests (${this.abandoned} abandoned by crashes; ` +
-      `${this.completions} completions and ${this.notifications} notify requests acknowledged), ` +
+      `${this.completions} completions, ${this.notifications} notify requests, ` +
+      `${this.creations} creations, ${this.disputes} disputes and ${this.resolutions} ` +
+      `resolutions acknowledged), ` +
       `${this.deliveries} deliveries (${this.redeliveries} forced redeliveries), ` +
       `${this.portCalls} port calls; faults injected: ${kinds}` +
       (wire ? `; on the wire: ${wire}` : "") +

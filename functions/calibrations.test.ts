@@ -409,6 +409,9 @@ describe("GET /api/analytics/evaluators", () => {
       calibrations: 0,
       meanAbsDeviationFromExpert: null,
       expertMatchRate: null,
+      disputesReceived: 0,
+      disputeItemsAccepted: 0,
+      graderErrors: 0,
     });
     // ann, the expert, answered units 1–9: ben matches 8, cat 5, dan 8.
     expect(rows.ben).toMatchObject({

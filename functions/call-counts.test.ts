@@ -9,7 +9,9 @@ import { countingApp, storedSession, type CountingApp } from "../test/support/co
 import {
   admin,
   alice,
+  agent,
   bestAnswers,
+  completeWithBestAnswers,
   createForm,
   createLargeForms,
   createSession,
@@ -112,6 +114,45 @@ describe("Cosmos calls per request (counted at the adapter)", () => {
       "completed",
       "rescored",
     ]);
+  });
+
+  it("raises a dispute in at most 3 calls and resolves it in at most 4", async () => {
+    const s = await createSession(app);
+    const done = await completeWithBestAnswers(app, s);
+    await app.call("sessionsNotifyAgent", {
+      as: alice,
+      params: { id: s.sessionId },
+      body: { dueDate: "2026-12-05T00:00:00Z", summary: "Have a look", showScore: true },
+    });
+    const raised = await counted("sessionsDisputes", {
+      as: agent,
+      params: { id: s.sessionId },
+      headers: { "if-match": done.headers.etag ?? "" },
+      body: {
+        comment: "I did greet",
+        items: [{ formId: s.formId, questionId: "greet", proposed: { answerIds: ["no"] } }],
+      },
+    });
+    expect(raised.res.status).toBe(201);
+    // The session, the agent's items (is the score shown?), the write.
+    expect(operations(raised.calls)).toEqual(["read", "query", "replace"]);
+    const resolved = await counted("disputesResolve", {
+      as: alice,
+      params: { id: raised.res.json.id },
+      headers: { "if-match": raised.res.headers.etag ?? "" },
+      body: {
+        decisions: [
+          {
+            formId: s.formId,
+            questionId: "greet",
+            outcome: "accepted",
+            reasonCode: "GRADER_ERROR",
+          },
+        ],
+      },
+    });
+    expect(resolved.res.status).toBe(200);
+    expect(operations(resolved.calls)).toEqual(["read", "replace"]);
   });
 
   it("serves a grid page with one query inside the tenant's partition-key prefix", async () => {

@@ -250,6 +250,8 @@ export interface DisputeStore {
   project(tenantId: string, disputes: readonly Dispute[], revision: number): Promise<void>;
   /** Newest raisedAt first, then id. */
   list(tenantId: string, filter: DisputeFilter, page: PageRequest): Promise<Page<Dispute>>;
+  /** The disputes resolved (not withdrawn) in [from, to): one query, a row per dispute. */
+  resolvedIn(tenantId: string, window: Window): Promise<Dispute[]>;
 }
 
 export interface ActionItemFilter {

@@ -1,6 +1,7 @@
 // GET /api/analytics/evaluators: per evaluator, sessions completed and agreement with the
 // experts of their calibrations, in a window. Its cost grows with the calibrations in the window:
-// one query for their sessions, then each calibration's document and its expert's session.
+// one query for their sessions, then each calibration's document and its expert's session, and
+// one query for the disputes resolved in the window.
 import type { Actor } from "../domain/access.js";
 import { analyticsWindow } from "../domain/analytics-window.js";
 import { calibrationSessionOf, memberOf, type CalibrationSession } from "../domain/calibration.js";
@@ -48,8 +49,9 @@ export async function evaluatorQualityReport(
   const completions = await services.sessions.completionsByEvaluator(tenantId, window);
   const completed = await services.calibrations.completedIn(tenantId, window);
   const calibrations = await casesOf(services, tenantId, completed);
+  const disputes = await services.disputes.resolvedIn(tenantId, window);
   return {
     asOf: now.toISOString(),
-    items: evaluatorQuality({ window, completions, calibrations }),
+    items: evaluatorQuality({ window, completions, calibrations, disputes }),
   };
 }

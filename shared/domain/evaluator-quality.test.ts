@@ -56,8 +56,15 @@ describe("evaluatorQuality: calibrations", () => {
     rated("c2", "ann", [2, 2, 2, 1]), // 25: 3 of 4
   ]);
 
+  const noDisputes = { disputesReceived: 0, disputeItemsAccepted: 0, graderErrors: 0 };
+
   it("pools match rates over units and averages absolute score deviations", () => {
-    const rows = evaluatorQuality({ window, completions: new Map(), calibrations: [c1, c2] });
+    const rows = evaluatorQuality({
+      window,
+      completions: new Map(),
+      calibrations: [c1, c2],
+      disputes: [],
+    });
     const ben = rows.find((r) => r.evaluatorId === "ben");
     expect(rows.map((r) => r.evaluatorId)).toEqual(["ann", "ben"]);
     expect(rows[0]).toEqual({
@@ -66,6 +73,7 @@ describe("evaluatorQuality: calibrations", () => {
       calibrations: 2,
       meanAbsDeviationFromExpert: (50 + 25) / 2,
       expertMatchRate: (2 + 3) / 8,
+      ...noDisputes,
     });
     expect(ben).toMatchObject({
       calibrations: 1,
@@ -92,11 +100,12 @@ describe("evaluatorQuality: calibrations", () => {
       window,
       completions: new Map(),
       calibrations: [noExpert, archivedExpert, ownBefore, ownArchived],
+      disputes: [],
     });
     expect(rows).toEqual([]);
   });
 
-  it("lists evaluators with completions too, by evaluatorId, and leaves dispute figures out without disputes", () => {
+  it("lists evaluators with completions too, by evaluatorId, with no disputes counted as none", () => {
     const rows = evaluatorQuality({
       window,
       completions: new Map([
@@ -104,6 +113,7 @@ describe("evaluatorQuality: calibrations", () => {
         ["nil", 0],
       ]),
       calibrations: [c1],
+      disputes: [],
     });
     expect(rows.map((r) => [r.evaluatorId, r.sessionsCompleted, r.calibrations])).toEqual([
       ["ann", 0, 1],
@@ -116,6 +126,7 @@ describe("evaluatorQuality: calibrations", () => {
       calibrations: 0,
       meanAbsDeviationFromExpert: null,
       expertMatchRate: null,
+      ...noDisputes,
     });
   });
 

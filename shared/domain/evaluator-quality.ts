@@ -28,7 +28,7 @@ export interface DisputeFigures {
   graderErrors: number;
 }
 
-export interface EvaluatorQuality extends Partial<DisputeFigures> {
+export interface EvaluatorQuality extends DisputeFigures {
   evaluatorId: string;
   sessionsCompleted: number;
   calibrations: number;
@@ -111,36 +111,32 @@ function calibrationFigures(
 
 /**
  * One row per evaluator with anything to show, by evaluatorId. `completions` counts the
- * sessions (not Calibration ones) each evaluator first completed in the window. Without
- * `disputes` the dispute figures are left out of the rows.
+ * sessions (not Calibration ones) each evaluator first completed in the window; `disputes` are
+ * those resolved in it.
  */
 export function evaluatorQuality(input: {
   window: Window;
   completions: ReadonlyMap<string, number>;
   calibrations: readonly CalibrationCase[];
-  disputes?: readonly ResolvedDispute[];
+  disputes: readonly ResolvedDispute[];
 }): EvaluatorQuality[] {
   const calibrations = calibrationFigures(input.calibrations, input.window);
-  const disputes = input.disputes && disputeFigures(input.disputes, input.window);
+  const disputes = disputeFigures(input.disputes, input.window);
   const ids = new Set([
     ...[...input.completions].filter(([, n]) => n > 0).map(([id]) => id),
     ...calibrations.keys(),
-    ...(disputes?.keys() ?? []),
+    ...disputes.keys(),
   ]);
   return [...ids]
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
     .map((evaluatorId) => {
       const c = calibrations.get(evaluatorId);
-      const row: EvaluatorQuality = {
+      return {
         evaluatorId,
         sessionsCompleted: input.completions.get(evaluatorId) ?? 0,
         calibrations: c?.calibrations ?? 0,
         meanAbsDeviationFromExpert: c && c.deviations > 0 ? c.deviationSum / c.deviations : null,
         expertMatchRate: c && c.expertUnits > 0 ? c.matches / c.expertUnits : null,
-      };
-      if (!disputes) return row;
-      return {
-        ...row,
         ...(disputes.get(evaluatorId) ?? {
           disputesReceived: 0,
           disputeItemsAccepted: 0,

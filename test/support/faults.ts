@@ -276,6 +276,8 @@ export function faultyDisputes(inner: DisputeStore, f: FaultInjector): DisputeSt
       f.around("disputes.project", () => inner.project(tenantId, disputes, revision)),
     list: (tenantId: string, filter: DisputeFilter, page: PageRequest) =>
       f.around("disputes.list", () => inner.list(tenantId, filter, page)),
+    resolvedIn: (tenantId: string, window: Window) =>
+      f.around("disputes.resolvedIn", () => inner.resolvedIn(tenantId, window)),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { Container, SqlParameter } from "@azure/cosmos";
 import { z } from "zod";
 import { AppError } from "../../domain/errors.js";
+import type { Window } from "../../domain/analytics-window.js";
 import { disputeSchema, type Dispute } from "../../domain/model.js";
 import type { DisputeFilter, DisputeStore, Page, PageRequest } from "../../ports.js";
 import { disputeListIdentity } from "../continuation.js";
@@ -37,6 +38,23 @@ export class CosmosDisputeStore implements DisputeStore {
         if (!lost) throw error;
       }
     }
+  }
+
+  async resolvedIn(tenantId: string, window: Window): Promise<Dispute[]> {
+    const resources = await this.disputes.queryAll(
+      {
+        query:
+          "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.resolvedAt >= @from " +
+          "AND c.resolvedAt < @to AND c.status != 'Withdrawn'",
+        parameters: [
+          { name: "@tenantId", value: tenantId },
+          { name: "@from", value: window.from },
+          { name: "@to", value: window.to },
+        ],
+      },
+      tenantId,
+    );
+    return z.array(disputeSchema).parse(resources);
   }
 
   async list(tenantId: string, filter: DisputeFilter, page: PageRequest): Promise<Page<Dispute>> {

@@ -1,4 +1,5 @@
 // The disputes projection in memory: one document per dispute, as of a session revision.
+import { inWindow, type Window } from "../../domain/analytics-window.js";
 import type { Dispute } from "../../domain/model.js";
 import type { DisputeFilter, DisputeStore, Page, PageRequest } from "../../ports.js";
 import { disputeListIdentity } from "../continuation.js";
@@ -18,6 +19,15 @@ export class InMemoryDisputeStore implements DisputeStore {
       else this.disputes.create(doc);
     }
     return Promise.resolve();
+  }
+
+  async resolvedIn(tenantId: string, window: Window): Promise<Dispute[]> {
+    const resolved = this.disputes
+      .all(tenantId)
+      .map(({ doc }) => doc)
+      .filter((d) => d.status !== "Open" && d.status !== "Withdrawn")
+      .filter((d) => inWindow(d.resolvedAt, window));
+    return Promise.resolve(resolved.map(({ tenantId: _t, revision: _r, ...dispute }) => dispute));
   }
 
   async list(tenantId: string, filter: DisputeFilter, page: PageRequest): Promise<Page<Dispute>> {

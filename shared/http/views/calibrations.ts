@@ -106,9 +106,9 @@ export const evaluatorQualityViewSchema = z
         calibrations: count,
         meanAbsDeviationFromExpert: nullableNumber,
         expertMatchRate: nullableNumber,
-        disputesReceived: count.optional(),
-        disputeItemsAccepted: count.optional(),
-        graderErrors: count.optional(),
+        disputesReceived: count,
+        disputeItemsAccepted: count,
+        graderErrors: count,
       }),
     ),
   })
