@@ -35,6 +35,7 @@ export function capabilities(actor: Actor) {
     createSessions: isAdmin(actor) || isEvaluator(actor),
     archive: canArchive(actor),
     ingestInteractions: isAdmin(actor) || isIntegration(actor),
+    managePolicies: isAdmin(actor),
   };
 }
 
