@@ -11,6 +11,8 @@ import type {
   HealthCheck,
   HistoryStore,
   InteractionStore,
+  OperationStore,
+  PolicyStore,
   SessionStore,
   TokenVerifier,
   VersionStore,
@@ -29,6 +31,9 @@ export interface Services {
   /** History entries and version snapshots, once moved out of their sessions. */
   readonly history: HistoryStore;
   readonly versions: VersionStore;
+  /** Evaluation policies and the operations their runs record progress in. */
+  readonly policies: PolicyStore;
+  readonly operations: OperationStore;
   /** Work that runs right after the response (the outbox); the sweep finishes what it misses. */
   readonly background: Background;
   /** The completion topic (Service Bus in Azure, the local host's in-process topic locally). */

@@ -133,3 +133,14 @@ export function historyListIdentity(tenantId: string, sessionId: string): QueryI
 export function actionItemListIdentity(tenantId: string, filter: ActionItemFilter): QueryIdentity {
   return { tenantId, query: "actionItems.list", filter: { ...filter } };
 }
+
+export function policyListIdentity(tenantId: string): QueryIdentity {
+  return { tenantId, query: "policies.list" };
+}
+
+export function operationListIdentity(
+  tenantId: string,
+  filter: { policyId?: string | undefined },
+): QueryIdentity {
+  return { tenantId, query: "operations.list", filter: { ...filter } };
+}

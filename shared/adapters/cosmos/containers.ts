@@ -15,6 +15,8 @@ export const containerNames = {
   actionItems: "actionItems",
   history: "history",
   versions: "versions",
+  policies: "policies",
+  operations: "operations",
 } as const;
 export type ContainerName = (typeof containerNames)[keyof typeof containerNames];
 
@@ -99,6 +101,25 @@ export const containerDefinitions: Readonly<Record<keyof typeof containerNames, 
       indexingPolicy: indexing(
         ["/answers/*", "/scores/*", "/reason/?"],
         [[asc("/tenantId"), asc("/sessionId"), desc("/version")]],
+      ),
+    },
+    policies: {
+      id: containerNames.policies,
+      partitionKey,
+      // Lists are returned, never filtered on; the timer filters on `enabled` across tenants.
+      indexingPolicy: indexing(
+        ["/formIds/*", "/evaluatorIds/*", "/criteria/*", "/lastRun/*"],
+        [[asc("/tenantId"), asc("/name"), asc("/id")]],
+      ),
+    },
+    operations: {
+      id: containerNames.operations,
+      partitionKey,
+      // A run's result (up to MAX_RUN_SESSIONS ids) is returned, never filtered on; the timer
+      // finds stalled runs by status and updatedAt across tenants.
+      indexingPolicy: indexing(
+        ["/created/*", "/inFlight/*", "/shortfall/*", "/error/*"],
+        [[asc("/tenantId"), desc("/createdAt"), desc("/id")]],
       ),
     },
     actionItems: {

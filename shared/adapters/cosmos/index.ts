@@ -6,6 +6,7 @@ import { CosmosFormStore } from "./forms.js";
 import { CosmosInteractionStore } from "./interactions.js";
 import type { CosmosStoreOptions } from "./requests.js";
 import { CosmosHistoryStore, CosmosVersionStore } from "./history.js";
+import { CosmosOperationStore, CosmosPolicyStore } from "./policies.js";
 import { CosmosSessionStore } from "./sessions.js";
 
 export { containerDefinitions } from "./containers.js";
@@ -18,6 +19,8 @@ export interface CosmosStores {
   actionItems: CosmosActionItemStore;
   history: CosmosHistoryStore;
   versions: CosmosVersionStore;
+  policies: CosmosPolicyStore;
+  operations: CosmosOperationStore;
 }
 
 export function createCosmosStores(
@@ -34,5 +37,7 @@ export function createCosmosStores(
     actionItems: new CosmosActionItemStore(database.container(containerNames.actionItems), options),
     history: new CosmosHistoryStore(database.container(containerNames.history), options),
     versions: new CosmosVersionStore(database.container(containerNames.versions), options),
+    policies: new CosmosPolicyStore(database.container(containerNames.policies), options),
+    operations: new CosmosOperationStore(database.container(containerNames.operations), options),
   };
 }

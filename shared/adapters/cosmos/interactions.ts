@@ -58,6 +58,37 @@ export function interactionListQuery(
   };
 }
 
+/** How many interactions one page of a pool query brings (a run reads the whole pool). */
+const POOL_PAGE = 1000;
+
+/** A policy run's pool: no ORDER BY, the run orders it by its own seeded shuffle. */
+export function poolQuery(tenantId: string, filter: ports.PoolFilter): SqlQuerySpec {
+  const where = [
+    "c.tenantId = @tenantId",
+    "c.startedAt >= @from",
+    "c.startedAt <= @to",
+    "NOT ARRAY_CONTAINS(c.tags, @tag)",
+    "(NOT IS_DEFINED(c.hold) OR IS_NULL(c.hold) OR STARTSWITH(c.hold.sessionId, @heldBy))",
+  ];
+  const parameters: SqlParameter[] = [
+    { name: "@tenantId", value: tenantId },
+    { name: "@from", value: filter.from },
+    { name: "@to", value: filter.to },
+    { name: "@tag", value: EVALUATED_TAG },
+    { name: "@heldBy", value: filter.heldBy },
+  ];
+  const add = (clause: string, name: string, value: SqlParameter["value"]) => {
+    where.push(clause);
+    parameters.push({ name, value });
+  };
+  if (filter.agentIds !== undefined)
+    add("ARRAY_CONTAINS(@agentIds, c.agentId)", "@agentIds", [...filter.agentIds]);
+  if (filter.channel !== undefined) add("c.channel = @channel", "@channel", filter.channel);
+  if (filter.minDurationSeconds !== undefined)
+    add("c.durationSeconds >= @minDuration", "@minDuration", filter.minDurationSeconds);
+  return { query: `SELECT * FROM c WHERE ${where.join(" AND ")}`, parameters };
+}
+
 export class CosmosInteractionStore implements ports.InteractionStore {
   private readonly interactions: CosmosContainer;
 
@@ -113,6 +144,15 @@ export class CosmosInteractionStore implements ports.InteractionStore {
       { limit },
     );
     return result.resources.map((r) => toStored(interactionSchema, r));
+  }
+
+  async listPool(tenantId: string, filter: ports.PoolFilter): Promise<ports.Stored<Interaction>[]> {
+    const resources = await this.interactions.queryAll(
+      poolQuery(tenantId, filter),
+      tenantId,
+      POOL_PAGE,
+    );
+    return resources.map((r) => toStored(interactionSchema, r));
   }
 
   async setHold(

@@ -204,9 +204,12 @@ export class CosmosContainer {
     }
   }
 
-  /** Every result of a small single-tenant query (a few items; one call per page). */
-  async queryAll(spec: SqlQuerySpec, tenantId: string): Promise<unknown[]> {
-    const iterator = this.container.items.query<unknown>(spec, { partitionKey: [tenantId] });
+  /** Every result of a single-tenant query (one call per page of `maxItemCount`). */
+  async queryAll(spec: SqlQuerySpec, tenantId: string, maxItemCount?: number): Promise<unknown[]> {
+    const iterator = this.container.items.query<unknown>(spec, {
+      partitionKey: [tenantId],
+      ...(maxItemCount !== undefined ? { maxItemCount } : {}),
+    });
     const results: unknown[] = [];
     while (iterator.hasMoreResults()) {
       const response = await this.call("query", false, () => iterator.fetchNext());

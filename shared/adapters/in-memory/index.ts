@@ -4,6 +4,7 @@ import { InMemoryActionItemStore } from "./action-items.js";
 import { InMemoryFormStore } from "./forms.js";
 import { InMemoryInteractionStore } from "./interactions.js";
 import { InMemoryHistoryStore, InMemoryVersionStore } from "./history.js";
+import { InMemoryOperationStore, InMemoryPolicyStore } from "./policies.js";
 import { InMemorySessionStore } from "./sessions.js";
 
 export interface InMemoryStores {
@@ -13,6 +14,8 @@ export interface InMemoryStores {
   actionItems: InMemoryActionItemStore;
   history: InMemoryHistoryStore;
   versions: InMemoryVersionStore;
+  policies: InMemoryPolicyStore;
+  operations: InMemoryOperationStore;
 }
 
 export function createInMemoryStores(): InMemoryStores {
@@ -23,5 +26,7 @@ export function createInMemoryStores(): InMemoryStores {
     actionItems: new InMemoryActionItemStore(),
     history: new InMemoryHistoryStore(),
     versions: new InMemoryVersionStore(),
+    policies: new InMemoryPolicyStore(),
+    operations: new InMemoryOperationStore(),
   };
 }

@@ -1,0 +1,131 @@
+// Policies and the operations of their runs (docs/data-model.md "Policies and operations").
+import type { Container } from "@azure/cosmos";
+import { AppError } from "../../domain/errors.js";
+import { isValidId } from "../../domain/ids.js";
+import { operationSchema, type Operation } from "../../domain/operations.js";
+import { policySchema, type LastRun, type Policy } from "../../domain/policies.js";
+import type * as ports from "../../ports.js";
+import { operationListIdentity, policyListIdentity } from "../continuation.js";
+import { containerNames } from "./containers.js";
+import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.js";
+
+export class CosmosPolicyStore implements ports.PolicyStore {
+  private readonly policies: CosmosContainer;
+
+  constructor(container: Container, options: CosmosStoreOptions = {}) {
+    this.policies = new CosmosContainer(container, containerNames.policies, options);
+  }
+
+  async get(tenantId: string, id: string): Promise<ports.Stored<Policy> | undefined> {
+    if (!isValidId(id)) return undefined;
+    const resource = await this.policies.read(tenantId, id);
+    return resource === undefined ? undefined : toStored(policySchema, resource);
+  }
+
+  async create(policy: Policy): Promise<ports.Stored<Policy>> {
+    return toStored(policySchema, await this.policies.create(policy));
+  }
+
+  async replace(policy: Policy, etag: string): Promise<ports.Stored<Policy>> {
+    return toStored(policySchema, await this.policies.replace(policy, etag));
+  }
+
+  async setLastRun(tenantId: string, id: string, lastRun: LastRun, etag: string): Promise<void> {
+    await this.policies.patch(
+      tenantId,
+      id,
+      [{ op: "set", path: "/lastRun", value: lastRun }],
+      etag,
+    );
+  }
+
+  async list(tenantId: string, page: ports.PageRequest): Promise<ports.Page<Policy>> {
+    const result = await this.policies.queryPage(
+      {
+        query: "SELECT * FROM c WHERE c.tenantId = @tenantId ORDER BY c.tenantId, c.name, c.id",
+        parameters: [{ name: "@tenantId", value: tenantId }],
+      },
+      policyListIdentity(tenantId),
+      page,
+    );
+    return {
+      items: result.resources.map((r) => policySchema.parse(r)),
+      continuationToken: result.continuationToken,
+    };
+  }
+
+  async enabled(limit: number): Promise<Policy[]> {
+    const resources = await this.policies.queryAcrossTenants(
+      { query: "SELECT * FROM c WHERE c.enabled = true" },
+      limit,
+    );
+    return resources.map((r) => policySchema.parse(r));
+  }
+}
+
+export class CosmosOperationStore implements ports.OperationStore {
+  private readonly operations: CosmosContainer;
+
+  constructor(container: Container, options: CosmosStoreOptions = {}) {
+    this.operations = new CosmosContainer(container, containerNames.operations, options);
+  }
+
+  async get(tenantId: string, id: string): Promise<ports.Stored<Operation> | undefined> {
+    if (!isValidId(id)) return undefined;
+    const resource = await this.operations.read(tenantId, id);
+    return resource === undefined ? undefined : toStored(operationSchema, resource);
+  }
+
+  async createIfAbsent(
+    op: Operation,
+  ): Promise<{ stored: ports.Stored<Operation>; created: boolean }> {
+    try {
+      return { stored: toStored(operationSchema, await this.operations.create(op)), created: true };
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
+    }
+    const existing = await this.get(op.tenantId, op.id);
+    if (!existing) throw new AppError("CONFLICT", `Operation ${op.id} is being written; retry.`);
+    return { stored: existing, created: false };
+  }
+
+  async replace(op: Operation, etag: string): Promise<ports.Stored<Operation>> {
+    return toStored(operationSchema, await this.operations.replace(op, etag));
+  }
+
+  async list(
+    tenantId: string,
+    filter: { policyId?: string | undefined },
+    page: ports.PageRequest,
+  ): Promise<ports.Page<Operation>> {
+    const where = ["c.tenantId = @tenantId"];
+    const parameters = [{ name: "@tenantId", value: tenantId }];
+    if (filter.policyId !== undefined) {
+      where.push("c.policyId = @policyId");
+      parameters.push({ name: "@policyId", value: filter.policyId });
+    }
+    const result = await this.operations.queryPage(
+      {
+        query: `SELECT * FROM c WHERE ${where.join(" AND ")} ORDER BY c.tenantId, c.createdAt DESC, c.id DESC`,
+        parameters,
+      },
+      operationListIdentity(tenantId, filter),
+      page,
+    );
+    return {
+      items: result.resources.map((r) => operationSchema.parse(r)),
+      continuationToken: result.continuationToken,
+    };
+  }
+
+  async stale(until: string, limit: number): Promise<ports.Stored<Operation>[]> {
+    const resources = await this.operations.queryAcrossTenants(
+      {
+        query: "SELECT * FROM c WHERE c.status = 'Running' AND c.updatedAt <= @until",
+        parameters: [{ name: "@until", value: until }],
+      },
+      limit,
+    );
+    return resources.map((r) => toStored(operationSchema, r));
+  }
+}
