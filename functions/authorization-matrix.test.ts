@@ -94,6 +94,13 @@ export const expectedMatrix: readonly (readonly [string, ...string[]])[] = [
   ["actionItemsGet",                           "200",  "200",   "404",    "200",     "404", "403",      "403",  "404",       "401"],
   ["actionItemsResponses",                     "201",  "201",   "404",    "201",     "404", "403",      "403",  "404",       "401"],
   ["actionItemsClose",                         "200",  "200",   "404",    "200",     "404", "403",      "403",  "404",       "401"],
+  ["policiesCreate",                           "201",  "403",   "403",    "403",     "403", "403",      "403",  "400",       "401"],
+  ["policiesList",                             "200+", "403",   "403",    "403",     "403", "403",      "403",  "200-",      "401"],
+  ["policiesGet",                              "200",  "403",   "403",    "403",     "403", "403",      "403",  "404",       "401"],
+  ["policiesUpdate",                           "200",  "403",   "403",    "403",     "403", "403",      "403",  "404",       "401"],
+  ["policiesRun",                              "202",  "403",   "403",    "403",     "403", "403",      "403",  "404",       "401"],
+  ["operationsGet",                            "200",  "403",   "403",    "403",     "403", "403",      "403",  "404",       "401"],
+  ["operationsList",                           "200+", "403",   "403",    "403",     "403", "403",      "403",  "200-",      "401"],
 ];
 
 /** The state the fixture's session is in before the call. */
@@ -110,6 +117,9 @@ interface Fixture {
   /** An action item by alice: on the session, or (for the "agent" column) on another agent's. */
   actionItemId: string;
   actionItemEtag: string;
+  /** A policy over an agent without interactions (its runs create nothing), and its first run. */
+  policyId: string;
+  operationId: string;
 }
 
 async function ok(
@@ -206,6 +216,9 @@ async function arrange(app: TestApp, given: Given, caller: Caller): Promise<Fixt
     201,
   );
   await app.blobs.mediaUploadUrl(tenant, first.id, "audio/wav");
+  const policy = await ok(app, "policiesCreate", { as: admin, body: policyBody(formId) }, 201);
+  const policyId = String(policy.json.id);
+  const run = await ok(app, "policiesRun", { as: admin, params: { id: policyId }, body: {} }, 202);
 
   return {
     formId,
@@ -215,8 +228,20 @@ async function arrange(app: TestApp, given: Given, caller: Caller): Promise<Fixt
     spareInteractionId: spare.id,
     actionItemId: String(item.json.id),
     actionItemEtag: item.headers.etag ?? "",
+    policyId,
+    operationId: String(run.json.operationId),
   };
 }
+
+const policyBody = (formId: string) => ({
+  name: "Matrix policy",
+  type: "Distributed",
+  formIds: [formId],
+  criteria: { agentIds: ["agent-without-interactions"] },
+  quota: { perAgent: 1, period: "week" },
+  evaluatorIds: [alice.userId],
+  dueInDays: 7,
+});
 
 interface Case {
   given?: Given;
@@ -398,6 +423,25 @@ const cases: Record<string, Case> = {
       params: { id: fx.actionItemId },
       headers: { "if-match": fx.actionItemEtag },
     }),
+  },
+  policiesCreate: { request: (fx) => ({ body: policyBody(fx.formId) }) },
+  policiesList: {
+    request: () => ({ query: { limit: "200" } }),
+    includes: (json, fx) => itemsHave(json, fx.policyId),
+  },
+  policiesGet: { request: (fx) => ({ params: { id: fx.policyId } }) },
+  policiesUpdate: {
+    request: (fx) => ({
+      params: { id: fx.policyId },
+      headers: { "if-match": '"1"' },
+      body: { ...policyBody(fx.formId), enabled: false },
+    }),
+  },
+  policiesRun: { request: (fx) => ({ params: { id: fx.policyId }, body: {} }) },
+  operationsGet: { request: (fx) => ({ params: { id: fx.operationId } }) },
+  operationsList: {
+    request: (fx) => ({ query: { policyId: fx.policyId } }),
+    includes: (json, fx) => itemsHave(json, fx.operationId),
   },
 };
 

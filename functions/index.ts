@@ -28,9 +28,17 @@ import "./action-items-list.js";
 import "./action-items-get.js";
 import "./action-items-responses.js";
 import "./action-items-close.js";
+import "./policies-create.js";
+import "./policies-list.js";
+import "./policies-get.js";
+import "./policies-update.js";
+import "./policies-run.js";
+import "./operations-get.js";
+import "./operations-list.js";
 import "./on-session-completed-tag.js";
 import "./on-session-completed-notify.js";
 import "./outbox-sweep.js";
+import "./policies-timer.js";
 
 // What got registered, for a host or a test that loads the built package (dist/index.js): the
 // bundle holds its own copy of the registry.

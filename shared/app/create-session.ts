@@ -19,7 +19,7 @@ import type { Services } from "../services.js";
 import { afterResponse } from "./sessions.js";
 import { claimEarliest, claimInteraction } from "./holds.js";
 
-async function formsOf(services: Services, tenantId: string, formIds: readonly string[]) {
+export async function formsOf(services: Services, tenantId: string, formIds: readonly string[]) {
   const forms: FormSnapshot[] = [];
   const missing: FieldError[] = [];
   for (const [i, formId] of formIds.entries()) {
