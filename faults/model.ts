@@ -7,10 +7,14 @@ import { InvocationContext, type Timer } from "@azure/functions";
 import fc from "fast-check";
 import type { CloudEvent, Form, Interaction, SessionDocument } from "../shared/domain/model.js";
 import type { Actor as Principal } from "../shared/domain/access.js";
+import { STALE_RUN_MS } from "../shared/domain/operations.js";
+import type { Policy } from "../shared/domain/policies.js";
 import type {
   ActionItemStore,
   FormStore,
   InteractionStore,
+  OperationStore,
+  PolicyStore,
   SessionStore,
 } from "../shared/ports.js";
 import {
@@ -56,6 +60,10 @@ export type Op =
   /** Another session on an interaction: the earliest free of the agent's, or template one. */
   | { k: "create"; pick: number | null }
   | { k: "sweep" }
+  /** A policy run over the template's interactions (a dry run, or one answered 202). */
+  | { k: "run"; dry: boolean }
+  /** The policies timer, once any run in flight counts as cut short. */
+  | { k: "timer" }
   | { k: "deliver" }
   | { k: "redeliver"; pick: number }
   | { k: "advance" };
@@ -127,6 +135,11 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ k: fc.constant("sweep" as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ k: fc.constant("run" as const), dry: fc.boolean() }),
+  },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant("timer" as const) }) },
   { weight: 3, arbitrary: fc.record({ k: fc.constant("deliver" as const) }) },
   {
     weight: 3,
@@ -198,6 +211,8 @@ export interface Backing {
   interactions: InteractionStore;
   sessions: SessionStore;
   actionItems: ActionItemStore;
+  policies: PolicyStore;
+  operations: OperationStore;
 }
 
 /** The completion topic as the model sees it: at least once, no duplicate detection. */
@@ -277,6 +292,8 @@ export interface FaultTemplate {
   formId: string;
   sessionIds: string[];
   initialRevisions: number[];
+  /** The policy the runs of a history run: perAgent 2 over the template's interactions. */
+  policy: Policy;
   now: string;
   docs: {
     forms: Form[];
@@ -284,6 +301,9 @@ export interface FaultTemplate {
     sessions: SessionDocument[];
   };
 }
+
+/** Any instant of the week (from Monday 2026-11-09) of the template's interactions. */
+export const RUN_PERIOD = "2026-11-10T00:00:00.000Z";
 
 export interface FaultEnv {
   template: FaultTemplate;
@@ -334,6 +354,20 @@ export async function createFaultTemplate(
     sessionIds.push(res.json.id);
     initialRevisions.push(revisionOf(res.headers.etag));
   }
+  const created = await app.call<{ id: string }>("policiesCreate", {
+    headers: { authorization: `Bearer ${tokens.admin}` },
+    body: {
+      name: "Fault policy",
+      type: "Distributed",
+      formIds: [form.id],
+      criteria: { agentIds: [agent.userId] },
+      quota: { perAgent: 2, period: "week" },
+      evaluatorIds: [alice.userId, "bob"],
+      dueInDays: 5,
+    },
+  });
+  const policy = (await app.stores.policies.get(tenant, created.json.id))?.doc;
+  if (!policy) throw new Error(`policy: ${created.status} ${JSON.stringify(created.json)}`);
   const docs: FaultTemplate["docs"] = { forms: [], interactions: [], sessions: [] };
   const storedForm = await app.stores.forms.get(tenant, form.id);
   if (storedForm) docs.forms.push(storedForm.doc);
@@ -365,6 +399,7 @@ export async function createFaultTemplate(
     formId: form.id,
     sessionIds,
     initialRevisions,
+    policy,
     now: app.clock.now().toISOString(),
     docs,
   };
@@ -381,6 +416,7 @@ export async function forkEnv(template: FaultTemplate, stores?: Backing): Promis
   for (const interaction of template.docs.interactions)
     await raw.interactions.createIfAbsent(interaction);
   for (const session of template.docs.sessions) await raw.sessions.create(session);
+  await raw.policies.create(template.policy);
   const { app, injector } = template;
   app.clock.set(template.now);
   const publisher = new RecordingPublisher();
@@ -436,6 +472,8 @@ export interface HistoryRecord {
   attempts: Attempt[];
   /** Why a background step (sweep, delivery) failed, for the report. */
   backgroundFailures: number;
+  /** Policy runs the timer took over after they were cut short, for the report. */
+  continuedRuns: number;
 }
 
 const answerVariants = (formId: string, opId: number): Record<string, unknown>[] => [
@@ -460,7 +498,7 @@ class Runner {
   private readonly etags: string[];
   private keyEpoch = 0;
   private opCounter = 0;
-  readonly record: HistoryRecord = { attempts: [], backgroundFailures: 0 };
+  readonly record: HistoryRecord = { attempts: [], backgroundFailures: 0, continuedRuns: 0 };
 
   constructor(private readonly env: FaultEnv) {
     this.etags = env.initialRevisions.map((r) => `"${r}"`);
@@ -472,7 +510,12 @@ class Runner {
     fn: string,
     s: number,
     as: Caller,
-    init: { body?: unknown; ifMatch?: boolean; headers?: Record<string, string> },
+    init: {
+      body?: unknown;
+      ifMatch?: boolean;
+      headers?: Record<string, string>;
+      params?: Record<string, string>;
+    },
     extra: Pick<Attempt, "summary" | "idempotencyKey"> = {},
   ): Promise<Attempt> {
     const { injector, app, tokens, sessionIds } = this.env;
@@ -488,7 +531,7 @@ class Runner {
     try {
       result = await injector.run(() =>
         app.call(fn, {
-          params: s < 0 ? {} : { id: sessionIds[s] ?? "" },
+          params: init.params ?? (s < 0 ? {} : { id: sessionIds[s] ?? "" }),
           headers,
           ...(init.body !== undefined ? { body: init.body } : {}),
         }),
@@ -621,6 +664,17 @@ class Runner {
       case "sweep":
         if (!(await runSweep(env))) this.record.backgroundFailures++;
         return;
+      case "run":
+        return this.withRetries(retries, () =>
+          this.request(op, opId, "policiesRun", NO_SESSION, "admin", {
+            params: { id: env.template.policy.id },
+            body: { periodStart: RUN_PERIOD, dryRun: op.dry },
+          }),
+        );
+      case "timer":
+        env.app.clock.advance(STALE_RUN_MS);
+        if (!(await runTimer(env, "policiesTimer"))) this.record.backgroundFailures++;
+        return;
       case "deliver":
         this.record.backgroundFailures += (await env.topic.deliver()).failed;
         return;
@@ -647,19 +701,21 @@ const timer: Timer = {
   scheduleStatus: { last: "", next: "", lastUpdated: "" },
 };
 
-/** The outbox timer, as the platform fires it; false when it failed (it will run again). */
-async function runSweep(env: FaultEnv): Promise<boolean> {
-  const sweep = registeredFunctions().find(
-    (f): f is TimerFunctionDefinition => f.kind === "timer" && f.name === "outboxSweep",
+/** A timer function, as the platform fires it; false when it failed (it will run again). */
+async function runTimer(env: FaultEnv, name: string): Promise<boolean> {
+  const fn = registeredFunctions().find(
+    (f): f is TimerFunctionDefinition => f.kind === "timer" && f.name === name,
   );
-  if (!sweep) throw new Error("outboxSweep is not registered");
+  if (!fn) throw new Error(`${name} is not registered`);
   try {
-    await env.injector.run(() => sweep.handler(timer, quietContext(sweep.name)));
+    await env.injector.run(() => fn.handler(timer, quietContext(fn.name)));
     return true;
   } catch {
     return false;
   }
 }
+
+const runSweep = (env: FaultEnv) => runTimer(env, "outboxSweep");
 
 /** Runs the history with faults on, then settles it with faults off (sweeps and deliveries). */
 export async function runHistory(env: FaultEnv, history: History): Promise<HistoryRecord> {
@@ -671,7 +727,10 @@ export async function runHistory(env: FaultEnv, history: History): Promise<Histo
   } finally {
     env.injector.enabled = false;
   }
-  // Settle: the timer and the broker keep going after the faults are gone.
+  // Settle: the timers and the broker keep going after the faults are gone. A run a crash cut
+  // short is continued once it has written nothing for STALE_RUN_MS.
+  env.app.clock.advance(STALE_RUN_MS);
+  if (!(await runTimer(env, "policiesTimer"))) runner.record.backgroundFailures += 1_000;
   for (let round = 0; round < 5; round++) {
     const swept = await runSweep(env);
     const { failed } = await env.topic.deliver();
@@ -679,6 +738,8 @@ export async function runHistory(env: FaultEnv, history: History): Promise<Histo
     const pending = await env.raw.sessions.withPendingEvents(10);
     if (pending.sessions.length === 0 && env.topic.pending === 0) break;
   }
+  const runs = await env.raw.operations.list(tenant, {}, { limit: 200 });
+  runner.record.continuedRuns = runs.items.filter((op) => op.attempts > 1).length;
   return runner.record;
 }
 

@@ -12,6 +12,8 @@ export class FaultStats {
   portCalls = 0;
   completions = 0;
   notifications = 0;
+  runs = 0;
+  continuedRuns = 0;
   readonly injected: Record<FaultKind, number> = {
     failBefore: 0,
     failAfter: 0,
@@ -35,6 +37,10 @@ export class FaultStats {
     this.notifications += record.attempts.filter(
       (a) => a.fn === "sessionsNotifyAgent" && a.outcome === "answered" && a.status < 300,
     ).length;
+    this.runs += record.attempts.filter(
+      (a) => a.fn === "policiesRun" && a.outcome === "answered" && a.status === 202,
+    ).length;
+    this.continuedRuns += record.continuedRuns;
     this.deliveries += env.topic.deliveries;
     this.redeliveries += env.topic.duplicates;
   }
@@ -56,7 +62,8 @@ export class FaultStats {
     return (
       `fault suite (${this.name}): ${this.histories} histories, ${this.steps} operations, ` +
       `${this.requests} HTTP requests (${this.abandoned} abandoned by crashes; ` +
-      `${this.completions} completions and ${this.notifications} notify requests acknowledged), ` +
+      `${this.completions} completions and ${this.notifications} notify requests acknowledged; ` +
+      `${this.runs} policy runs started, ${this.continuedRuns} continued by the timer), ` +
       `${this.deliveries} deliveries (${this.redeliveries} forced redeliveries), ` +
       `${this.portCalls} port calls; faults injected: ${kinds}` +
       (wire ? `; on the wire: ${wire}` : "") +
