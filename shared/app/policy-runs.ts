@@ -44,6 +44,11 @@ import { afterResponse } from "./sessions.js";
 const MAX_SLOTS = 50;
 /** Sessions between two progress writes of the operation. */
 const BATCH = 50;
+/**
+ * Agents whose slots are filled at once. Safe because agents share nothing a fill decides: each
+ * agent's candidates are its own interactions, and the plan chose every evaluator already.
+ */
+const PARALLEL_AGENTS = 8;
 /** Policies and stalled runs one timer invocation takes up (the next one takes the rest). */
 const TIMER_LIMIT = 10_000;
 
@@ -181,10 +186,9 @@ interface Filling {
  * held for the slot's session id, then creates that session. A session that exists already
  * (a concurrent run filled the slot) gives the interaction back.
  */
-async function fillSlot(
-  f: Filling,
-  planned: PlannedSession<PoolEntry>,
-): Promise<"created" | "filled" | "exhausted"> {
+type Outcome = "created" | "filled" | "exhausted";
+
+async function fillSlot(f: Filling, planned: PlannedSession<PoolEntry>): Promise<Outcome> {
   const { services, policy, state } = f;
   const id = slotId(state.prefix, planned.agentId, planned.slot);
   for (let next = f.cursors.get(planned.agentId) ?? 0; next < planned.pool.length; next++) {
@@ -219,6 +223,34 @@ async function fillSlot(
     }
   }
   return "exhausted";
+}
+
+/**
+ * Fills a batch: each agent's slots in order, up to PARALLEL_AGENTS agents at a time. The
+ * outcomes are in the batch's order; the first failure rejects once the agents in flight end.
+ */
+async function fillBatch(
+  f: Filling,
+  batch: readonly PlannedSession<PoolEntry>[],
+): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  const byAgent = new Map<string, number[]>();
+  batch.forEach((planned, j) =>
+    byAgent.set(planned.agentId, [...(byAgent.get(planned.agentId) ?? []), j]),
+  );
+  const queue = [...byAgent.values()];
+  const worker = async () => {
+    for (let next = queue.shift(); next; next = queue.shift()) {
+      for (const j of next) {
+        const planned = batch[j];
+        if (planned) outcomes[j] = await fillSlot(f, planned);
+      }
+    }
+  };
+  const workers = Array.from({ length: Math.min(PARALLEL_AGENTS, queue.length) }, worker);
+  const settled = await Promise.allSettled(workers);
+  for (const result of settled) if (result.status === "rejected") throw result.reason;
+  return outcomes;
 }
 
 /** The plan's shortfall, and an agent whose candidates were all taken by racers meanwhile. */
@@ -281,13 +313,13 @@ export async function continueRun(
         inFlight: batch.map((s) => slotId(state.prefix, s.agentId, s.slot)),
         progress: { done: created.length + i, total },
       });
-      for (const planned of batch) {
-        const outcome = await fillSlot(filling, planned);
-        if (outcome === "created")
+      const outcomes = await fillBatch(filling, batch);
+      batch.forEach((planned, j) => {
+        if (outcomes[j] === "created")
           created.push(slotId(state.prefix, planned.agentId, planned.slot));
-        if (outcome === "exhausted")
+        if (outcomes[j] === "exhausted")
           exhausted.set(planned.agentId, (exhausted.get(planned.agentId) ?? 0) + 1);
-      }
+      });
     }
     shortfall = withExhausted(plan, state, policy.quota.perAgent, exhausted);
     const done = { created, progress: { done: total, total } };
