@@ -11,6 +11,7 @@ import { cosmosCalls } from "./cosmos-calls.js";
 import { exportFiles } from "./export.js";
 import { exportLoad } from "./export-load.js";
 import { formatFigure, type Figures, type Measurement } from "./figures.js";
+import { policyRun } from "./policy-run.js";
 import { toJson, writeBenchmarksDoc, type BenchRun } from "./report.js";
 import { saveThroughput } from "./save-throughput.js";
 import { scoring } from "./scoring.js";
@@ -24,6 +25,7 @@ const measurements: Measurement[] = [
   exportFiles,
   exportLoad,
   saveThroughput,
+  policyRun,
   coldStart,
 ];
 

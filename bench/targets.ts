@@ -38,6 +38,7 @@ export const targets: Record<string, Target> = {
   saveStatus412: is(0, "one session and ETag per connection"),
   xlsxExportMs: atMost(500, "5 forms × 40 questions, encrypted"),
   eventLoopMaxDelayDuringExportsMs: atMost(50, "4 xlsx exports beside GETs"),
+  cosmosCallsPerPolicySession: atMost(4, "claim, write and amortised reads"),
 };
 
 export interface TargetCheck {
