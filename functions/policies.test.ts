@@ -307,6 +307,26 @@ describe("policy runs", () => {
     expect((await run(id, "2026-11-24T09:00:00Z")).result.created).toHaveLength(1);
   });
 
+  it("counts the slots filled before perAgent was lowered, and fills the next ones once it is raised", async () => {
+    await interactions(["agent-1"], 5);
+    const id = await newPolicy({ quota: { perAgent: 3, period: "week" } });
+    expect((await run(id)).result.created).toHaveLength(3);
+    const revise = async (perAgent: number, etag: string) => {
+      const res = await app.call("policiesUpdate", {
+        as: admin,
+        params: { id },
+        headers: { "if-match": etag },
+        body: body({ quota: { perAgent, period: "week" } }),
+      });
+      expect(res.status).toBe(200);
+    };
+    await revise(1, '"1"');
+    expect((await run(id)).result.created).toEqual([]);
+    await revise(4, '"2"');
+    const prefix = slotPrefix(tenant, id, periodOf(new Date(WEEK), "week"));
+    expect((await run(id)).result.created).toEqual([slotId(prefix, "agent-1", 4)]);
+  });
+
   it("a rerun fills a shortfall once more interactions arrive, in the slots still free", async () => {
     await interactions(["agent-1"], 1);
     const id = await newPolicy({ quota: { perAgent: 3, period: "week" } });

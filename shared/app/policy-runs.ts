@@ -40,7 +40,10 @@ import { claimCandidate, releaseHold } from "./holds.js";
 import { poolByAgent, ranked, slotId, slotPrefix, type PoolEntry } from "./policy-pool.js";
 import { afterResponse } from "./sessions.js";
 
-/** The highest perAgent a policy may have: the slots a run looks for among existing sessions. */
+/**
+ * The highest perAgent a policy may have: slots above the current perAgent (filled before it
+ * was lowered) are looked for only when an agent has sessions its lower slots do not explain.
+ */
 const MAX_SLOTS = 50;
 /** Sessions between two progress writes of the operation. */
 const BATCH = 50;
@@ -74,9 +77,12 @@ export async function readPeriodState(
   const sessions = await services.sessions.policySessions(tenantId, policy.id, period.key);
   const existing = new Set(sessions.map((s) => s.id));
   const filled = new Map<string, Set<number>>();
-  for (const agentId of new Set(sessions.map((s) => s.agentId))) {
+  const sessionsOf = new Map<string, number>();
+  for (const { agentId } of sessions) sessionsOf.set(agentId, (sessionsOf.get(agentId) ?? 0) + 1);
+  for (const [agentId, count] of sessionsOf) {
     const slots = new Set<number>();
-    for (let k = 1; k <= MAX_SLOTS; k++) if (existing.has(slotId(prefix, agentId, k))) slots.add(k);
+    for (let k = 1; k <= MAX_SLOTS && slots.size < count; k++)
+      if (existing.has(slotId(prefix, agentId, k))) slots.add(k);
     filled.set(agentId, slots);
   }
   const { agentIds, channel, minDurationSeconds } = policy.criteria;
