@@ -1,5 +1,4 @@
 import type { Container, SqlParameter } from "@azure/cosmos";
-import { AppError } from "../../domain/errors.js";
 import { isValidId } from "../../domain/ids.js";
 import { actionItemSchema, type ActionItem } from "../../domain/model.js";
 import type { ActionItemFilter, ActionItemStore, Page, PageRequest, Stored } from "../../ports.js";
@@ -23,15 +22,8 @@ export class CosmosActionItemStore implements ActionItemStore {
   async createIfAbsent(
     item: ActionItem,
   ): Promise<{ stored: Stored<ActionItem>; created: boolean }> {
-    try {
-      return { stored: toStored(actionItemSchema, await this.items.create(item)), created: true };
-    } catch (error) {
-      if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
-    }
-    const existing = await this.get(item.tenantId, item.id);
-    if (!existing)
-      throw new AppError("CONFLICT", `Action item ${item.id} is being written; retry.`);
-    return { stored: existing, created: false };
+    const { resource, created } = await this.items.createOrRead(item, "Action item");
+    return { stored: toStored(actionItemSchema, resource), created };
   }
 
   async replace(item: ActionItem, etag: string): Promise<Stored<ActionItem>> {

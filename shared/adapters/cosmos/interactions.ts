@@ -105,17 +105,8 @@ export class CosmosInteractionStore implements ports.InteractionStore {
   async createIfAbsent(
     interaction: Interaction,
   ): Promise<{ interaction: Interaction; created: boolean }> {
-    try {
-      const resource = await this.interactions.create(interaction);
-      return { interaction: interactionSchema.parse(resource), created: true };
-    } catch (error) {
-      if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
-    }
-    const existing = await this.get(interaction.tenantId, interaction.id);
-    if (!existing) {
-      throw new AppError("CONFLICT", `Interaction ${interaction.id} is being written; retry.`);
-    }
-    return { interaction: existing, created: false };
+    const { resource, created } = await this.interactions.createOrRead(interaction, "Interaction");
+    return { interaction: interactionSchema.parse(resource), created };
   }
 
   list(

@@ -1,6 +1,5 @@
 // Policies and the operations of their runs (docs/data-model.md "Policies and operations").
 import type { Container } from "@azure/cosmos";
-import { AppError } from "../../domain/errors.js";
 import { isValidId } from "../../domain/ids.js";
 import { operationSchema, type Operation } from "../../domain/operations.js";
 import { policySchema, type LastRun, type Policy } from "../../domain/policies.js";
@@ -79,14 +78,8 @@ export class CosmosOperationStore implements ports.OperationStore {
   async createIfAbsent(
     op: Operation,
   ): Promise<{ stored: ports.Stored<Operation>; created: boolean }> {
-    try {
-      return { stored: toStored(operationSchema, await this.operations.create(op)), created: true };
-    } catch (error) {
-      if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
-    }
-    const existing = await this.get(op.tenantId, op.id);
-    if (!existing) throw new AppError("CONFLICT", `Operation ${op.id} is being written; retry.`);
-    return { stored: existing, created: false };
+    const { resource, created } = await this.operations.createOrRead(op, "Operation");
+    return { stored: toStored(operationSchema, resource), created };
   }
 
   async replace(op: Operation, etag: string): Promise<ports.Stored<Operation>> {

@@ -133,6 +133,26 @@ export class CosmosContainer {
     }
   }
 
+  /**
+   * Creates the document, or reads the one that has its id (`created: false`): what makes a
+   * create with a derived id idempotent. One whose create has not landed yet → CONFLICT.
+   */
+  async createOrRead(
+    doc: { tenantId: string; id: string },
+    what: string,
+  ): Promise<{ resource: unknown; created: boolean }> {
+    try {
+      return { resource: await this.create(doc), created: true };
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
+    }
+    const existing = await this.read(doc.tenantId, doc.id);
+    if (existing === undefined) {
+      throw new AppError("CONFLICT", `${what} ${doc.id} is being written; retry.`);
+    }
+    return { resource: existing, created: false };
+  }
+
   /** Replaces the document if it is still at `etag`; else PRECONDITION_FAILED (or NOT_FOUND). */
   async replace(doc: { tenantId: string; id: string }, etag: string): Promise<unknown> {
     try {
