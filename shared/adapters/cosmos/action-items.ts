@@ -1,10 +1,10 @@
-import type { Container, SqlParameter } from "@azure/cosmos";
+import type { Container } from "@azure/cosmos";
 import { isValidId } from "../../domain/ids.js";
 import { actionItemSchema, type ActionItem } from "../../domain/model.js";
 import type { ActionItemFilter, ActionItemStore, Page, PageRequest, Stored } from "../../ports.js";
 import { actionItemListIdentity } from "../continuation.js";
 import { containerNames } from "./containers.js";
-import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.js";
+import { CosmosContainer, newestFirst, toStored, type CosmosStoreOptions } from "./requests.js";
 
 export class CosmosActionItemStore implements ActionItemStore {
   private readonly items: CosmosContainer;
@@ -35,19 +35,9 @@ export class CosmosActionItemStore implements ActionItemStore {
     filter: ActionItemFilter,
     page: PageRequest,
   ): Promise<Page<ActionItem>> {
-    const where = ["c.tenantId = @tenantId"];
-    const parameters: SqlParameter[] = [{ name: "@tenantId", value: tenantId }];
-    for (const field of ["agentId", "evaluatorId", "sessionId", "status"] as const) {
-      const value = filter[field];
-      if (value === undefined) continue;
-      where.push(`c.${field} = @${field}`);
-      parameters.push({ name: `@${field}`, value });
-    }
+    const fields = ["agentId", "evaluatorId", "sessionId", "status"] as const;
     const result = await this.items.queryPage(
-      {
-        query: `SELECT * FROM c WHERE ${where.join(" AND ")} ORDER BY c.tenantId, c.createdAt DESC, c.id DESC`,
-        parameters,
-      },
+      newestFirst(tenantId, fields, filter),
       actionItemListIdentity(tenantId, filter),
       page,
     );

@@ -6,7 +6,7 @@ import { policySchema, type LastRun, type Policy } from "../../domain/policies.j
 import type * as ports from "../../ports.js";
 import { operationListIdentity, policyListIdentity } from "../continuation.js";
 import { containerNames } from "./containers.js";
-import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.js";
+import { CosmosContainer, newestFirst, toStored, type CosmosStoreOptions } from "./requests.js";
 
 export class CosmosPolicyStore implements ports.PolicyStore {
   private readonly policies: CosmosContainer;
@@ -91,17 +91,8 @@ export class CosmosOperationStore implements ports.OperationStore {
     filter: { policyId?: string | undefined },
     page: ports.PageRequest,
   ): Promise<ports.Page<Operation>> {
-    const where = ["c.tenantId = @tenantId"];
-    const parameters = [{ name: "@tenantId", value: tenantId }];
-    if (filter.policyId !== undefined) {
-      where.push("c.policyId = @policyId");
-      parameters.push({ name: "@policyId", value: filter.policyId });
-    }
     const result = await this.operations.queryPage(
-      {
-        query: `SELECT * FROM c WHERE ${where.join(" AND ")} ORDER BY c.tenantId, c.createdAt DESC, c.id DESC`,
-        parameters,
-      },
+      newestFirst(tenantId, ["policyId"], filter),
       operationListIdentity(tenantId, filter),
       page,
     );

@@ -1,6 +1,12 @@
 // One place where the stores talk to a Cosmos container: it counts every SDK call, maps Cosmos
 // status codes to the error taxonomy, and turns stored documents back into parsed domain values.
-import type { Container, FeedOptions, PatchOperation, SqlQuerySpec } from "@azure/cosmos";
+import type {
+  Container,
+  FeedOptions,
+  PatchOperation,
+  SqlParameter,
+  SqlQuerySpec,
+} from "@azure/cosmos";
 import { z } from "zod";
 import { DEFAULT_RETRY_AFTER_SECONDS } from "../../config.js";
 import { AppError } from "../../domain/errors.js";
@@ -285,6 +291,27 @@ function isRefusedToken(error: unknown): boolean {
   if (status === 400) return true;
   // The SDK parses some tokens itself (cross-partition ORDER BY) and throws plain errors.
   return status === undefined && (error instanceof SyntaxError || error instanceof TypeError);
+}
+
+/**
+ * One tenant's documents whose `fields` equal the filter's values (those given), newest first:
+ * the lists ordered by (createdAt, id) descending, which their composite index serves.
+ */
+export function newestFirst<F extends string>(
+  tenantId: string,
+  fields: readonly F[],
+  filter: Readonly<Partial<Record<F, string>>>,
+): SqlQuerySpec {
+  const where = ["c.tenantId = @tenantId"];
+  const parameters: SqlParameter[] = [{ name: "@tenantId", value: tenantId }];
+  for (const field of fields) {
+    const value = filter[field];
+    if (value === undefined) continue;
+    where.push(`c.${field} = @${field}`);
+    parameters.push({ name: `@${field}`, value });
+  }
+  const order = "ORDER BY c.tenantId, c.createdAt DESC, c.id DESC";
+  return { query: `SELECT * FROM c WHERE ${where.join(" AND ")} ${order}`, parameters };
 }
 
 /** Parses a stored document (system fields dropped by the schema) and keeps its `_etag`. */
