@@ -12,6 +12,7 @@ import { cosmosCalls } from "./cosmos-calls.js";
 import { exportFiles } from "./export.js";
 import { exportLoad } from "./export-load.js";
 import { formatFigure, type Figures, type Measurement } from "./figures.js";
+import { policyRun } from "./policy-run.js";
 import { toJson, writeBenchmarksDoc, type BenchRun } from "./report.js";
 import { saveThroughput } from "./save-throughput.js";
 import { scoring } from "./scoring.js";
@@ -26,6 +27,7 @@ const measurements: Measurement[] = [
   exportFiles,
   exportLoad,
   saveThroughput,
+  policyRun,
   coldStart,
 ];
 

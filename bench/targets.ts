@@ -39,6 +39,7 @@ export const targets: Record<string, Target> = {
   xlsxExportMs: atMost(500, "5 forms × 40 questions, encrypted"),
   eventLoopMaxDelayDuringExportsMs: atMost(50, "4 xlsx exports beside GETs"),
   calibrationResultsMs: atMost(200, "20 evaluators × 200 questions, bootstrap included"),
+  cosmosCallsPerPolicySession: atMost(4, "claim, write and amortised reads"),
 };
 
 export interface TargetCheck {

@@ -1,9 +1,11 @@
 // The promises checked after every history, once sweeps and deliveries ran with faults off.
 // Each returns human-readable violations, so a failing history says what broke and where.
 import { isDeepStrictEqual } from "node:util";
+import { slotId, slotPrefix } from "../shared/app/policy-pool.js";
 import { EVALUATED_TAG } from "../shared/domain/model.js";
+import { periodOf } from "../shared/domain/policies.js";
 import type { Attempt, FaultEnv, HistoryRecord } from "./model.js";
-import { tenant } from "./model.js";
+import { RUN_PERIOD, tenant } from "./model.js";
 
 /** Every status an operation may answer in these histories, with the codes allowed for it. */
 const allowed: Record<string, Record<number, readonly string[] | "any">> = {
@@ -67,6 +69,7 @@ const allowed: Record<string, Record<number, readonly string[] | "any">> = {
     409: ["SESSION_ARCHIVED"],
     503: ["DEPENDENCY_UNAVAILABLE"],
   },
+  policiesRun: { 200: "any", 202: "any", 503: ["DEPENDENCY_UNAVAILABLE"] },
 };
 
 const writes = new Set([
@@ -392,6 +395,41 @@ export async function checkActionItems(env: FaultEnv, record: HistoryRecord): Pr
   return violations;
 }
 
+/**
+ * Policy runs, however interrupted: no quota exceeded, every session in one of the policy's slots
+ * (so none twice), no run left Running once the timer continued them, and every session a run
+ * created reported by a run (its result), none reported that does not exist.
+ */
+export async function checkPolicyRuns(env: FaultEnv): Promise<string[]> {
+  const violations: string[] = [];
+  const { policy } = env.template;
+  const period = periodOf(new Date(RUN_PERIOD), policy.quota.period);
+  const prefix = slotPrefix(tenant, policy.id, period);
+  const sessions = await env.raw.sessions.policySessions(tenant, policy.id, period.key);
+  const perAgent = new Map<string, number>();
+  for (const { id, agentId } of sessions) {
+    perAgent.set(agentId, (perAgent.get(agentId) ?? 0) + 1);
+    const slots = Array.from({ length: policy.quota.perAgent }, (_, k) =>
+      slotId(prefix, agentId, k + 1),
+    );
+    if (!slots.includes(id))
+      violations.push(`policy session ${id} is in none of ${agentId}'s slots`);
+  }
+  for (const [agentId, count] of perAgent)
+    if (count > policy.quota.perAgent)
+      violations.push(`${agentId} has ${count} policy sessions, quota ${policy.quota.perAgent}`);
+  const ops = await env.raw.operations.list(tenant, { policyId: policy.id }, { limit: 200 });
+  const reported = new Set(ops.items.flatMap((op) => op.created));
+  for (const op of ops.items)
+    if (op.status === "Running") violations.push(`operation ${op.id} is still Running`);
+  const ids = new Set(sessions.map((s) => s.id));
+  for (const id of reported)
+    if (!ids.has(id)) violations.push(`a run reported session ${id}, which does not exist`);
+  for (const id of ids)
+    if (!reported.has(id)) violations.push(`policy session ${id} is in no run's result`);
+  return violations;
+}
+
 export async function checkHistory(env: FaultEnv, record: HistoryRecord): Promise<string[]> {
   const violations = [
     ...checkStatuses(record),
@@ -400,6 +438,7 @@ export async function checkHistory(env: FaultEnv, record: HistoryRecord): Promis
     ...(await checkActionItems(env, record)),
     ...(await checkHolds(env)),
     ...(await checkHistoryAndVersions(env)),
+    ...(await checkPolicyRuns(env)),
   ];
   if (record.backgroundFailures >= 1_000)
     violations.push("a sweep or delivery failed after the faults were turned off");

@@ -14,6 +14,8 @@ import type {
   SessionDocument,
 } from "../shared/domain/model.js";
 import type { Actor as Principal } from "../shared/domain/access.js";
+import { STALE_RUN_MS } from "../shared/domain/operations.js";
+import type { Policy } from "../shared/domain/policies.js";
 import type {
   ActionItemStore,
   DisputeStore,
@@ -21,6 +23,8 @@ import type {
   HistoryStore,
   VersionStore,
   InteractionStore,
+  OperationStore,
+  PolicyStore,
   SessionStore,
 } from "../shared/ports.js";
 import {
@@ -70,6 +74,10 @@ export type Op =
   | { k: "resolve"; s: number; n: number; accept: boolean }
   | { k: "withdraw"; s: number; n: number }
   | { k: "sweep" }
+  /** A policy run over the template's interactions (a dry run, or one answered 202). */
+  | { k: "run"; dry: boolean }
+  /** The policies timer, once any run in flight counts as cut short. */
+  | { k: "timer" }
   | { k: "deliver" }
   | { k: "redeliver"; pick: number }
   | { k: "advance" };
@@ -159,6 +167,11 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ k: fc.constant("sweep" as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({ k: fc.constant("run" as const), dry: fc.boolean() }),
+  },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant("timer" as const) }) },
   { weight: 3, arbitrary: fc.record({ k: fc.constant("deliver" as const) }) },
   {
     weight: 3,
@@ -233,6 +246,8 @@ export interface Backing {
   history: HistoryStore;
   versions: VersionStore;
   disputes: DisputeStore;
+  policies: PolicyStore;
+  operations: OperationStore;
 }
 
 /** The completion topic as the model sees it: at least once, no duplicate detection. */
@@ -312,6 +327,8 @@ export interface FaultTemplate {
   formId: string;
   sessionIds: string[];
   initialRevisions: number[];
+  /** The policy the runs of a history run: perAgent 2 over the template's interactions. */
+  policy: Policy;
   now: string;
   docs: {
     forms: Form[];
@@ -321,6 +338,9 @@ export interface FaultTemplate {
     history: { sessionId: string; entries: HistoryEntry[] }[];
   };
 }
+
+/** Any instant of the week (from Monday 2026-11-09) of the template's interactions. */
+export const RUN_PERIOD = "2026-11-10T00:00:00.000Z";
 
 export interface FaultEnv {
   template: FaultTemplate;
@@ -371,6 +391,20 @@ export async function createFaultTemplate(
     sessionIds.push(res.json.id);
     initialRevisions.push(revisionOf(res.headers.etag));
   }
+  const created = await app.call<{ id: string }>("policiesCreate", {
+    headers: { authorization: `Bearer ${tokens.admin}` },
+    body: {
+      name: "Fault policy",
+      type: "Distributed",
+      formIds: [form.id],
+      criteria: { agentIds: [agent.userId] },
+      quota: { perAgent: 2, period: "week" },
+      evaluatorIds: [alice.userId, "bob"],
+      dueInDays: 5,
+    },
+  });
+  const policy = (await app.stores.policies.get(tenant, created.json.id))?.doc;
+  if (!policy) throw new Error(`policy: ${created.status} ${JSON.stringify(created.json)}`);
   const docs: FaultTemplate["docs"] = { forms: [], interactions: [], sessions: [], history: [] };
   const storedForm = await app.stores.forms.get(tenant, form.id);
   if (storedForm) docs.forms.push(storedForm.doc);
@@ -404,6 +438,7 @@ export async function createFaultTemplate(
     formId: form.id,
     sessionIds,
     initialRevisions,
+    policy,
     now: app.clock.now().toISOString(),
     docs,
   };
@@ -423,6 +458,7 @@ export async function forkEnv(template: FaultTemplate, stores?: Backing): Promis
   for (const { sessionId, entries } of template.docs.history) {
     await raw.history.add(tenant, sessionId, entries);
   }
+  await raw.policies.create(template.policy);
   const { app, injector } = template;
   app.clock.set(template.now);
   const publisher = new RecordingPublisher();
@@ -478,6 +514,8 @@ export interface HistoryRecord {
   attempts: Attempt[];
   /** Why a background step (sweep, delivery) failed, for the report. */
   backgroundFailures: number;
+  /** Policy runs the timer took over after they were cut short, for the report. */
+  continuedRuns: number;
 }
 
 const answerVariants = (formId: string, opId: number): Record<string, unknown>[] => [
@@ -502,7 +540,7 @@ class Runner {
   private readonly etags: string[];
   private keyEpoch = 0;
   private opCounter = 0;
-  readonly record: HistoryRecord = { attempts: [], backgroundFailures: 0 };
+  readonly record: HistoryRecord = { attempts: [], backgroundFailures: 0, continuedRuns: 0 };
 
   constructor(private readonly env: FaultEnv) {
     this.etags = env.initialRevisions.map((r) => `"${r}"`);
@@ -520,6 +558,7 @@ class Runner {
       headers?: Record<string, string>;
       /** The route's id when it is not the session's (a dispute's). */
       id?: string;
+      params?: Record<string, string>;
     },
     extra: Pick<Attempt, "summary" | "idempotencyKey"> = {},
   ): Promise<Attempt> {
@@ -536,7 +575,7 @@ class Runner {
     try {
       result = await injector.run(() =>
         app.call(fn, {
-          params: s < 0 ? {} : { id: init.id ?? sessionIds[s] ?? "" },
+          params: init.params ?? (s < 0 ? {} : { id: init.id ?? sessionIds[s] ?? "" }),
           headers,
           ...(init.body !== undefined ? { body: init.body } : {}),
         }),
@@ -705,6 +744,17 @@ class Runner {
       case "sweep":
         if (!(await runSweep(env))) this.record.backgroundFailures++;
         return;
+      case "run":
+        return this.withRetries(retries, () =>
+          this.request(op, opId, "policiesRun", NO_SESSION, "admin", {
+            params: { id: env.template.policy.id },
+            body: { periodStart: RUN_PERIOD, dryRun: op.dry },
+          }),
+        );
+      case "timer":
+        env.app.clock.advance(STALE_RUN_MS);
+        if (!(await runTimer(env, "policiesTimer"))) this.record.backgroundFailures++;
+        return;
       case "deliver":
         this.record.backgroundFailures += (await env.topic.deliver()).failed;
         return;
@@ -738,19 +788,21 @@ const timer: Timer = {
   scheduleStatus: { last: "", next: "", lastUpdated: "" },
 };
 
-/** The outbox timer, as the platform fires it; false when it failed (it will run again). */
-async function runSweep(env: FaultEnv): Promise<boolean> {
-  const sweep = registeredFunctions().find(
-    (f): f is TimerFunctionDefinition => f.kind === "timer" && f.name === "outboxSweep",
+/** A timer function, as the platform fires it; false when it failed (it will run again). */
+async function runTimer(env: FaultEnv, name: string): Promise<boolean> {
+  const fn = registeredFunctions().find(
+    (f): f is TimerFunctionDefinition => f.kind === "timer" && f.name === name,
   );
-  if (!sweep) throw new Error("outboxSweep is not registered");
+  if (!fn) throw new Error(`${name} is not registered`);
   try {
-    await env.injector.run(() => sweep.handler(timer, quietContext(sweep.name)));
+    await env.injector.run(() => fn.handler(timer, quietContext(fn.name)));
     return true;
   } catch {
     return false;
   }
 }
+
+const runSweep = (env: FaultEnv) => runTimer(env, "outboxSweep");
 
 /** Runs the history with faults on, then settles it with faults off (sweeps and deliveries). */
 export async function runHistory(env: FaultEnv, history: History): Promise<HistoryRecord> {
@@ -762,7 +814,10 @@ export async function runHistory(env: FaultEnv, history: History): Promise<Histo
   } finally {
     env.injector.enabled = false;
   }
-  // Settle: the timer and the broker keep going after the faults are gone.
+  // Settle: the timers and the broker keep going after the faults are gone. A run a crash cut
+  // short is continued once it has written nothing for STALE_RUN_MS.
+  env.app.clock.advance(STALE_RUN_MS);
+  if (!(await runTimer(env, "policiesTimer"))) runner.record.backgroundFailures += 1_000;
   for (let round = 0; round < 5; round++) {
     const swept = await runSweep(env);
     const { failed } = await env.topic.deliver();
@@ -770,6 +825,8 @@ export async function runHistory(env: FaultEnv, history: History): Promise<Histo
     const pending = await env.raw.sessions.withPendingEvents(10);
     if (pending.sessions.length === 0 && env.topic.pending === 0) break;
   }
+  const runs = await env.raw.operations.list(tenant, {}, { limit: 200 });
+  runner.record.continuedRuns = runs.items.filter((op) => op.attempts > 1).length;
   return runner.record;
 }
 

@@ -15,6 +15,8 @@ export class FaultStats {
   disputes = 0;
   resolutions = 0;
   creations = 0;
+  runs = 0;
+  continuedRuns = 0;
   readonly injected: Record<FaultKind, number> = {
     failBefore: 0,
     failAfter: 0,
@@ -44,6 +46,10 @@ export class FaultStats {
     this.disputes += acked("sessionsDisputes");
     this.resolutions += acked("disputesResolve");
     this.creations += acked("sessionsCreate");
+    this.runs += record.attempts.filter(
+      (a) => a.fn === "policiesRun" && a.outcome === "answered" && a.status === 202,
+    ).length;
+    this.continuedRuns += record.continuedRuns;
     this.deliveries += env.topic.deliveries;
     this.redeliveries += env.topic.duplicates;
   }
@@ -67,7 +73,8 @@ export class FaultStats {
       `${this.requests} HTTP requests (${this.abandoned} abandoned by crashes; ` +
       `${this.completions} completions, ${this.notifications} notify requests, ` +
       `${this.creations} creations, ${this.disputes} disputes and ${this.resolutions} ` +
-      `resolutions acknowledged), ` +
+      `resolutions acknowledged; ` +
+      `${this.runs} policy runs started, ${this.continuedRuns} continued by the timer), ` +
       `${this.deliveries} deliveries (${this.redeliveries} forced redeliveries), ` +
       `${this.portCalls} port calls; faults injected: ${kinds}` +
       (wire ? `; on the wire: ${wire}` : "") +

@@ -108,6 +108,13 @@ export const expectedMatrix: readonly (readonly [string, ...string[]])[] = [
   ["calibrationsGet (Calibration)",            "200",  "403",   "404",    "404",     "404", "404",      "404",  "404",       "401"],
   ["calibrationsPut (Calibration)",            "200",  "403",   "403",    "403",     "403", "403",      "403",  "404",       "401"],
   ["analyticsEvaluators",                      "200",  "200",   "200",    "403",     "403", "403",      "403",  "200",       "401"],
+  ["policiesCreate",                           "201",  "403",   "403",    "403",     "403", "403",      "403",  "400",       "401"],
+  ["policiesList",                             "200+", "403",   "403",    "403",     "403", "403",      "403",  "200-",      "401"],
+  ["policiesGet",                              "200",  "403",   "403",    "403",     "403", "403",      "403",  "404",       "401"],
+  ["policiesUpdate",                           "200",  "403",   "403",    "403",     "403", "403",      "403",  "404",       "401"],
+  ["policiesRun",                              "202",  "403",   "403",    "403",     "403", "403",      "403",  "404",       "401"],
+  ["operationsGet",                            "200",  "403",   "403",    "403",     "403", "403",      "403",  "404",       "401"],
+  ["operationsList",                           "200+", "403",   "403",    "403",     "403", "403",      "403",  "200-",      "401"],
 ];
 
 /** The state the fixture's session is in before the call. */
@@ -129,6 +136,9 @@ interface Fixture {
   actionItemEtag: string;
   /** With `Disputed`: the dispute an Administrator raised on the completed session. */
   disputeId: string;
+  /** A policy over an agent without interactions (its runs create nothing), and its first run. */
+  policyId: string;
+  operationId: string;
 }
 
 async function ok(
@@ -252,6 +262,9 @@ async function arrange(app: TestApp, given: Given, caller: Caller): Promise<Fixt
     201,
   );
   await app.blobs.mediaUploadUrl(tenant, first.id, "audio/wav");
+  const policy = await ok(app, "policiesCreate", { as: admin, body: policyBody(formId) }, 201);
+  const policyId = String(policy.json.id);
+  const run = await ok(app, "policiesRun", { as: admin, params: { id: policyId }, body: {} }, 202);
 
   return {
     formId,
@@ -262,8 +275,20 @@ async function arrange(app: TestApp, given: Given, caller: Caller): Promise<Fixt
     actionItemId: String(item.json.id),
     actionItemEtag: item.headers.etag ?? "",
     disputeId,
+    policyId,
+    operationId: String(run.json.operationId),
   };
 }
+
+const policyBody = (formId: string) => ({
+  name: "Matrix policy",
+  type: "Distributed",
+  formIds: [formId],
+  criteria: { agentIds: ["agent-without-interactions"] },
+  quota: { perAgent: 1, period: "week" },
+  evaluatorIds: [alice.userId],
+  dueInDays: 7,
+});
 
 interface Case {
   given?: Given;
@@ -523,6 +548,25 @@ const cases: Record<string, Case> = {
     }),
   },
   analyticsEvaluators: { request: () => ({}) },
+  policiesCreate: { request: (fx) => ({ body: policyBody(fx.formId) }) },
+  policiesList: {
+    request: () => ({ query: { limit: "200" } }),
+    includes: (json, fx) => itemsHave(json, fx.policyId),
+  },
+  policiesGet: { request: (fx) => ({ params: { id: fx.policyId } }) },
+  policiesUpdate: {
+    request: (fx) => ({
+      params: { id: fx.policyId },
+      headers: { "if-match": '"1"' },
+      body: { ...policyBody(fx.formId), enabled: false },
+    }),
+  },
+  policiesRun: { request: (fx) => ({ params: { id: fx.policyId }, body: {} }) },
+  operationsGet: { request: (fx) => ({ params: { id: fx.operationId } }) },
+  operationsList: {
+    request: (fx) => ({ query: { policyId: fx.policyId } }),
+    includes: (json, fx) => itemsHave(json, fx.operationId),
+  },
 };
 
 const functionOf = (row: string): string => row.replace(/\s*\(.*\)$/, "");

@@ -558,6 +558,8 @@ interface Fixture {
   completedSessionId: string;
   completedEtag: string;
   calibrationId: string;
+  policyId: string;
+  operationId: string;
 }
 
 type Valid = Omit<RawRequest, "body"> & { body?: unknown };
@@ -605,6 +607,14 @@ async function arrange(app: TestApp): Promise<Fixture> {
   for (const calibrationId of ["fuzz-cal", "fuzz-cal-2"]) {
     await createSession(app, { type: "Calibration", calibrationId }, formId);
   }
+  // Two policies and two runs, so each list has a second page; runs over an agent with no
+  // interactions create nothing.
+  const policy = await app.call("policiesCreate", { as: admin, body: policyBody(formId) });
+  await app.call("policiesCreate", { as: admin, body: { ...policyBody(formId), name: "Second" } });
+  const run = () =>
+    app.call("policiesRun", { as: admin, params: { id: policy.json.id }, body: {} });
+  const op = await run();
+  await run();
   return {
     calibrationId: "fuzz-cal",
     formId,
@@ -619,8 +629,21 @@ async function arrange(app: TestApp): Promise<Fixture> {
     disputeId: disputed.json.id,
     completedSessionId: open.id,
     completedEtag: open.etag,
+    policyId: policy.json.id,
+    operationId: op.json.operationId,
   };
 }
+
+const policyBody = (formId: string) => ({
+  name: "Fuzz policy",
+  enabled: true,
+  type: "Distributed",
+  formIds: [formId],
+  criteria: { agentIds: ["agent-without-interactions"], channel: "voice", minDurationSeconds: 0 },
+  quota: { perAgent: 2, period: "week" },
+  evaluatorIds: [alice.userId, bob.userId],
+  dueInDays: 7,
+});
 
 /** A request that would succeed: hostile variants change one part of it. */
 function validRequest(name: string, fx: Fixture): Valid | undefined {
@@ -693,6 +716,22 @@ function validRequest(name: string, fx: Fixture): Valid | undefined {
       body: { dueDate: "2026-12-05T00:00:00Z", summary: "Hello", showScore: true },
     },
     sessionsExports: { as: alice, ...session, body: { format: "csv", password: "correct horse" } },
+    policiesCreate: { as: admin, body: policyBody(fx.formId) },
+    policiesList: { as: admin },
+    policiesGet: { as: admin, params: { id: fx.policyId } },
+    policiesUpdate: {
+      as: admin,
+      params: { id: fx.policyId },
+      headers: { "if-match": '"1"' },
+      body: policyBody(fx.formId),
+    },
+    policiesRun: {
+      as: admin,
+      params: { id: fx.policyId },
+      body: { periodStart: "2026-11-17T00:00:00Z", dryRun: true },
+    },
+    operationsGet: { as: admin, params: { id: fx.operationId } },
+    operationsList: { as: admin, query: `policyId=${fx.policyId}` },
     actionItemsList: { as: admin },
     actionItemsGet: { as: agent, params: { id: fx.actionItemId } },
     actionItemsResponses: {

@@ -42,9 +42,17 @@ import "./calibrations-list.js";
 import "./calibrations-get.js";
 import "./calibrations-put.js";
 import "./analytics-evaluators.js";
+import "./policies-create.js";
+import "./policies-list.js";
+import "./policies-get.js";
+import "./policies-update.js";
+import "./policies-run.js";
+import "./operations-get.js";
+import "./operations-list.js";
 import "./on-session-completed-tag.js";
 import "./on-session-notify.js";
 import "./outbox-sweep.js";
+import "./policies-timer.js";
 
 // What got registered, for a host or a test that loads the built package (dist/index.js): the
 // bundle holds its own copy of the registry.

@@ -15,6 +15,7 @@ export const meSchema = z.object({
     ingestInteractions: z.boolean(),
     resolveDisputes: z.boolean(),
     manageCalibrations: z.boolean(),
+    managePolicies: z.boolean(),
   }),
   features: z.object({ defaultScores: z.boolean() }),
 });

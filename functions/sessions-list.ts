@@ -14,6 +14,7 @@ const sessionsQuery = pageQuery.extend({
   evaluatorId: idSchema.optional(),
   agentId: idSchema.optional(),
   calibrationId: idSchema.optional(),
+  policyId: idSchema.optional(),
   archived: z
     .enum(["false", "true", "all"])
     .default("false")

@@ -8,7 +8,7 @@ export const sessionsReplaceInteraction = httpFunction({
   route: "sessions/{id}/replace-interaction",
   methods: ["POST"],
   access: ["QM.Administrator", "QM.Evaluator"],
-  summary: "Replace the interaction of a criteria-based session; resets every answer",
+  summary: "Replace the interaction of a criteria or policy session; resets every answer",
   tags: ["Sessions"],
   body: replaceInteractionSchema,
   ifMatch: true,

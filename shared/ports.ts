@@ -16,9 +16,11 @@ import type {
   VersionSnapshot,
 } from "./domain/model.js";
 import type { Actor } from "./domain/access.js";
+import type { Operation } from "./domain/operations.js";
 import type { OutboxDone } from "./domain/outbox.js";
 import type { Window } from "./domain/analytics-window.js";
 import type { Calibration, CalibrationSession } from "./domain/calibration.js";
+import type { LastRun, Policy } from "./domain/policies.js";
 
 /** The only source of "now" (tests and property tests drive time through it). */
 export interface Clock {
@@ -127,6 +129,22 @@ export interface InteractionStore {
   ): Promise<Stored<Interaction>>;
   /** Idempotent: adding a tag it already has changes nothing. */
   addTag(tenantId: string, id: string, tag: string): Promise<void>;
+  /**
+   * A policy run's pool, every page: the interactions matching `filter` that are not tagged
+   * Evaluated and are free or held by a session whose id starts with `filter.heldBy`.
+   */
+  listPool(tenantId: string, filter: PoolFilter): Promise<Stored<Interaction>[]>;
+}
+
+/** A policy pool: `from` and `to` inclusive, like InteractionFilter's. */
+export interface PoolFilter {
+  from: string;
+  to: string;
+  agentIds?: readonly string[] | undefined;
+  channel?: Channel | undefined;
+  minDurationSeconds?: number | undefined;
+  /** The id prefix of the run's own slots (policy and period), whose holds it may retake. */
+  heldBy: string;
 }
 
 export interface SessionFilter {
@@ -135,6 +153,7 @@ export interface SessionFilter {
   evaluatorId?: string | undefined;
   agentId?: string | undefined;
   calibrationId?: string | undefined;
+  policyId?: string | undefined;
   /** `false` (default) hides archived sessions; `true` shows only them; `all` both. */
   archived: boolean | "all";
   dueBefore?: string | undefined;
@@ -187,6 +206,17 @@ export interface SessionStore {
    * in [from, to). One query, but it reads a row per such session (docs/data-model.md).
    */
   completionsByEvaluator(tenantId: string, window: Window): Promise<Map<string, number>>;
+  /** Every session a policy created for a period (`selection.period`), archived ones too. */
+  policySessions(tenantId: string, policyId: string, period: string): Promise<PolicySlot[]>;
+  /**
+   * Open sessions (not Completed, not archived, due at or after `now`) of each of the given
+   * evaluators; one that has none is absent.
+   */
+  openByEvaluator(
+    tenantId: string,
+    evaluatorIds: readonly string[],
+    now: string,
+  ): Promise<Map<string, number>>;
 }
 
 /** A calibration session's state, for counting participants without reading answers. */
@@ -210,6 +240,12 @@ export interface CalibrationStore {
   statesOf(tenantId: string, calibrationIds: readonly string[]): Promise<CalibrationSessionState[]>;
   /** Calibration sessions first completed in [from, to): one query. */
   completedIn(tenantId: string, window: Window): Promise<CalibrationSession[]>;
+}
+
+/** What a policy run reads of the sessions it already created. */
+export interface PolicySlot {
+  id: string;
+  agentId: string;
 }
 
 export interface PendingSweep {
@@ -268,6 +304,34 @@ export interface ActionItemStore {
   replace(item: ActionItem, etag: string): Promise<Stored<ActionItem>>;
   /** Ordered by createdAt descending, then id. */
   list(tenantId: string, filter: ActionItemFilter, page: PageRequest): Promise<Page<ActionItem>>;
+}
+
+/** Evaluation policies (docs/api.md "Policies"). */
+export interface PolicyStore {
+  get(tenantId: string, id: string): Promise<Stored<Policy> | undefined>;
+  create(policy: Policy): Promise<Stored<Policy>>;
+  replace(policy: Policy, etag: string): Promise<Stored<Policy>>;
+  /** Sets `lastRun` when the policy is still at `etag` (PRECONDITION_FAILED otherwise). */
+  setLastRun(tenantId: string, id: string, lastRun: LastRun, etag: string): Promise<void>;
+  /** Ordered by name, then id. */
+  list(tenantId: string, page: PageRequest): Promise<Page<Policy>>;
+  /** Enabled policies of every tenant, for the timer (cross-tenant), at most `limit`. */
+  enabled(limit: number): Promise<Policy[]>;
+}
+
+export interface OperationStore {
+  get(tenantId: string, id: string): Promise<Stored<Operation> | undefined>;
+  /** Creates it, or returns the existing one with the same id (`created: false`). */
+  createIfAbsent(op: Operation): Promise<{ stored: Stored<Operation>; created: boolean }>;
+  replace(op: Operation, etag: string): Promise<Stored<Operation>>;
+  /** Newest first (createdAt, then id), optionally one policy's. */
+  list(
+    tenantId: string,
+    filter: { policyId?: string | undefined },
+    page: PageRequest,
+  ): Promise<Page<Operation>>;
+  /** Running operations of every tenant last written at or before `until` (cross-tenant). */
+  stale(until: string, limit: number): Promise<Stored<Operation>[]>;
 }
 
 // ---------- events ----------

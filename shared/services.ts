@@ -13,6 +13,8 @@ import type {
   HealthCheck,
   HistoryStore,
   InteractionStore,
+  OperationStore,
+  PolicyStore,
   SessionStore,
   TokenVerifier,
   VersionStore,
@@ -33,6 +35,9 @@ export interface Services {
   readonly versions: VersionStore;
   /** The disputes list (a projection the outbox keeps of the disputes in sessions). */
   readonly disputes: DisputeStore;
+  /** Evaluation policies and the operations their runs record progress in. */
+  readonly policies: PolicyStore;
+  readonly operations: OperationStore;
   /** Work that runs right after the response (the outbox); the sweep finishes what it misses. */
   readonly background: Background;
   readonly calibrations: CalibrationStore;

@@ -96,6 +96,7 @@ describe("local token issuer", () => {
         ingestInteractions: false,
         resolveDisputes: true,
         manageCalibrations: false,
+        managePolicies: false,
       },
       features: { defaultScores: false },
     });

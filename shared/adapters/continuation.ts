@@ -146,3 +146,14 @@ export function actionItemListIdentity(tenantId: string, filter: ActionItemFilte
 export function calibrationListIdentity(tenantId: string): QueryIdentity {
   return { tenantId, query: "calibrations.list" };
 }
+
+export function policyListIdentity(tenantId: string): QueryIdentity {
+  return { tenantId, query: "policies.list" };
+}
+
+export function operationListIdentity(
+  tenantId: string,
+  filter: { policyId?: string | undefined },
+): QueryIdentity {
+  return { tenantId, query: "operations.list", filter: { ...filter } };
+}

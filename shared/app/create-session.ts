@@ -30,7 +30,7 @@ import type { Services } from "../services.js";
 import { claimEarliest, claimInteraction } from "./holds.js";
 import { afterResponse } from "./sessions.js";
 
-async function formsOf(services: Services, tenantId: string, formIds: readonly string[]) {
+export async function formsOf(services: Services, tenantId: string, formIds: readonly string[]) {
   const forms: FormSnapshot[] = [];
   const missing: FieldError[] = [];
   for (const [i, formId] of formIds.entries()) {

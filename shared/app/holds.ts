@@ -127,6 +127,21 @@ export async function claimEarliest(
 }
 
 /**
+ * Claims a candidate a query found: a free one with one write conditioned on the etag the query
+ * read (undefined when a racer wrote first), a held one as claimInteraction judges its hold.
+ */
+export async function claimCandidate(
+  services: Services,
+  candidate: Stored<Interaction>,
+  claimant: Claimant,
+): Promise<Interaction | undefined> {
+  if (candidate.doc.hold === null) return writeHold(services, candidate, claimant);
+  const { tenantId, id } = candidate.doc;
+  const claim = await claimInteraction(services, tenantId, id, claimant);
+  return claim.kind === "claimed" ? claim.interaction : undefined;
+}
+
+/**
  * Gives an interaction back once the session holding it no longer needs it (archived
  * unevaluated, or moved to another interaction). The hold is read before the session and
  * cleared only at the revision read, so a claim racing the release (the session moving back)

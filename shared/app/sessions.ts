@@ -8,7 +8,7 @@ import { notifyAgent as notifyAgentOf } from "../domain/action-items.js";
 import { AppError, notFound } from "../domain/errors.js";
 import type { NotifyAgent } from "../domain/events.js";
 import { authorizeExport, exportPasswordFor, type ExportFormat } from "../domain/exports.js";
-import type { SessionDocument, VersionSnapshot } from "../domain/model.js";
+import type { Selection, SessionDocument, VersionSnapshot } from "../domain/model.js";
 import type { ChangeRequest, Parsed } from "../domain/requests.js";
 import { inputOf } from "../domain/requests.js";
 import * as rules from "../domain/session.js";
@@ -26,6 +26,7 @@ import { withScore, type ActionItemRead } from "./action-items.js";
 import { createExport, exportFailure, type ExportOutcome, type ExportResult } from "./exports.js";
 import { MAX_PENDING_HISTORY, moveOutbox } from "./outbox.js";
 import { claimEarliest, claimInteraction, releaseHold } from "./holds.js";
+import { pickPolicyReplacement } from "./policy-pool.js";
 import { interactionRefOf } from "../domain/interactions.js";
 import { needsHold } from "../domain/eligibility.js";
 
@@ -322,7 +323,8 @@ export async function completeSession(
 
 /**
  * Gives a criteria session another eligible interaction, the chosen one or the earliest free
- * match: the new one is held before the session moves to it, and the old one released after.
+ * match (a policy's session: the next of its seeded pool, shared/app/policy-pool.ts): the new
+ * one is held before the session moves to it, and the old one released after.
  */
 export async function replaceSessionInteraction(
   services: Services,
@@ -336,7 +338,10 @@ export async function replaceSessionInteraction(
   const tenantId = actor.tenantId;
   const claimant = { sessionId: stored.doc.id };
   let interaction;
-  if (search.chosen !== undefined) {
+  let selection: Selection | undefined;
+  if (stored.doc.source === "policy") {
+    ({ interaction, selection } = await pickPolicyReplacement(services, stored.doc, search));
+  } else if (search.chosen !== undefined) {
     const claim = await claimInteraction(services, tenantId, search.chosen, claimant, (found) =>
       rules.assertReplacement(search, found),
     );
@@ -359,7 +364,7 @@ export async function replaceSessionInteraction(
     stored,
     (doc) => {
       rules.prepareReplacement(doc, actor, request);
-      return rules.replaceInteraction(doc, actor, ref, now);
+      return rules.replaceInteraction(doc, actor, ref, now, selection);
     },
     log,
   );

@@ -41,6 +41,7 @@ describe("capabilities", () => {
       ingestInteractions: true,
       resolveDisputes: true,
       manageCalibrations: true,
+      managePolicies: true,
     });
     expect(capabilities(alice)).toEqual({
       manageForms: false,
@@ -49,6 +50,7 @@ describe("capabilities", () => {
       ingestInteractions: false,
       resolveDisputes: true,
       manageCalibrations: false,
+      managePolicies: false,
     });
     expect(capabilities(archiver).archive).toBe(true);
     expect(capabilities(agent)).toEqual({
@@ -58,6 +60,7 @@ describe("capabilities", () => {
       ingestInteractions: false,
       resolveDisputes: false,
       manageCalibrations: false,
+      managePolicies: false,
     });
   });
 });

@@ -37,6 +37,7 @@ export function capabilities(actor: Actor) {
     ingestInteractions: isAdmin(actor) || isIntegration(actor),
     resolveDisputes: isAdmin(actor) || isEvaluator(actor),
     manageCalibrations: isAdmin(actor),
+    managePolicies: isAdmin(actor),
   };
 }
 

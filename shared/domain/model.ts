@@ -142,6 +142,19 @@ export const criteriaSchema = z.object({
 });
 export type Criteria = z.output<typeof criteriaSchema>;
 
+/**
+ * Why a policy picked a session's interaction (docs/policies.md): the period's start date, the
+ * agent's eligible interactions when it was picked, its 1-based rank in the seeded shuffle, and
+ * the seed.
+ */
+export const selectionSchema = z.object({
+  period: z.string(),
+  poolSize: z.number().int().min(1),
+  rank: z.number().int().min(1),
+  seed: z.string(),
+});
+export type Selection = z.output<typeof selectionSchema>;
+
 export const answerSchema = z.union([
   z.strictObject({ answerIds: z.array(idSchema).max(50) }),
   z.strictObject({ na: z.literal(true) }),
@@ -306,8 +319,11 @@ export const sessionDocumentSchema = z.object({
   tenantId: z.string(),
   name: z.string(),
   type: z.enum(sessionTypes),
-  source: z.enum(["manual", "criteria"]),
+  source: z.enum(["manual", "criteria", "policy"]),
   criteria: criteriaSchema.optional(),
+  /** A policy's session: the policy, and why it picked the interaction. */
+  policyId: idSchema.optional(),
+  selection: selectionSchema.optional(),
   calibrationId: idSchema.optional(),
   state: z.enum(storedStates),
   archived: z.boolean(),

@@ -45,6 +45,7 @@ import {
   type FormSnapshot,
   type HistoryAction,
   type InteractionRef,
+  type Selection,
   type SessionDocument,
 } from "./model.js";
 import { historyEntry, versionSnapshot } from "./history.js";
@@ -513,14 +514,14 @@ export function prepareReplacement(
   const input = accept(request, doc.revision);
   assertWritable(doc);
   if (
-    doc.source !== "criteria" ||
+    doc.source === "manual" ||
     doc.type === "Calibration" ||
     doc.type === "AdHoc" ||
     doc.state === "Completed"
   ) {
     throw new AppError(
       "REPLACE_NOT_ALLOWED",
-      "Only a session picked by criteria, not Calibration or AdHoc, and not completed, can replace its interaction.",
+      "Only a session picked by criteria or a policy, not Calibration or AdHoc, and not completed, can replace its interaction.",
     );
   }
   if (doc.state === "Unassigned") throw notAssignedError();
@@ -544,18 +545,28 @@ export function assertReplacement(
   }
 }
 
-/** The session on its new interaction: every answer reset, default scores off. */
+/**
+ * The session on its new interaction: every answer reset, default scores off; a policy's
+ * session with the selection that says why the new one was picked.
+ */
 export function replaceInteraction(
   doc: SessionDocument,
   actor: Actor,
   interaction: InteractionRef,
   now: Date,
+  selection?: Selection,
 ): SessionDocument {
   return edited(
     doc,
     actor,
     now,
-    { ...answered(doc.forms, {}), interaction, agentId: interaction.agentId, defaultScores: false },
+    {
+      ...answered(doc.forms, {}),
+      interaction,
+      agentId: interaction.agentId,
+      defaultScores: false,
+      ...(selection ? { selection } : {}),
+    },
     "interactionReplaced",
   );
 }

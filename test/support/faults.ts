@@ -27,7 +27,9 @@ import type {
   VersionSnapshot,
 } from "../../shared/domain/model.js";
 import { DependencyUnavailableError } from "../../shared/dependency-errors.js";
+import type { Operation } from "../../shared/domain/operations.js";
 import type { OutboxDone } from "../../shared/domain/outbox.js";
+import type { LastRun, Policy } from "../../shared/domain/policies.js";
 import type {
   ActionItemFilter,
   ActionItemStore,
@@ -39,7 +41,10 @@ import type {
   FormStore,
   InteractionFilter,
   InteractionStore,
+  OperationStore,
   PageRequest,
+  PolicyStore,
+  PoolFilter,
   SessionFilter,
   SessionStore,
 } from "../../shared/ports.js";
@@ -215,6 +220,8 @@ export function faultyInteractions(inner: InteractionStore, f: FaultInjector): I
       f.around("interactions.setHold", () => inner.setHold(tenantId, id, hold, etag)),
     addTag: (tenantId: string, id: string, tag: string) =>
       f.around("interactions.addTag", () => inner.addTag(tenantId, id, tag)),
+    listPool: (tenantId: string, filter: PoolFilter) =>
+      f.around("interactions.listPool", () => inner.listPool(tenantId, filter)),
   };
 }
 
@@ -234,6 +241,41 @@ export function faultySessions(inner: SessionStore, f: FaultInjector): SessionSt
       f.around("sessions.completionsByEvaluator", () =>
         inner.completionsByEvaluator(tenantId, window),
       ),
+    policySessions: (tenantId: string, policyId: string, period: string) =>
+      f.around("sessions.policySessions", () => inner.policySessions(tenantId, policyId, period)),
+    openByEvaluator: (tenantId: string, evaluatorIds: readonly string[], now: string) =>
+      f.around("sessions.openByEvaluator", () =>
+        inner.openByEvaluator(tenantId, evaluatorIds, now),
+      ),
+  };
+}
+
+export function faultyPolicies(inner: PolicyStore, f: FaultInjector): PolicyStore {
+  return {
+    get: (tenantId: string, id: string) => f.around("policies.get", () => inner.get(tenantId, id)),
+    create: (policy: Policy) => f.around("policies.create", () => inner.create(policy)),
+    replace: (policy: Policy, etag: string) =>
+      f.around("policies.replace", () => inner.replace(policy, etag)),
+    setLastRun: (tenantId: string, id: string, lastRun: LastRun, etag: string) =>
+      f.around("policies.setLastRun", () => inner.setLastRun(tenantId, id, lastRun, etag)),
+    list: (tenantId: string, page: PageRequest) =>
+      f.around("policies.list", () => inner.list(tenantId, page)),
+    enabled: (limit: number) => f.around("policies.enabled", () => inner.enabled(limit)),
+  };
+}
+
+export function faultyOperations(inner: OperationStore, f: FaultInjector): OperationStore {
+  return {
+    get: (tenantId: string, id: string) =>
+      f.around("operations.get", () => inner.get(tenantId, id)),
+    createIfAbsent: (op: Operation) =>
+      f.around("operations.createIfAbsent", () => inner.createIfAbsent(op)),
+    replace: (op: Operation, etag: string) =>
+      f.around("operations.replace", () => inner.replace(op, etag)),
+    list: (tenantId: string, filter: { policyId?: string | undefined }, page: PageRequest) =>
+      f.around("operations.list", () => inner.list(tenantId, filter, page)),
+    stale: (until: string, limit: number) =>
+      f.around("operations.stale", () => inner.stale(until, limit)),
   };
 }
 
@@ -296,6 +338,8 @@ export interface FaultyPorts {
   history: HistoryStore;
   versions: VersionStore;
   disputes: DisputeStore;
+  policies: PolicyStore;
+  operations: OperationStore;
   publisher: EventPublisher;
 }
 
@@ -309,6 +353,8 @@ export function faultyPorts(inner: FaultyPorts, f: FaultInjector): FaultyPorts {
     history: faultyHistory(inner.history, f),
     versions: faultyVersions(inner.versions, f),
     disputes: faultyDisputes(inner.disputes, f),
+    policies: faultyPolicies(inner.policies, f),
+    operations: faultyOperations(inner.operations, f),
     publisher: faultyPublisher(inner.publisher, f),
   };
 }

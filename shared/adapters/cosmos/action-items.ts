@@ -1,11 +1,10 @@
-import type { Container, SqlParameter } from "@azure/cosmos";
-import { AppError } from "../../domain/errors.js";
+import type { Container } from "@azure/cosmos";
 import { isValidId } from "../../domain/ids.js";
 import { actionItemSchema, type ActionItem } from "../../domain/model.js";
 import type { ActionItemFilter, ActionItemStore, Page, PageRequest, Stored } from "../../ports.js";
 import { actionItemListIdentity } from "../continuation.js";
 import { containerNames } from "./containers.js";
-import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.js";
+import { CosmosContainer, newestFirst, toStored, type CosmosStoreOptions } from "./requests.js";
 
 export class CosmosActionItemStore implements ActionItemStore {
   private readonly items: CosmosContainer;
@@ -23,15 +22,8 @@ export class CosmosActionItemStore implements ActionItemStore {
   async createIfAbsent(
     item: ActionItem,
   ): Promise<{ stored: Stored<ActionItem>; created: boolean }> {
-    try {
-      return { stored: toStored(actionItemSchema, await this.items.create(item)), created: true };
-    } catch (error) {
-      if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
-    }
-    const existing = await this.get(item.tenantId, item.id);
-    if (!existing)
-      throw new AppError("CONFLICT", `Action item ${item.id} is being written; retry.`);
-    return { stored: existing, created: false };
+    const { resource, created } = await this.items.createOrRead(item, "Action item");
+    return { stored: toStored(actionItemSchema, resource), created };
   }
 
   async replace(item: ActionItem, etag: string): Promise<Stored<ActionItem>> {
@@ -43,19 +35,9 @@ export class CosmosActionItemStore implements ActionItemStore {
     filter: ActionItemFilter,
     page: PageRequest,
   ): Promise<Page<ActionItem>> {
-    const where = ["c.tenantId = @tenantId"];
-    const parameters: SqlParameter[] = [{ name: "@tenantId", value: tenantId }];
-    for (const field of ["agentId", "evaluatorId", "sessionId", "status"] as const) {
-      const value = filter[field];
-      if (value === undefined) continue;
-      where.push(`c.${field} = @${field}`);
-      parameters.push({ name: `@${field}`, value });
-    }
+    const fields = ["agentId", "evaluatorId", "sessionId", "status"] as const;
     const result = await this.items.queryPage(
-      {
-        query: `SELECT * FROM c WHERE ${where.join(" AND ")} ORDER BY c.tenantId, c.createdAt DESC, c.id DESC`,
-        parameters,
-      },
+      newestFirst(tenantId, fields, filter),
       actionItemListIdentity(tenantId, filter),
       page,
     );

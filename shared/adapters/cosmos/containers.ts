@@ -17,6 +17,8 @@ export const containerNames = {
   versions: "versions",
   disputes: "disputes",
   calibrations: "calibrations",
+  policies: "policies",
+  operations: "operations",
 } as const;
 export type ContainerName = (typeof containerNames)[keyof typeof containerNames];
 
@@ -109,6 +111,25 @@ export const containerDefinitions: Readonly<Record<keyof typeof containerNames, 
       indexingPolicy: indexing(
         ["/items/*", "/comment/?", "/resolutionComment/?"],
         [[asc("/tenantId"), desc("/raisedAt"), desc("/id")]],
+      ),
+    },
+    policies: {
+      id: containerNames.policies,
+      partitionKey,
+      // Lists are returned, never filtered on; the timer filters on `enabled` across tenants.
+      indexingPolicy: indexing(
+        ["/formIds/*", "/evaluatorIds/*", "/criteria/*", "/lastRun/*"],
+        [[asc("/tenantId"), asc("/name"), asc("/id")]],
+      ),
+    },
+    operations: {
+      id: containerNames.operations,
+      partitionKey,
+      // A run's result (up to MAX_RUN_SESSIONS ids) is returned, never filtered on; the timer
+      // finds stalled runs by status and updatedAt across tenants.
+      indexingPolicy: indexing(
+        ["/created/*", "/inFlight/*", "/shortfall/*", "/error/*"],
+        [[asc("/tenantId"), desc("/createdAt"), desc("/id")]],
       ),
     },
     actionItems: {

@@ -8,6 +8,7 @@ import { CosmosInteractionStore } from "./interactions.js";
 import type { CosmosStoreOptions } from "./requests.js";
 import { CosmosDisputeStore } from "./disputes.js";
 import { CosmosHistoryStore, CosmosVersionStore } from "./history.js";
+import { CosmosOperationStore, CosmosPolicyStore } from "./policies.js";
 import { CosmosSessionStore } from "./sessions.js";
 
 export { containerDefinitions } from "./containers.js";
@@ -22,6 +23,8 @@ export interface CosmosStores {
   versions: CosmosVersionStore;
   disputes: CosmosDisputeStore;
   calibrations: CosmosCalibrationStore;
+  policies: CosmosPolicyStore;
+  operations: CosmosOperationStore;
 }
 
 export function createCosmosStores(
@@ -44,5 +47,7 @@ export function createCosmosStores(
       database.container(containerNames.sessions),
       options,
     ),
+    policies: new CosmosPolicyStore(database.container(containerNames.policies), options),
+    operations: new CosmosOperationStore(database.container(containerNames.operations), options),
   };
 }

@@ -58,6 +58,37 @@ export function interactionListQuery(
   };
 }
 
+/** How many interactions one page of a pool query brings (a run reads the whole pool). */
+const POOL_PAGE = 1000;
+
+/** A policy run's pool: no ORDER BY, the run orders it by its own seeded shuffle. */
+export function poolQuery(tenantId: string, filter: ports.PoolFilter): SqlQuerySpec {
+  const where = [
+    "c.tenantId = @tenantId",
+    "c.startedAt >= @from",
+    "c.startedAt <= @to",
+    "NOT ARRAY_CONTAINS(c.tags, @tag)",
+    "(NOT IS_DEFINED(c.hold) OR IS_NULL(c.hold) OR STARTSWITH(c.hold.sessionId, @heldBy))",
+  ];
+  const parameters: SqlParameter[] = [
+    { name: "@tenantId", value: tenantId },
+    { name: "@from", value: filter.from },
+    { name: "@to", value: filter.to },
+    { name: "@tag", value: EVALUATED_TAG },
+    { name: "@heldBy", value: filter.heldBy },
+  ];
+  const add = (clause: string, name: string, value: SqlParameter["value"]) => {
+    where.push(clause);
+    parameters.push({ name, value });
+  };
+  if (filter.agentIds !== undefined)
+    add("ARRAY_CONTAINS(@agentIds, c.agentId)", "@agentIds", [...filter.agentIds]);
+  if (filter.channel !== undefined) add("c.channel = @channel", "@channel", filter.channel);
+  if (filter.minDurationSeconds !== undefined)
+    add("c.durationSeconds >= @minDuration", "@minDuration", filter.minDurationSeconds);
+  return { query: `SELECT * FROM c WHERE ${where.join(" AND ")}`, parameters };
+}
+
 export class CosmosInteractionStore implements ports.InteractionStore {
   private readonly interactions: CosmosContainer;
 
@@ -74,17 +105,8 @@ export class CosmosInteractionStore implements ports.InteractionStore {
   async createIfAbsent(
     interaction: Interaction,
   ): Promise<{ interaction: Interaction; created: boolean }> {
-    try {
-      const resource = await this.interactions.create(interaction);
-      return { interaction: interactionSchema.parse(resource), created: true };
-    } catch (error) {
-      if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
-    }
-    const existing = await this.get(interaction.tenantId, interaction.id);
-    if (!existing) {
-      throw new AppError("CONFLICT", `Interaction ${interaction.id} is being written; retry.`);
-    }
-    return { interaction: existing, created: false };
+    const { resource, created } = await this.interactions.createOrRead(interaction, "Interaction");
+    return { interaction: interactionSchema.parse(resource), created };
   }
 
   list(
@@ -113,6 +135,15 @@ export class CosmosInteractionStore implements ports.InteractionStore {
       { limit },
     );
     return result.resources.map((r) => toStored(interactionSchema, r));
+  }
+
+  async listPool(tenantId: string, filter: ports.PoolFilter): Promise<ports.Stored<Interaction>[]> {
+    const resources = await this.interactions.queryAll(
+      poolQuery(tenantId, filter),
+      tenantId,
+      POOL_PAGE,
+    );
+    return resources.map((r) => toStored(interactionSchema, r));
   }
 
   async setHold(

@@ -1,6 +1,12 @@
 // One place where the stores talk to a Cosmos container: it counts every SDK call, maps Cosmos
 // status codes to the error taxonomy, and turns stored documents back into parsed domain values.
-import type { Container, FeedOptions, PatchOperation, SqlQuerySpec } from "@azure/cosmos";
+import type {
+  Container,
+  FeedOptions,
+  PatchOperation,
+  SqlParameter,
+  SqlQuerySpec,
+} from "@azure/cosmos";
 import { z } from "zod";
 import { DEFAULT_RETRY_AFTER_SECONDS } from "../../config.js";
 import { AppError } from "../../domain/errors.js";
@@ -133,6 +139,26 @@ export class CosmosContainer {
     }
   }
 
+  /**
+   * Creates the document, or reads the one that has its id (`created: false`): what makes a
+   * create with a derived id idempotent. One whose create has not landed yet → CONFLICT.
+   */
+  async createOrRead(
+    doc: { tenantId: string; id: string },
+    what: string,
+  ): Promise<{ resource: unknown; created: boolean }> {
+    try {
+      return { resource: await this.create(doc), created: true };
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
+    }
+    const existing = await this.read(doc.tenantId, doc.id);
+    if (existing === undefined) {
+      throw new AppError("CONFLICT", `${what} ${doc.id} is being written; retry.`);
+    }
+    return { resource: existing, created: false };
+  }
+
   /** Replaces the document if it is still at `etag`; else PRECONDITION_FAILED (or NOT_FOUND). */
   async replace(doc: { tenantId: string; id: string }, etag: string): Promise<unknown> {
     try {
@@ -204,11 +230,11 @@ export class CosmosContainer {
     }
   }
 
-  /** Every result of a small single-tenant query (a few items; one call per page). */
+  /** Every result of a single-tenant query (one call per page of `maxItemCount`). */
   async queryAll(spec: SqlQuerySpec, tenantId: string, maxItemCount?: number): Promise<unknown[]> {
     const iterator = this.container.items.query<unknown>(spec, {
       partitionKey: [tenantId],
-      ...(maxItemCount === undefined ? {} : { maxItemCount }),
+      ...(maxItemCount !== undefined ? { maxItemCount } : {}),
     });
     const results: unknown[] = [];
     while (iterator.hasMoreResults()) {
@@ -265,6 +291,27 @@ function isRefusedToken(error: unknown): boolean {
   if (status === 400) return true;
   // The SDK parses some tokens itself (cross-partition ORDER BY) and throws plain errors.
   return status === undefined && (error instanceof SyntaxError || error instanceof TypeError);
+}
+
+/**
+ * One tenant's documents whose `fields` equal the filter's values (those given), newest first:
+ * the lists ordered by (createdAt, id) descending, which their composite index serves.
+ */
+export function newestFirst<F extends string>(
+  tenantId: string,
+  fields: readonly F[],
+  filter: Readonly<Partial<Record<F, string>>>,
+): SqlQuerySpec {
+  const where = ["c.tenantId = @tenantId"];
+  const parameters: SqlParameter[] = [{ name: "@tenantId", value: tenantId }];
+  for (const field of fields) {
+    const value = filter[field];
+    if (value === undefined) continue;
+    where.push(`c.${field} = @${field}`);
+    parameters.push({ name: `@${field}`, value });
+  }
+  const order = "ORDER BY c.tenantId, c.createdAt DESC, c.id DESC";
+  return { query: `SELECT * FROM c WHERE ${where.join(" AND ")} ${order}`, parameters };
 }
 
 /** Parses a stored document (system fields dropped by the schema) and keeps its `_etag`. */

@@ -12,6 +12,7 @@ import {
 import type {
   Page,
   PageRequest,
+  PolicySlot,
   SessionFilter,
   SessionStore,
   PendingSweep,
@@ -61,6 +62,10 @@ export function completedInQuery(
 
 /** Evaluator ids are a few bytes each: large pages keep a long window to a few calls. */
 const COMPLETIONS_PER_PAGE = 5000;
+const policySlotSchema = z.object({ id: z.string(), agentId: z.string() });
+
+/** Rows per page of the queries a policy run reads whole. */
+const QUERY_PAGE = 1000;
 
 /** Only what the grid shows: no answers, no form snapshots, no outbox. */
 const SUMMARY_SELECT =
@@ -113,6 +118,7 @@ export function sessionListQuery(tenantId: string, filter: SessionFilter): SqlQu
   if (filter.agentId !== undefined) add("c.agentId = @agentId", "@agentId", filter.agentId);
   if (filter.calibrationId !== undefined)
     add("c.calibrationId = @calibrationId", "@calibrationId", filter.calibrationId);
+  if (filter.policyId !== undefined) add("c.policyId = @policyId", "@policyId", filter.policyId);
   if (filter.dueBefore !== undefined) add("c.dueDate < @dueBefore", "@dueBefore", filter.dueBefore);
   if (filter.visibleToEvaluator !== undefined)
     add(
@@ -205,6 +211,51 @@ export class CosmosSessionStore implements SessionStore {
       items: result.resources.map((r) => sessionSummarySchema.parse(r)),
       continuationToken: result.continuationToken,
     };
+  }
+
+  async policySessions(tenantId: string, policyId: string, period: string): Promise<PolicySlot[]> {
+    const resources = await this.sessions.queryAll(
+      {
+        query:
+          "SELECT c.id, c.agentId FROM c WHERE c.tenantId = @tenantId AND c.policyId = @policyId " +
+          "AND c.selection.period = @period",
+        parameters: [
+          { name: "@tenantId", value: tenantId },
+          { name: "@policyId", value: policyId },
+          { name: "@period", value: period },
+        ],
+      },
+      tenantId,
+      QUERY_PAGE,
+    );
+    return resources.map((r) => policySlotSchema.parse(r));
+  }
+
+  async openByEvaluator(
+    tenantId: string,
+    evaluatorIds: readonly string[],
+    now: string,
+  ): Promise<Map<string, number>> {
+    // One small row per open session, counted here: no GROUP BY, which the stand-in lacks.
+    const resources = await this.sessions.queryAll(
+      {
+        query:
+          "SELECT VALUE c.evaluatorId FROM c WHERE c.tenantId = @tenantId " +
+          "AND ARRAY_CONTAINS(@evaluators, c.evaluatorId) AND c.state != 'Completed' " +
+          "AND c.archived = false AND c.dueDate >= @now",
+        parameters: [
+          { name: "@tenantId", value: tenantId },
+          { name: "@evaluators", value: [...evaluatorIds] },
+          { name: "@now", value: now },
+        ],
+      },
+      tenantId,
+      QUERY_PAGE,
+    );
+    const counts = new Map<string, number>();
+    for (const id of z.array(z.string()).parse(resources))
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    return counts;
   }
 
   async withPendingEvents(limit: number): Promise<PendingSweep> {

@@ -6,6 +6,7 @@ import { InMemoryFormStore } from "./forms.js";
 import { InMemoryInteractionStore } from "./interactions.js";
 import { InMemoryDisputeStore } from "./disputes.js";
 import { InMemoryHistoryStore, InMemoryVersionStore } from "./history.js";
+import { InMemoryOperationStore, InMemoryPolicyStore } from "./policies.js";
 import { InMemorySessionStore } from "./sessions.js";
 
 export interface InMemoryStores {
@@ -17,6 +18,8 @@ export interface InMemoryStores {
   versions: InMemoryVersionStore;
   disputes: InMemoryDisputeStore;
   calibrations: InMemoryCalibrationStore;
+  policies: InMemoryPolicyStore;
+  operations: InMemoryOperationStore;
 }
 
 export function createInMemoryStores(): InMemoryStores {
@@ -30,5 +33,7 @@ export function createInMemoryStores(): InMemoryStores {
     versions: new InMemoryVersionStore(),
     disputes: new InMemoryDisputeStore(),
     calibrations: new InMemoryCalibrationStore(sessions),
+    policies: new InMemoryPolicyStore(),
+    operations: new InMemoryOperationStore(),
   };
 }

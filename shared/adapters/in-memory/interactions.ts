@@ -5,6 +5,7 @@ import type {
   InteractionStore,
   Page,
   PageRequest,
+  PoolFilter,
   Stored,
 } from "../../ports.js";
 import { interactionListIdentity } from "../continuation.js";
@@ -69,6 +70,21 @@ export class InMemoryInteractionStore implements InteractionStore {
       )
       .sort((a, b) => byStartThenId(a.doc, b.doc));
     return Promise.resolve(free.slice(0, limit));
+  }
+
+  async listPool(tenantId: string, filter: PoolFilter): Promise<Stored<Interaction>[]> {
+    const { agentIds, heldBy, ...rest } = filter;
+    return Promise.resolve(
+      this.interactions
+        .all(tenantId)
+        .filter(
+          ({ doc }) =>
+            !doc.tags.includes(EVALUATED_TAG) &&
+            (doc.hold === null || doc.hold.sessionId.startsWith(heldBy)) &&
+            (agentIds === undefined || agentIds.includes(doc.agentId)) &&
+            matchesInteraction(doc, rest),
+        ),
+    );
   }
 
   async setHold(

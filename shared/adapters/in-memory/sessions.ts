@@ -7,6 +7,7 @@ import type {
   SessionFilter,
   SessionStore,
   PendingSweep,
+  PolicySlot,
   SessionSummaryRecord,
   Stored,
 } from "../../ports.js";
@@ -30,6 +31,7 @@ export function matchesSession(s: SessionDocument, filter: SessionFilter): boole
     (filter.evaluatorId === undefined || s.evaluatorId === filter.evaluatorId) &&
     (filter.agentId === undefined || s.agentId === filter.agentId) &&
     (filter.calibrationId === undefined || s.calibrationId === filter.calibrationId) &&
+    (filter.policyId === undefined || s.policyId === filter.policyId) &&
     (filter.dueBefore === undefined || s.dueDate < filter.dueBefore) &&
     (filter.visibleToEvaluator === undefined ||
       s.evaluatorId === filter.visibleToEvaluator ||
@@ -84,6 +86,29 @@ export class InMemorySessionStore implements SessionStore {
         summaryOf,
       ),
     );
+  }
+
+  async policySessions(tenantId: string, policyId: string, period: string): Promise<PolicySlot[]> {
+    return Promise.resolve(
+      this.sessions
+        .all(tenantId)
+        .filter(({ doc }) => doc.policyId === policyId && doc.selection?.period === period)
+        .map(({ doc }) => ({ id: doc.id, agentId: doc.agentId })),
+    );
+  }
+
+  async openByEvaluator(
+    tenantId: string,
+    evaluatorIds: readonly string[],
+    now: string,
+  ): Promise<Map<string, number>> {
+    const counts = new Map<string, number>();
+    for (const { doc } of this.sessions.all(tenantId)) {
+      const open = doc.state !== "Completed" && !doc.archived && doc.dueDate >= now;
+      if (open && doc.evaluatorId !== null && evaluatorIds.includes(doc.evaluatorId))
+        counts.set(doc.evaluatorId, (counts.get(doc.evaluatorId) ?? 0) + 1);
+    }
+    return Promise.resolve(counts);
   }
 
   async withPendingEvents(limit: number): Promise<PendingSweep> {

@@ -143,6 +143,8 @@ export function sessionView(
     source: session.source,
     ...(session.criteria ? { criteria: session.criteria } : {}),
     ...(session.calibrationId ? { calibrationId: session.calibrationId } : {}),
+    ...(session.policyId ? { policyId: session.policyId } : {}),
+    ...(session.selection ? { selection: session.selection } : {}),
     status: displayStatus(session, now),
     archived: session.archived,
     ...(session.archivedAt ? { archivedAt: session.archivedAt } : {}),
