@@ -2,6 +2,7 @@
 // Each returns human-readable violations, so a failing history says what broke and where.
 import { isDeepStrictEqual } from "node:util";
 import { slotId, slotPrefix } from "../shared/app/policy-pool.js";
+import { withRetraction } from "../shared/domain/history.js";
 import { EVALUATED_TAG } from "../shared/domain/model.js";
 import { periodOf } from "../shared/domain/policies.js";
 import type { Attempt, FaultEnv, HistoryRecord } from "./model.js";
@@ -305,6 +306,10 @@ export async function checkHistoryAndVersions(env: FaultEnv): Promise<string[]> 
     const expected = Array.from({ length: doc.version ?? 0 }, (_, i) => (doc.version ?? 0) - i);
     if (!isDeepStrictEqual(numbers, expected))
       violations.push(`session ${s}: versions ${numbers.join(",")} for version ${doc.version}`);
+    const newestFirst = [...versions].sort((a, b) => b.version - a.version);
+    const current = withRetraction(newestFirst).filter((v) => v.retractedAt === undefined);
+    if (versions.length > 0 && (current.length !== 1 || current[0]?.version !== doc.version))
+      violations.push(`session ${s}: not retracted: ${current.map((v) => v.version).join(",")}`);
     const newest = versions.find((v) => v.version === doc.version);
     if (newest && !isDeepStrictEqual(newest.answers, doc.answers))
       violations.push(`session ${s}: its newest version ${doc.version} is not what it says now`);
