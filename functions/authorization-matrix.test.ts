@@ -94,6 +94,9 @@ export const expectedMatrix: readonly (readonly [string, ...string[]])[] = [
   ["actionItemsGet",                           "200",  "200",   "404",    "200",     "404", "403",      "403",  "404",       "401"],
   ["actionItemsResponses",                     "201",  "201",   "404",    "201",     "404", "403",      "403",  "404",       "401"],
   ["actionItemsClose",                         "200",  "200",   "404",    "200",     "404", "403",      "403",  "404",       "401"],
+  ["analyticsAgent",                           "200",  "200",   "200",    "403",     "403", "403",      "403",  "200",       "401"],
+  ["analyticsSkillGaps",                       "200",  "200",   "200",    "403",     "403", "403",      "403",  "200",       "401"],
+  ["analyticsTrend",                           "200",  "200",   "200",    "403",     "403", "403",      "403",  "200",       "401"],
 ];
 
 /** The state the fixture's session is in before the call. */
@@ -399,6 +402,9 @@ const cases: Record<string, Case> = {
       headers: { "if-match": fx.actionItemEtag },
     }),
   },
+  analyticsAgent: { request: () => ({ params: { agentId: agent.userId } }) },
+  analyticsSkillGaps: { request: () => ({}) },
+  analyticsTrend: { request: () => ({}) },
 };
 
 const functionOf = (row: string): string => row.replace(/\s*\(.*\)$/, "");

@@ -19,6 +19,7 @@ import {
   type HttpFunctionDefinition,
 } from "../shared/registry.js";
 import { setServices } from "../shared/services.js";
+import { syntheticBuckets } from "../test/support/analytics.js";
 import { createTestApp, type TestApp, type TestPrincipal } from "../test/support/harness.js";
 import {
   admin,
@@ -33,6 +34,7 @@ import {
 } from "../test/support/scenario.js";
 
 const NUM_RUNS = 50;
+const NOW = new Date("2026-11-26T10:00:00Z");
 
 // ---------- what the stores hold, to prove a refused request changed nothing ----------
 
@@ -522,9 +524,15 @@ function queryVariants(
     .map(([key, value]) => withQuery(new URLSearchParams({ [key]: value }).toString()));
   return [
     badValue,
-    fc
-      .oneof(...tampered)
-      .map((token) => withQuery(new URLSearchParams({ continuationToken: token }).toString())),
+    ...(keys.includes("continuationToken")
+      ? [
+          fc
+            .oneof(...tampered)
+            .map((token) =>
+              withQuery(new URLSearchParams({ continuationToken: token }).toString()),
+            ),
+        ]
+      : []),
     fc.constantFrom(...keys).map((key) => withQuery(`${key}=1&${key}=2`)),
   ];
 }
@@ -564,6 +572,10 @@ async function arrange(app: TestApp): Promise<Fixture> {
   const item = await notify(s.sessionId);
   await notify(second.sessionId);
   await app.blobs.mediaUploadUrl("t1", s.interactionId, "audio/wav");
+  // Enough analytics for the skill gaps to fill two pages (a continuation token to tamper with).
+  const plan = { tenantId: "t1", formId, sessions: 40, agents: 4, questions: 3 };
+  for (const bucket of syntheticBuckets({ ...plan, firstDay: "2026-11-01", days: 20 }, NOW))
+    await app.stores.analytics.put(bucket, null);
   return {
     formId,
     sessionId: s.sessionId,
@@ -658,6 +670,9 @@ function validRequest(name: string, fx: Fixture): Valid | undefined {
       params: { id: fx.actionItemId },
       headers: { "if-match": fx.actionItemEtag },
     },
+    analyticsAgent: { as: admin, params: { agentId: "agent-3" } },
+    analyticsSkillGaps: { as: alice },
+    analyticsTrend: { as: bob },
   };
   return requests[name];
 }
@@ -679,6 +694,10 @@ const inputs = registeredFunctions().filter(
     f.kind === "http" && (f.body !== undefined || f.query !== undefined || /\{/.test(f.route)),
 );
 
+/** A list endpoint: its query takes a continuation token. */
+const paged = (f: HttpFunctionDefinition): boolean =>
+  f.query instanceof z.ZodObject && "continuationToken" in f.query.shape;
+
 describe("hostile input", () => {
   let app: TestApp;
   let fx: Fixture;
@@ -689,7 +708,7 @@ describe("hostile input", () => {
   beforeAll(async () => {
     app = await createTestApp({ settings: { FEATURE_DEFAULT_SCORES: "true" } });
     fx = await arrange(app);
-    for (const fn of inputs.filter((f) => f.query)) {
+    for (const fn of inputs.filter(paged)) {
       const res = await app.call(fn.name, { as: admin, query: { limit: "1" } });
       if (typeof res.json?.continuationToken === "string")
         tokens.own[fn.name] = res.json.continuationToken;
@@ -713,7 +732,7 @@ describe("hostile input", () => {
     expect(missing).toEqual([]);
     expect(Object.keys(tokens.own).sort()).toEqual(
       inputs
-        .filter((f) => f.query)
+        .filter(paged)
         .map((f) => f.name)
         .sort(),
     );

@@ -28,8 +28,12 @@ import "./action-items-list.js";
 import "./action-items-get.js";
 import "./action-items-responses.js";
 import "./action-items-close.js";
+import "./analytics-agents-get.js";
+import "./analytics-skill-gaps.js";
+import "./analytics-trend.js";
 import "./on-session-completed-tag.js";
 import "./on-session-completed-notify.js";
+import "./on-session-event-analytics.js";
 import "./outbox-sweep.js";
 
 // What got registered, for a host or a test that loads the built package (dist/index.js): the

@@ -13,6 +13,7 @@ export const meSchema = z.object({
     createSessions: z.boolean(),
     archive: z.boolean(),
     ingestInteractions: z.boolean(),
+    viewAnalytics: z.boolean(),
   }),
   features: z.object({ defaultScores: z.boolean() }),
 });

@@ -541,6 +541,10 @@ describe("Service Bus: Bicep against the code's topic, subscriptions and filters
     expect(bicepSubscriptions).toEqual([
       { name: "tagging", subjects: [eventTypes.completed] },
       { name: "notifications", subjects: [eventTypes.completed] },
+      {
+        name: "analytics",
+        subjects: [eventTypes.completed, eventTypes.rescored, eventTypes.archived],
+      },
     ]);
   });
 

@@ -3,6 +3,7 @@
 import type { Config } from "./config.js";
 import type {
   ActionItemStore,
+  AnalyticsStore,
   BlobStore,
   Clock,
   EventPublisher,
@@ -29,6 +30,8 @@ export interface Services {
   /** History entries and version snapshots, once moved out of their sessions. */
   readonly history: HistoryStore;
   readonly versions: VersionStore;
+  /** The analytics read model, fed by the `analytics` subscription. */
+  readonly analytics: AnalyticsStore;
   /** Work that runs right after the response (the outbox); the sweep finishes what it misses. */
   readonly background: Background;
   /** The completion topic (Service Bus in Azure, the local host's in-process topic locally). */

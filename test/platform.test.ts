@@ -78,7 +78,13 @@ describe("local token issuer", () => {
       userId: "archivist-1",
       name: "Ada Archivist",
       roles: ["QM.Evaluator", "QM.Archive"],
-      can: { manageForms: false, createSessions: true, archive: true, ingestInteractions: false },
+      can: {
+        manageForms: false,
+        createSessions: true,
+        archive: true,
+        ingestInteractions: false,
+        viewAnalytics: true,
+      },
       features: { defaultScores: false },
     });
   });

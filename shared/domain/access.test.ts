@@ -39,12 +39,14 @@ describe("capabilities", () => {
       createSessions: true,
       archive: true,
       ingestInteractions: true,
+      viewAnalytics: true,
     });
     expect(capabilities(alice)).toEqual({
       manageForms: false,
       createSessions: true,
       archive: false,
       ingestInteractions: false,
+      viewAnalytics: true,
     });
     expect(capabilities(archiver).archive).toBe(true);
     expect(capabilities(agent)).toEqual({
@@ -52,6 +54,7 @@ describe("capabilities", () => {
       createSessions: false,
       archive: false,
       ingestInteractions: false,
+      viewAnalytics: false,
     });
   });
 });

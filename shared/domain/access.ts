@@ -27,6 +27,11 @@ export const isIntegration = (actor: Actor): boolean => actor.roles.has("QM.Inte
 export const canArchive = (actor: Actor): boolean =>
   isAdmin(actor) || actor.roles.has("QM.Archive");
 
+/** Who may read the analytics (every agent's figures of the tenant): never an Agent. */
+export const analyticsRoles = ["QM.Administrator", "QM.Evaluator"] as const satisfies Role[];
+export const canViewAnalytics = (actor: Actor): boolean =>
+  analyticsRoles.some((role) => actor.roles.has(role));
+
 /** What the caller may do, for the UI's buttons (GET /api/me). */
 export function capabilities(actor: Actor) {
   return {
@@ -35,6 +40,7 @@ export function capabilities(actor: Actor) {
     createSessions: isAdmin(actor) || isEvaluator(actor),
     archive: canArchive(actor),
     ingestInteractions: isAdmin(actor) || isIntegration(actor),
+    viewAnalytics: canViewAnalytics(actor),
   };
 }
 

@@ -15,6 +15,7 @@ export const containerNames = {
   actionItems: "actionItems",
   history: "history",
   versions: "versions",
+  analytics: "analytics",
 } as const;
 export type ContainerName = (typeof containerNames)[keyof typeof containerNames];
 
@@ -100,6 +101,13 @@ export const containerDefinitions: Readonly<Record<keyof typeof containerNames, 
         ["/answers/*", "/scores/*", "/reason/?"],
         [[asc("/tenantId"), asc("/sessionId"), desc("/version")]],
       ),
+    },
+    analytics: {
+      id: containerNames.analytics,
+      partitionKey,
+      // Reads filter on the tenant, kind, month, agent and form; the sums and the versions a
+      // bucket holds are only ever returned, and are most of every write.
+      indexingPolicy: indexing(["/days/*", "/applied/*", "/questions/*", "/name/?"], []),
     },
     actionItems: {
       id: containerNames.actionItems,

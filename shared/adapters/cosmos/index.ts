@@ -1,4 +1,5 @@
 // The Cosmos DB implementation of every store port, built once per process from one Database.
+import { CosmosAnalyticsStore } from "./analytics.js";
 import type { Database } from "@azure/cosmos";
 import { CosmosActionItemStore } from "./action-items.js";
 import { containerNames } from "./containers.js";
@@ -18,6 +19,7 @@ export interface CosmosStores {
   actionItems: CosmosActionItemStore;
   history: CosmosHistoryStore;
   versions: CosmosVersionStore;
+  analytics: CosmosAnalyticsStore;
 }
 
 export function createCosmosStores(
@@ -34,5 +36,6 @@ export function createCosmosStores(
     actionItems: new CosmosActionItemStore(database.container(containerNames.actionItems), options),
     history: new CosmosHistoryStore(database.container(containerNames.history), options),
     versions: new CosmosVersionStore(database.container(containerNames.versions), options),
+    analytics: new CosmosAnalyticsStore(database.container(containerNames.analytics), options),
   };
 }

@@ -14,7 +14,7 @@ import {
 } from "../continuation.js";
 import type { ContainerName } from "./containers.js";
 
-export type CosmosOperation = "read" | "create" | "replace" | "patch" | "query";
+export type CosmosOperation = "read" | "create" | "replace" | "patch" | "delete" | "query";
 
 /** One SDK call made by a store (what the call-count tests and the benchmark count). */
 export interface CosmosRequestEvent {
@@ -166,6 +166,17 @@ export class CosmosContainer {
     }
   }
 
+  /** Deletes the document; false when it did not exist. */
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    try {
+      await this.call("delete", false, () => this.container.item(id, [tenantId, id]).delete());
+      return true;
+    } catch (error) {
+      if (cosmosStatusOf(error) === 404) return false;
+      throw error;
+    }
+  }
+
   /**
    * One page of a single-tenant query: the tenant's partition-key prefix goes to the SDK so
    * Azure routes it to that tenant's partitions only; the query text filters the tenant too.
@@ -204,9 +215,12 @@ export class CosmosContainer {
     }
   }
 
-  /** Every result of a small single-tenant query (a few items; one call per page). */
-  async queryAll(spec: SqlQuerySpec, tenantId: string): Promise<unknown[]> {
-    const iterator = this.container.items.query<unknown>(spec, { partitionKey: [tenantId] });
+  /** Every result of a small single-tenant query (one call per page of `maxItemCount`). */
+  async queryAll(spec: SqlQuerySpec, tenantId: string, maxItemCount?: number): Promise<unknown[]> {
+    const iterator = this.container.items.query<unknown>(spec, {
+      partitionKey: [tenantId],
+      ...(maxItemCount === undefined ? {} : { maxItemCount }),
+    });
     const results: unknown[] = [];
     while (iterator.hasMoreResults()) {
       const response = await this.call("query", false, () => iterator.fetchNext());

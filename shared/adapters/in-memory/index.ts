@@ -1,5 +1,6 @@
 // In-memory stores with the Cosmos adapters' behaviour (etags, 409/412, order, filters, tokens),
 // for unit tests and the throughput benchmark. test/stores.contract.test.ts holds both to it.
+import { InMemoryAnalyticsStore } from "./analytics.js";
 import { InMemoryActionItemStore } from "./action-items.js";
 import { InMemoryFormStore } from "./forms.js";
 import { InMemoryInteractionStore } from "./interactions.js";
@@ -13,6 +14,7 @@ export interface InMemoryStores {
   actionItems: InMemoryActionItemStore;
   history: InMemoryHistoryStore;
   versions: InMemoryVersionStore;
+  analytics: InMemoryAnalyticsStore;
 }
 
 export function createInMemoryStores(): InMemoryStores {
@@ -23,5 +25,6 @@ export function createInMemoryStores(): InMemoryStores {
     actionItems: new InMemoryActionItemStore(),
     history: new InMemoryHistoryStore(),
     versions: new InMemoryVersionStore(),
+    analytics: new InMemoryAnalyticsStore(),
   };
 }
