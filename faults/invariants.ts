@@ -1,7 +1,8 @@
 // The promises checked after every history, once sweeps and deliveries ran with faults off.
 // Each returns human-readable violations, so a failing history says what broke and where.
 import { isDeepStrictEqual } from "node:util";
-import { EVALUATED_TAG } from "../shared/domain/model.js";
+import { EVALUATED_TAG, type SessionDocument } from "../shared/domain/model.js";
+import { bucketDifferences, recomputeBuckets, storedBuckets } from "../test/support/analytics.js";
 import type { Attempt, FaultEnv, HistoryRecord } from "./model.js";
 import { tenant } from "./model.js";
 
@@ -287,6 +288,29 @@ export async function checkActionItems(env: FaultEnv, record: HistoryRecord): Pr
   return violations;
 }
 
+/**
+ * The analytics read model equals one recomputed from the stored sessions: each counted session
+ * held once, at its current version, whatever the deliveries (duplicated, reordered, dropped and
+ * replayed, failed half-way).
+ */
+export async function checkAnalytics(env: FaultEnv): Promise<string[]> {
+  const sessions: SessionDocument[] = [];
+  const filter = { archived: "all", now: env.app.clock.now().toISOString() } as const;
+  let continuationToken: string | undefined;
+  do {
+    const page = await env.raw.sessions.list(tenant, filter, { limit: 200, continuationToken });
+    for (const s of page.items) {
+      const doc = (await env.raw.sessions.get(tenant, s.id))?.doc;
+      if (doc) sessions.push(doc);
+    }
+    continuationToken = page.continuationToken ?? undefined;
+  } while (continuationToken);
+  return bucketDifferences(
+    await storedBuckets(env.raw.analytics, tenant),
+    recomputeBuckets(sessions),
+  ).map((d) => `analytics: ${d}`);
+}
+
 export async function checkHistory(env: FaultEnv, record: HistoryRecord): Promise<string[]> {
   const violations = [
     ...checkStatuses(record),
@@ -294,6 +318,7 @@ export async function checkHistory(env: FaultEnv, record: HistoryRecord): Promis
     ...(await checkCompletionEffects(env)),
     ...(await checkActionItems(env, record)),
     ...(await checkHolds(env)),
+    ...(await checkAnalytics(env)),
   ];
   if (record.backgroundFailures >= 1_000)
     violations.push("a sweep or delivery failed after the faults were turned off");

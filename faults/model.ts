@@ -9,9 +9,11 @@ import type { CloudEvent, Form, Interaction, SessionDocument } from "../shared/d
 import type { Actor as Principal } from "../shared/domain/access.js";
 import type {
   ActionItemStore,
+  AnalyticsStore,
   FormStore,
   InteractionStore,
   SessionStore,
+  VersionStore,
 } from "../shared/ports.js";
 import {
   registeredFunctions,
@@ -56,8 +58,11 @@ export type Op =
   /** Another session on an interaction: the earliest free of the agent's, or template one. */
   | { k: "create"; pick: number | null }
   | { k: "sweep" }
-  | { k: "deliver" }
+  /** Tries every queued message once, in an order drawn from `order` (0: as queued). */
+  | { k: "deliver"; order: number }
   | { k: "redeliver"; pick: number }
+  /** A queued message is dead-lettered; it is replayed (redelivered) when the history settles. */
+  | { k: "drop"; pick: number }
   | { k: "advance" };
 
 /** One step: one operation, or two at once (their port calls interleave under `delay`). */
@@ -127,10 +132,20 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   { weight: 2, arbitrary: fc.record({ k: fc.constant("sweep" as const) }) },
-  { weight: 3, arbitrary: fc.record({ k: fc.constant("deliver" as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant("deliver" as const),
+      order: fc.oneof(fc.constant(0), fc.nat({ max: 1000 })),
+    }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({ k: fc.constant("redeliver" as const), pick: fc.nat({ max: 20 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ k: fc.constant("drop" as const), pick: fc.nat({ max: 20 }) }),
   },
 );
 
@@ -198,14 +213,22 @@ export interface Backing {
   interactions: InteractionStore;
   sessions: SessionStore;
   actionItems: ActionItemStore;
+  versions: VersionStore;
+  analytics: AnalyticsStore;
 }
 
-/** The completion topic as the model sees it: at least once, no duplicate detection. */
+/**
+ * The completion topic as the model sees it: at least once, no duplicate detection, no order
+ * (a batch may be delivered in any order), and messages dead-lettered and replayed later.
+ */
 export class ModelTopic {
   private cursor = 0;
   private readonly queue: { event: CloudEvent; sub: ServiceBusFunctionDefinition }[] = [];
   private readonly delivered: { event: CloudEvent; sub: ServiceBusFunctionDefinition }[] = [];
+  private readonly dropped: { event: CloudEvent; sub: ServiceBusFunctionDefinition }[] = [];
   deliveries = 0;
+  reordered = 0;
+  drops = 0;
   failures = 0;
   duplicates = 0;
 
@@ -231,10 +254,11 @@ export class ModelTopic {
     return this.queue.length;
   }
 
-  /** Tries every queued message once; one that fails stays for redelivery. */
-  async deliver(): Promise<{ failed: number }> {
+  /** Tries every queued message once (shuffled by `order` unless 0); one that fails stays. */
+  async deliver(order = 0): Promise<{ failed: number }> {
     this.pull();
-    const batch = this.queue.splice(0);
+    const batch = shuffled(this.queue.splice(0), order);
+    if (order !== 0 && batch.length > 1) this.reordered++;
     let failed = 0;
     for (const message of batch) {
       this.deliveries++;
@@ -252,6 +276,20 @@ export class ModelTopic {
     return { failed };
   }
 
+  /** A queued message goes to the dead-letter queue (its deliveries ran out). */
+  drop(pick: number): void {
+    this.pull();
+    const [message] = this.queue.splice(pick % Math.max(1, this.queue.length), 1);
+    if (!message) return;
+    this.drops++;
+    this.dropped.push(message);
+  }
+
+  /** An operator replays the dead-letter queue. */
+  replayDropped(): void {
+    this.queue.push(...this.dropped.splice(0));
+  }
+
   /** The broker hands an already settled message out again (lock lost, window expired). */
   redeliver(pick: number): void {
     const message = this.delivered[pick % Math.max(1, this.delivered.length)];
@@ -259,6 +297,22 @@ export class ModelTopic {
     this.duplicates++;
     this.queue.push(message);
   }
+}
+
+/** A permutation drawn from `seed` (a linear congruential generator: the same seed, the same order). */
+function shuffled<T>(items: T[], seed: number): T[] {
+  if (seed === 0) return items;
+  let state = seed;
+  for (let i = items.length - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    const j = state % (i + 1);
+    const a = items[i];
+    const b = items[j];
+    if (a === undefined || b === undefined) continue;
+    items[i] = b;
+    items[j] = a;
+  }
+  return items;
 }
 
 function quietContext(functionName: string): InvocationContext {
@@ -387,6 +441,9 @@ export async function forkEnv(template: FaultTemplate, stores?: Backing): Promis
   const services: Services = {
     ...app.services,
     ...faultyPorts({ ...raw, publisher }, injector),
+    // Fresh per history: a version snapshot kept by an earlier history's session of the same
+    // id would otherwise stand in for this one's (the consumer reads them).
+    versions: raw.versions,
     verifyToken: template.verifyToken,
   };
   setServices(services);
@@ -622,7 +679,10 @@ class Runner {
         if (!(await runSweep(env))) this.record.backgroundFailures++;
         return;
       case "deliver":
-        this.record.backgroundFailures += (await env.topic.deliver()).failed;
+        this.record.backgroundFailures += (await env.topic.deliver(op.order)).failed;
+        return;
+      case "drop":
+        env.topic.drop(op.pick);
         return;
       case "redeliver":
         env.topic.redeliver(op.pick);
@@ -671,7 +731,9 @@ export async function runHistory(env: FaultEnv, history: History): Promise<Histo
   } finally {
     env.injector.enabled = false;
   }
-  // Settle: the timer and the broker keep going after the faults are gone.
+  // Settle: the timer and the broker keep going after the faults are gone, and the
+  // dead-lettered messages are replayed.
+  env.topic.replayDropped();
   for (let round = 0; round < 5; round++) {
     const swept = await runSweep(env);
     const { failed } = await env.topic.deliver();

@@ -9,6 +9,8 @@ export class FaultStats {
   abandoned = 0;
   deliveries = 0;
   redeliveries = 0;
+  reorderedBatches = 0;
+  replayedDrops = 0;
   portCalls = 0;
   completions = 0;
   notifications = 0;
@@ -37,6 +39,8 @@ export class FaultStats {
     ).length;
     this.deliveries += env.topic.deliveries;
     this.redeliveries += env.topic.duplicates;
+    this.reorderedBatches += env.topic.reordered;
+    this.replayedDrops += env.topic.drops;
   }
 
   /** Takes the injector's totals (they add up across histories). */
@@ -57,7 +61,8 @@ export class FaultStats {
       `fault suite (${this.name}): ${this.histories} histories, ${this.steps} operations, ` +
       `${this.requests} HTTP requests (${this.abandoned} abandoned by crashes; ` +
       `${this.completions} completions and ${this.notifications} notify requests acknowledged), ` +
-      `${this.deliveries} deliveries (${this.redeliveries} forced redeliveries), ` +
+      `${this.deliveries} deliveries (${this.redeliveries} forced redeliveries, ` +
+      `${this.reorderedBatches} reordered batches, ${this.replayedDrops} dead-lettered and replayed), ` +
       `${this.portCalls} port calls; faults injected: ${kinds}` +
       (wire ? `; on the wire: ${wire}` : "") +
       ` in ${seconds} s`

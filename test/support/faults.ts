@@ -24,9 +24,12 @@ import type {
 } from "../../shared/domain/model.js";
 import { DependencyUnavailableError } from "../../shared/dependency-errors.js";
 import type { OutboxDone } from "../../shared/domain/outbox.js";
+import type { AnalyticsDocument } from "../../shared/domain/analytics.js";
 import type {
   ActionItemFilter,
   ActionItemStore,
+  AnalyticsStore,
+  BucketQuery,
   EventPublisher,
   FormStore,
   InteractionFilter,
@@ -238,6 +241,21 @@ export function faultyActionItems(inner: ActionItemStore, f: FaultInjector): Act
   };
 }
 
+export function faultyAnalytics(inner: AnalyticsStore, f: FaultInjector): AnalyticsStore {
+  return {
+    getBucket: (tenantId: string, id: string) =>
+      f.around("analytics.getBucket", () => inner.getBucket(tenantId, id)),
+    getCatalog: (tenantId: string, formId: string) =>
+      f.around("analytics.getCatalog", () => inner.getCatalog(tenantId, formId)),
+    put: (doc: AnalyticsDocument, etag: string | null) =>
+      f.around("analytics.put", () => inner.put(doc, etag)),
+    buckets: (tenantId: string, query: BucketQuery) =>
+      f.around("analytics.buckets", () => inner.buckets(tenantId, query)),
+    catalogs: (tenantId: string) => f.around("analytics.catalogs", () => inner.catalogs(tenantId)),
+    clear: (tenantId: string) => f.around("analytics.clear", () => inner.clear(tenantId)),
+  };
+}
+
 export function faultyPublisher(inner: EventPublisher, f: FaultInjector): EventPublisher {
   return {
     publish: (events: readonly CloudEvent[]) =>
@@ -250,6 +268,7 @@ export interface FaultyPorts {
   interactions: InteractionStore;
   sessions: SessionStore;
   actionItems: ActionItemStore;
+  analytics: AnalyticsStore;
   publisher: EventPublisher;
 }
 
@@ -260,6 +279,7 @@ export function faultyPorts(inner: FaultyPorts, f: FaultInjector): FaultyPorts {
     interactions: faultyInteractions(inner.interactions, f),
     sessions: faultySessions(inner.sessions, f),
     actionItems: faultyActionItems(inner.actionItems, f),
+    analytics: faultyAnalytics(inner.analytics, f),
     publisher: faultyPublisher(inner.publisher, f),
   };
 }
