@@ -4,7 +4,7 @@
 // equal_var=False, scipy.stats.false_discovery_control) on the same scores.
 import { HttpRequest, InvocationContext } from "@azure/functions";
 import { beforeEach, describe, expect, it } from "vitest";
-import { rebuildAnalytics } from "../shared/app/analytics.js";
+import { rebuildAnalytics, refreshSessionAnalytics } from "../shared/app/analytics.js";
 import { registeredFunctions, type HttpFunctionDefinition } from "../shared/registry.js";
 import { createTestApp, type TestApp, type TestPrincipal } from "../test/support/harness.js";
 import { bucketDifferences, recomputeBuckets, storedBuckets } from "../test/support/analytics.js";
@@ -226,6 +226,18 @@ describe("the analytics consumer", () => {
     app.publisher.published.push(...events);
     expect((await app.deliver()).failed).toBe(0);
     expect(await buckets()).toEqual(before);
+  });
+
+  it("converges when every session's event is handled at once, racing for the same buckets", async () => {
+    await app.stores.analytics.clear(tenant);
+    const ids = Object.values(sessions).flatMap((list) => list.map((s) => s.sessionId));
+    // Twice each, all at once: writers that lose a race read again and retry.
+    const all = [...ids, ...ids].map((id) => refreshSessionAnalytics(app.services, tenant, id));
+    const outcomes = await Promise.all(all);
+    expect(outcomes.filter((o) => o.outcome === "applied").length).toBeGreaterThanOrEqual(
+      ids.length,
+    );
+    expect(await driftFromSessions()).toEqual([]);
   });
 
   it("does not count Calibration sessions and keeps counting archived ones", async () => {

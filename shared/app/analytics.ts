@@ -129,14 +129,54 @@ function targetOf(
   };
 }
 
+type Item = [SessionTarget, KeyedContribution];
+
+/** One bucket brought to its sessions' versions in one conditional write; whether it wrote. */
+function writeBucket(
+  services: Services,
+  tenantId: string,
+  id: string,
+  key: BucketKey,
+  items: readonly Item[],
+): Promise<boolean> {
+  // Two events of one session in one write: the newer version alone counts.
+  const newest = new Map<string, Item>();
+  for (const item of items) {
+    const known = newest.get(item[0].sessionId);
+    if (!known || known[0].version < item[0].version) newest.set(item[0].sessionId, item);
+  }
+  return update(
+    services,
+    () => services.analytics.getBucket(tenantId, id),
+    async (bucket) => {
+      const changes: BucketChange[] = [];
+      for (const [target, keyed] of newest.values()) {
+        const held = appliedVersion(bucket, target.sessionId);
+        if (held !== undefined && held >= target.version) continue;
+        const previous =
+          held === undefined
+            ? undefined
+            : (await target.earlier(held)).find((k) => bucketId(k.key) === id)?.contribution;
+        changes.push({
+          sessionId: target.sessionId,
+          version: target.version,
+          previous,
+          next: keyed.contribution,
+        });
+      }
+      const now = services.clock.now();
+      return applyChanges(bucket ?? emptyBucket(tenantId, key, now), changes, now);
+    },
+  );
+}
+
 /** Brings every bucket the targets touch to their versions; returns how many it wrote. */
 async function writeTargets(
   services: Services,
   tenantId: string,
   targets: readonly SessionTarget[],
-  now: Date,
 ): Promise<number> {
-  const groups = new Map<string, { key: BucketKey; items: [SessionTarget, KeyedContribution][] }>();
+  const groups = new Map<string, { key: BucketKey; items: Item[] }>();
   for (const target of targets) {
     for (const keyed of target.contributions) {
       const id = bucketId(keyed.key);
@@ -147,29 +187,7 @@ async function writeTargets(
   }
   let written = 0;
   await inParallel([...groups], 8, async ([id, { key, items }]) => {
-    const wrote = await update(
-      services,
-      () => services.analytics.getBucket(tenantId, id),
-      async (bucket) => {
-        const changes: BucketChange[] = [];
-        for (const [target, keyed] of items) {
-          const held = appliedVersion(bucket, target.sessionId);
-          if (held !== undefined && held >= target.version) continue;
-          const previous =
-            held === undefined
-              ? undefined
-              : (await target.earlier(held)).find((k) => bucketId(k.key) === id)?.contribution;
-          changes.push({
-            sessionId: target.sessionId,
-            version: target.version,
-            previous,
-            next: keyed.contribution,
-          });
-        }
-        return applyChanges(bucket ?? emptyBucket(tenantId, key, now), changes, now);
-      },
-    );
-    if (wrote) written++;
+    if (await writeBucket(services, tenantId, id, key, items)) written++;
   });
   return written;
 }
@@ -210,7 +228,7 @@ export async function refreshSessionAnalytics(
   const now = services.clock.now();
   // Names and texts first: a bucket is never readable before its form's catalog.
   for (const form of session.forms) await updateCatalog(services, tenantId, form, now);
-  const buckets = await writeTargets(services, tenantId, [targetOf(services, session)], now);
+  const buckets = await writeTargets(services, tenantId, [targetOf(services, session)]);
   return { outcome: buckets > 0 ? "applied" : "current", buckets };
 }
 
@@ -242,7 +260,7 @@ export async function rebuildAnalytics(
     const now = services.clock.now();
     for (const form of forms.values()) await updateCatalog(services, tenantId, form, now);
     forms.clear();
-    result.buckets += await writeTargets(services, tenantId, batch, now);
+    result.buckets += await writeTargets(services, tenantId, batch);
     result.sessions += batch.length;
     batch = [];
     log.log(`analytics: ${result.sessions} session(s) applied`);

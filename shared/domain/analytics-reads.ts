@@ -110,23 +110,30 @@ function addSums(into: QuestionSums, from: QuestionSums): void {
   into[2] += from[2];
 }
 
+// The loops below run once per day and question of every bucket read (about a million times
+// for a 90-day read of 200 agents × 40 questions): `for…in` over own keys, no arrays built.
 function addDay(totals: Totals, day: DaySums): void {
   totals.sessions += day.sessions;
   totals.scored += day.scored;
   totals.sum += day.sum;
   totals.autofailed += day.autofailed;
-  for (const [questionId, sums] of Object.entries(day.questions)) {
+  for (const questionId in day.questions) {
+    const sums = own(day.questions, questionId);
+    if (!sums) continue;
     const into = totals.questions.get(questionId);
     if (into) addSums(into, sums);
-    else totals.questions.set(questionId, [...sums]);
+    else totals.questions.set(questionId, [sums[0], sums[1], sums[2]]);
   }
 }
 
 /** The days of a bucket inside the window, oldest first. */
 function daysIn(bucket: BucketSums, window: AnalyticsWindow): [string, DaySums][] {
-  return Object.entries(bucket.days)
-    .filter(([day]) => day >= window.fromDay && day < window.toDay)
-    .sort(([a], [b]) => (a < b ? -1 : 1));
+  const days: [string, DaySums][] = [];
+  for (const day in bucket.days) {
+    const sums = own(bucket.days, day);
+    if (sums && day >= window.fromDay && day < window.toDay) days.push([day, sums]);
+  }
+  return days.sort(([a], [b]) => (a < b ? -1 : 1));
 }
 
 /** agentId → formId (null: the sessions as a whole) → the window's sums. */

@@ -222,6 +222,8 @@ export function applyChanges(
   changes: readonly BucketChange[],
   now: Date,
 ): AnalyticsBucket | undefined {
+  if (new Set(changes.map((c) => c.sessionId)).size !== changes.length)
+    throw new Error("One write takes one change per session.");
   const pending = changes.filter((c) => (appliedVersion(bucket, c.sessionId) ?? 0) < c.version);
   if (pending.length === 0) return undefined;
   // One copy per write (stored documents may be frozen); the sums change in place in it.

@@ -16,8 +16,15 @@ import type { AnalyticsStore, BucketQuery, Stored } from "../../ports.js";
 import { containerNames } from "./containers.js";
 import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.js";
 
-/** A read of a 400-day window over 200 agents is about 2,800 buckets: a few pages. */
-const BUCKETS_PER_PAGE = 1000;
+/**
+ * Buckets per query page. Azure ends a page at 4 MB too; a month of 40 questions answered every
+ * day is about 25 KB of sums (the versions held are not read), so up to about 60 questions the
+ * count ends the page first, and a read costs one call per 100 buckets however many sessions
+ * filled them (bench/analytics.ts: `analyticsCallsGrowth`).
+ */
+const BUCKETS_PER_PAGE = 100;
+/** Ids only (a rebuild deleting a tenant's documents). */
+const IDS_PER_PAGE = 1000;
 
 // What a read needs of a bucket; the versions it holds (`applied`) stay in the store.
 const bucketFields = ["id", "tenantId", "kind", "agentId", "formId", "month", "days", "updatedAt"]
@@ -94,7 +101,7 @@ export class CosmosAnalyticsStore implements AnalyticsStore {
         parameters: [{ name: "@tenantId", value: tenantId }],
       },
       tenantId,
-      BUCKETS_PER_PAGE,
+      IDS_PER_PAGE,
     );
     let removed = 0;
     for (const id of z.array(z.string()).parse(ids)) {
