@@ -6,6 +6,7 @@ import "../test/support/quiet-functions.js";
 import { writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
+import { analyticsLag, analyticsReads } from "./analytics.js";
 import { coldStart } from "./cold-start.js";
 import { cosmosCalls } from "./cosmos-calls.js";
 import { exportFiles } from "./export.js";
@@ -24,6 +25,8 @@ const measurements: Measurement[] = [
   exportFiles,
   exportLoad,
   saveThroughput,
+  analyticsReads,
+  analyticsLag,
   coldStart,
 ];
 

@@ -38,6 +38,8 @@ export const targets: Record<string, Target> = {
   saveStatus412: is(0, "one session and ETag per connection"),
   xlsxExportMs: atMost(500, "5 forms × 40 questions, encrypted"),
   eventLoopMaxDelayDuringExportsMs: atMost(50, "4 xlsx exports beside GETs"),
+  analyticsCallsGrowth: atMost(1.2, "skill gaps, 100,000 ÷ 10,000 sessions"),
+  analyticsLagMs: atMost(5000, "p99, a burst of 500 completions"),
 };
 
 export interface TargetCheck {

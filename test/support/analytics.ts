@@ -136,7 +136,8 @@ export interface SyntheticPlan {
 /**
  * Buckets as the consumer would have made them from `sessions` synthetic completions (yes/no
  * questions scored 100/0, agent k answering "yes" less often as k grows), made with the
- * domain's own applyChanges, one write per bucket. Deterministic: the same plan, the same data.
+ * domain's own applyChanges, one write per bucket, one agent at a time (so 100,000 sessions
+ * never sit in memory at once). Deterministic: the same plan, the same data.
  */
 export function syntheticBuckets(plan: SyntheticPlan, now: Date): AnalyticsBucket[] {
   let state = 42;
@@ -145,36 +146,42 @@ export function syntheticBuckets(plan: SyntheticPlan, now: Date): AnalyticsBucke
     return state / 2147483648;
   };
   const start = Date.parse(`${plan.firstDay}T00:00:00Z`);
-  const changes = new Map<string, { key: BucketKey; items: BucketChange[] }>();
-  const add = (key: BucketKey, change: BucketChange) => {
-    const id = bucketId(key);
-    const entry = changes.get(id) ?? { key, items: [] };
-    entry.items.push(change);
-    changes.set(id, entry);
-  };
-  for (let s = 0; s < plan.sessions; s++) {
-    const agent = s % plan.agents;
-    const day = new Date(start + Math.floor(random() * plan.days) * 86_400_000)
-      .toISOString()
-      .slice(0, 10);
-    const yes = 0.9 - (0.6 * (agent % 4)) / 3;
-    const questions: Record<string, number> = {};
-    for (let q = 0; q < plan.questions; q++) questions[`q${q}`] = random() < yes ? 100 : 0;
-    const scores = Object.values(questions);
-    const score = scores.reduce((a, b) => a + b, 0) / Math.max(1, scores.length);
+  const result: AnalyticsBucket[] = [];
+  for (let agent = 0; agent < plan.agents; agent++) {
     const agentId = `agent-${agent}`;
-    const month = day.slice(0, 7);
-    const sessionId = `s${s}`;
-    const change = (questionsOf: Record<string, number>): BucketChange => ({
-      sessionId,
-      version: 1,
-      previous: undefined,
-      next: { day, score, autofailed: false, questions: questionsOf },
-    });
-    add({ agentId, formId: plan.formId, month }, change(questions));
-    add({ agentId, formId: null, month }, change({}));
+    const yes = 0.9 - (0.6 * (agent % 4)) / 3;
+    const changes = new Map<string, { key: BucketKey; items: BucketChange[] }>();
+    const add = (key: BucketKey, change: BucketChange) => {
+      const entry = changes.get(bucketId(key)) ?? { key, items: [] };
+      entry.items.push(change);
+      changes.set(bucketId(key), entry);
+    };
+    for (let s = agent; s < plan.sessions; s += plan.agents) {
+      const day = new Date(start + Math.floor(random() * plan.days) * 86_400_000)
+        .toISOString()
+        .slice(0, 10);
+      const questions: Record<string, number> = {};
+      let sum = 0;
+      for (let q = 0; q < plan.questions; q++) {
+        const score = random() < yes ? 100 : 0;
+        questions[`q${q}`] = score;
+        sum += score;
+      }
+      const score = sum / Math.max(1, plan.questions);
+      const change = (scores: Record<string, number>): BucketChange => ({
+        sessionId: `s${s}`,
+        version: 1,
+        previous: undefined,
+        next: { day, score, autofailed: false, questions: scores },
+      });
+      const month = day.slice(0, 7);
+      add({ agentId, formId: plan.formId, month }, change(questions));
+      add({ agentId, formId: null, month }, change({}));
+    }
+    for (const { key, items } of changes.values()) {
+      const bucket = applyChanges(emptyBucket(plan.tenantId, key, now), items, now);
+      if (bucket) result.push(bucket);
+    }
   }
-  return [...changes.values()].flatMap(
-    ({ key, items }) => applyChanges(emptyBucket(plan.tenantId, key, now), items, now) ?? [],
-  );
+  return result;
 }
