@@ -8,6 +8,7 @@ import {
   T0,
 } from "../../test/support/domain-fixtures.js";
 import {
+  analyticsBucketSchema,
   applyChanges,
   bucketId,
   contributions,
@@ -243,5 +244,27 @@ describe("mergeCatalog", () => {
     if (!fromNew) return;
     expect(mergeCatalog(fromNew, "t1", v(1, "Old?"), T0)).toBeUndefined();
     expect(mergeCatalog(fromNew, "t1", v(2, "New?"), T0)).toBeUndefined();
+  });
+});
+
+describe("analyticsBucketSchema", () => {
+  it("reads back a bucket and refuses malformed day sums", () => {
+    const bucket = applied(empty(), [
+      { sessionId: "s1", version: 1, previous: undefined, next: c(80, 40) },
+    ]);
+    const stored: unknown = JSON.parse(JSON.stringify(bucket));
+    expect(analyticsBucketSchema.parse(stored)).toEqual(bucket);
+    const day = (questions: unknown, sessions: unknown = 1) => ({
+      ...bucket,
+      days: { "2026-11-10": { sessions, scored: 1, sum: 80, autofailed: 0, questions } },
+    });
+    for (const bad of [
+      day({ greet: [1, "40", 1600] }),
+      day({ greet: [1, 40] }),
+      day([]),
+      day({}, "1"),
+      { ...bucket, days: { "2026-11-10": null } },
+    ])
+      expect(analyticsBucketSchema.safeParse(bad).success, JSON.stringify(bad.days)).toBe(false);
   });
 });
