@@ -573,7 +573,7 @@ async function arrange(app: TestApp): Promise<Fixture> {
   await notify(second.sessionId);
   await app.blobs.mediaUploadUrl("t1", s.interactionId, "audio/wav");
   // Enough analytics for the skill gaps to fill two pages (a continuation token to tamper with).
-  const plan = { tenantId: "t1", formId, sessions: 40, agents: 4, questions: 3 };
+  const plan = { tenantId: "t1", formId, sessions: 80, agents: 4, questions: 3 };
   for (const bucket of syntheticBuckets({ ...plan, firstDay: "2026-11-01", days: 20 }, NOW))
     await app.stores.analytics.put(bucket, null);
   return {
