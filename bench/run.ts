@@ -6,6 +6,7 @@ import "../test/support/quiet-functions.js";
 import { writeFile } from "node:fs/promises";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
+import { analyticsLag, analyticsReads } from "./analytics.js";
 import { calibrationResults } from "./calibration.js";
 import { coldStart } from "./cold-start.js";
 import { cosmosCalls } from "./cosmos-calls.js";
@@ -28,6 +29,8 @@ const measurements: Measurement[] = [
   exportLoad,
   saveThroughput,
   policyRun,
+  analyticsReads,
+  analyticsLag,
   coldStart,
 ];
 

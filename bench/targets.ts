@@ -40,6 +40,8 @@ export const targets: Record<string, Target> = {
   eventLoopMaxDelayDuringExportsMs: atMost(50, "4 xlsx exports beside GETs"),
   calibrationResultsMs: atMost(200, "20 evaluators × 200 questions, bootstrap included"),
   cosmosCallsPerPolicySession: atMost(4, "claim, write and amortised reads"),
+  analyticsCallsGrowth: atMost(1.2, "skill gaps, 100,000 ÷ 10,000 sessions"),
+  analyticsLagMs: atMost(5000, "p99, a burst of 500 completions"),
 };
 
 export interface TargetCheck {

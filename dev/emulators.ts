@@ -50,7 +50,9 @@ export interface CosmosStandIn {
 }
 
 export async function startCosmosServer(port: number): Promise<CosmosStandIn> {
-  const server = createHttpsServer();
+  // Connections kept open: a new TLS handshake per request (both ends in this process) took
+  // most of the local host's CPU under a burst of completions (bench/analytics.ts).
+  const server = createHttpsServer({ keepAlive: true });
   try {
     server.listen(port, "127.0.0.1");
     await once(server, "listening");

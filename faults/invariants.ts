@@ -3,8 +3,9 @@
 import { isDeepStrictEqual } from "node:util";
 import { slotId, slotPrefix } from "../shared/app/policy-pool.js";
 import { withRetraction } from "../shared/domain/history.js";
-import { EVALUATED_TAG } from "../shared/domain/model.js";
+import { EVALUATED_TAG, type SessionDocument } from "../shared/domain/model.js";
 import { periodOf } from "../shared/domain/policies.js";
+import { bucketDifferences, recomputeBuckets, storedBuckets } from "../test/support/analytics.js";
 import type { Attempt, FaultEnv, HistoryRecord } from "./model.js";
 import { RUN_PERIOD, tenant } from "./model.js";
 
@@ -435,6 +436,29 @@ export async function checkPolicyRuns(env: FaultEnv): Promise<string[]> {
   return violations;
 }
 
+/**
+ * The analytics read model equals one recomputed from the stored sessions: each counted session
+ * held once, at its current version, whatever the deliveries (duplicated, reordered, dropped and
+ * replayed, failed half-way).
+ */
+export async function checkAnalytics(env: FaultEnv): Promise<string[]> {
+  const sessions: SessionDocument[] = [];
+  const filter = { archived: "all", now: env.app.clock.now().toISOString() } as const;
+  let continuationToken: string | undefined;
+  do {
+    const page = await env.raw.sessions.list(tenant, filter, { limit: 200, continuationToken });
+    for (const s of page.items) {
+      const doc = (await env.raw.sessions.get(tenant, s.id))?.doc;
+      if (doc) sessions.push(doc);
+    }
+    continuationToken = page.continuationToken ?? undefined;
+  } while (continuationToken);
+  return bucketDifferences(
+    await storedBuckets(env.raw.analytics, tenant),
+    recomputeBuckets(sessions),
+  ).map((d) => `analytics: ${d}`);
+}
+
 export async function checkHistory(env: FaultEnv, record: HistoryRecord): Promise<string[]> {
   const violations = [
     ...checkStatuses(record),
@@ -444,6 +468,7 @@ export async function checkHistory(env: FaultEnv, record: HistoryRecord): Promis
     ...(await checkHolds(env)),
     ...(await checkHistoryAndVersions(env)),
     ...(await checkPolicyRuns(env)),
+    ...(await checkAnalytics(env)),
   ];
   if (record.backgroundFailures >= 1_000)
     violations.push("a sweep or delivery failed after the faults were turned off");

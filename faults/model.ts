@@ -18,14 +18,15 @@ import { STALE_RUN_MS } from "../shared/domain/operations.js";
 import type { Policy } from "../shared/domain/policies.js";
 import type {
   ActionItemStore,
+  AnalyticsStore,
   DisputeStore,
   FormStore,
   HistoryStore,
-  VersionStore,
   InteractionStore,
   OperationStore,
   PolicyStore,
   SessionStore,
+  VersionStore,
 } from "../shared/ports.js";
 import {
   registeredFunctions,
@@ -78,8 +79,11 @@ export type Op =
   | { k: "run"; dry: boolean }
   /** The policies timer, once any run in flight counts as cut short. */
   | { k: "timer" }
-  | { k: "deliver" }
+  /** Tries every queued message once, in an order drawn from `order` (0: as queued). */
+  | { k: "deliver"; order: number }
   | { k: "redeliver"; pick: number }
+  /** A queued message is dead-lettered; it is replayed (redelivered) when the history settles. */
+  | { k: "drop"; pick: number }
   | { k: "advance" };
 
 /** One step: one operation, or two at once (their port calls interleave under `delay`). */
@@ -172,10 +176,20 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({ k: fc.constant("run" as const), dry: fc.boolean() }),
   },
   { weight: 1, arbitrary: fc.record({ k: fc.constant("timer" as const) }) },
-  { weight: 3, arbitrary: fc.record({ k: fc.constant("deliver" as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant("deliver" as const),
+      order: fc.oneof(fc.constant(0), fc.nat({ max: 1000 })),
+    }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({ k: fc.constant("redeliver" as const), pick: fc.nat({ max: 20 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ k: fc.constant("drop" as const), pick: fc.nat({ max: 20 }) }),
   },
 );
 
@@ -248,14 +262,21 @@ export interface Backing {
   disputes: DisputeStore;
   policies: PolicyStore;
   operations: OperationStore;
+  analytics: AnalyticsStore;
 }
 
-/** The completion topic as the model sees it: at least once, no duplicate detection. */
+/**
+ * The completion topic as the model sees it: at least once, no duplicate detection, no order
+ * (a batch may be delivered in any order), and messages dead-lettered and replayed later.
+ */
 export class ModelTopic {
   private cursor = 0;
   private readonly queue: { event: CloudEvent; sub: ServiceBusFunctionDefinition }[] = [];
   private readonly delivered: { event: CloudEvent; sub: ServiceBusFunctionDefinition }[] = [];
+  private readonly dropped: { event: CloudEvent; sub: ServiceBusFunctionDefinition }[] = [];
   deliveries = 0;
+  reordered = 0;
+  drops = 0;
   failures = 0;
   duplicates = 0;
 
@@ -281,10 +302,11 @@ export class ModelTopic {
     return this.queue.length;
   }
 
-  /** Tries every queued message once; one that fails stays for redelivery. */
-  async deliver(): Promise<{ failed: number }> {
+  /** Tries every queued message once (shuffled by `order` unless 0); one that fails stays. */
+  async deliver(order = 0): Promise<{ failed: number }> {
     this.pull();
-    const batch = this.queue.splice(0);
+    const batch = shuffled(this.queue.splice(0), order);
+    if (order !== 0 && batch.length > 1) this.reordered++;
     let failed = 0;
     for (const message of batch) {
       this.deliveries++;
@@ -302,6 +324,20 @@ export class ModelTopic {
     return { failed };
   }
 
+  /** A queued message goes to the dead-letter queue (its deliveries ran out). */
+  drop(pick: number): void {
+    this.pull();
+    const [message] = this.queue.splice(pick % Math.max(1, this.queue.length), 1);
+    if (!message) return;
+    this.drops++;
+    this.dropped.push(message);
+  }
+
+  /** An operator replays the dead-letter queue. */
+  replayDropped(): void {
+    this.queue.push(...this.dropped.splice(0));
+  }
+
   /** The broker hands an already settled message out again (lock lost, window expired). */
   redeliver(pick: number): void {
     const message = this.delivered[pick % Math.max(1, this.delivered.length)];
@@ -309,6 +345,22 @@ export class ModelTopic {
     this.duplicates++;
     this.queue.push(message);
   }
+}
+
+/** A permutation drawn from `seed` (a linear congruential generator: the same seed, the same order). */
+function shuffled<T>(items: T[], seed: number): T[] {
+  if (seed === 0) return items;
+  let state = seed;
+  for (let i = items.length - 1; i > 0; i--) {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    const j = state % (i + 1);
+    const a = items[i];
+    const b = items[j];
+    if (a === undefined || b === undefined) continue;
+    items[i] = b;
+    items[j] = a;
+  }
+  return items;
 }
 
 function quietContext(functionName: string): InvocationContext {
@@ -756,7 +808,10 @@ class Runner {
         if (!(await runTimer(env, "policiesTimer"))) this.record.backgroundFailures++;
         return;
       case "deliver":
-        this.record.backgroundFailures += (await env.topic.deliver()).failed;
+        this.record.backgroundFailures += (await env.topic.deliver(op.order)).failed;
+        return;
+      case "drop":
+        env.topic.drop(op.pick);
         return;
       case "redeliver":
         env.topic.redeliver(op.pick);
@@ -814,8 +869,10 @@ export async function runHistory(env: FaultEnv, history: History): Promise<Histo
   } finally {
     env.injector.enabled = false;
   }
-  // Settle: the timers and the broker keep going after the faults are gone. A run a crash cut
-  // short is continued once it has written nothing for STALE_RUN_MS.
+  // Settle: the timers and the broker keep going after the faults are gone, and the
+  // dead-lettered messages are replayed. A run a crash cut short is continued once it has
+  // written nothing for STALE_RUN_MS.
+  env.topic.replayDropped();
   env.app.clock.advance(STALE_RUN_MS);
   if (!(await runTimer(env, "policiesTimer"))) runner.record.backgroundFailures += 1_000;
   for (let round = 0; round < 5; round++) {

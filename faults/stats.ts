@@ -9,6 +9,8 @@ export class FaultStats {
   abandoned = 0;
   deliveries = 0;
   redeliveries = 0;
+  reorderedBatches = 0;
+  replayedDrops = 0;
   portCalls = 0;
   completions = 0;
   notifications = 0;
@@ -52,6 +54,8 @@ export class FaultStats {
     this.continuedRuns += record.continuedRuns;
     this.deliveries += env.topic.deliveries;
     this.redeliveries += env.topic.duplicates;
+    this.reorderedBatches += env.topic.reordered;
+    this.replayedDrops += env.topic.drops;
   }
 
   /** Takes the injector's totals (they add up across histories). */
@@ -75,7 +79,8 @@ export class FaultStats {
       `${this.creations} creations, ${this.disputes} disputes and ${this.resolutions} ` +
       `resolutions acknowledged; ` +
       `${this.runs} policy runs started, ${this.continuedRuns} continued by the timer), ` +
-      `${this.deliveries} deliveries (${this.redeliveries} forced redeliveries), ` +
+      `${this.deliveries} deliveries (${this.redeliveries} forced redeliveries, ` +
+      `${this.reorderedBatches} reordered batches, ${this.replayedDrops} dead-lettered and replayed), ` +
       `${this.portCalls} port calls; faults injected: ${kinds}` +
       (wire ? `; on the wire: ${wire}` : "") +
       ` in ${seconds} s`

@@ -115,6 +115,9 @@ export const expectedMatrix: readonly (readonly [string, ...string[]])[] = [
   ["policiesRun",                              "202",  "403",   "403",    "403",     "403", "403",      "403",  "404",       "401"],
   ["operationsGet",                            "200",  "403",   "403",    "403",     "403", "403",      "403",  "404",       "401"],
   ["operationsList",                           "200+", "403",   "403",    "403",     "403", "403",      "403",  "200-",      "401"],
+  ["analyticsAgent",                           "200",  "200",   "200",    "403",     "403", "403",      "403",  "200",       "401"],
+  ["analyticsSkillGaps",                       "200",  "200",   "200",    "403",     "403", "403",      "403",  "200",       "401"],
+  ["analyticsTrend",                           "200",  "200",   "200",    "403",     "403", "403",      "403",  "200",       "401"],
 ];
 
 /** The state the fixture's session is in before the call. */
@@ -567,6 +570,9 @@ const cases: Record<string, Case> = {
     request: (fx) => ({ query: { policyId: fx.policyId } }),
     includes: (json, fx) => itemsHave(json, fx.operationId),
   },
+  analyticsAgent: { request: () => ({ params: { agentId: agent.userId } }) },
+  analyticsSkillGaps: { request: () => ({}) },
+  analyticsTrend: { request: () => ({}) },
 };
 
 const functionOf = (row: string): string => row.replace(/\s*\(.*\)$/, "");

@@ -19,6 +19,7 @@ import {
   type HttpFunctionDefinition,
 } from "../shared/registry.js";
 import { setServices } from "../shared/services.js";
+import { syntheticBuckets } from "../test/support/analytics.js";
 import { createTestApp, type TestApp, type TestPrincipal } from "../test/support/harness.js";
 import {
   admin,
@@ -34,6 +35,7 @@ import {
 } from "../test/support/scenario.js";
 
 const NUM_RUNS = 50;
+const NOW = new Date("2026-11-26T10:00:00Z");
 
 // ---------- what the stores hold, to prove a refused request changed nothing ----------
 
@@ -615,6 +617,10 @@ async function arrange(app: TestApp): Promise<Fixture> {
     app.call("policiesRun", { as: admin, params: { id: policy.json.id }, body: {} });
   const op = await run();
   await run();
+  // Enough analytics for the skill gaps to fill two pages (a continuation token to tamper with).
+  const plan = { tenantId: "t1", formId, sessions: 80, agents: 4, questions: 3 };
+  for (const bucket of syntheticBuckets({ ...plan, firstDay: "2026-11-01", days: 20 }, NOW))
+    await app.stores.analytics.put(bucket, null);
   return {
     calibrationId: "fuzz-cal",
     formId,
@@ -790,6 +796,9 @@ function validRequest(name: string, fx: Fixture): Valid | undefined {
       body: { expertEvaluatorId: alice.userId, blind: false },
     },
     analyticsEvaluators: { as: admin, query: "from=2026-11-01&to=2026-12-01" },
+    analyticsAgent: { as: admin, params: { agentId: "agent-3" } },
+    analyticsSkillGaps: { as: alice },
+    analyticsTrend: { as: bob },
   };
   return requests[name];
 }
@@ -811,6 +820,7 @@ const inputs = registeredFunctions().filter(
     f.kind === "http" && (f.body !== undefined || f.query !== undefined || /\{/.test(f.route)),
 );
 
+/** A list endpoint: its query takes a continuation token. */
 describe("hostile input", () => {
   let app: TestApp;
   let fx: Fixture;
@@ -821,7 +831,7 @@ describe("hostile input", () => {
   beforeAll(async () => {
     app = await createTestApp({ settings: { FEATURE_DEFAULT_SCORES: "true" } });
     fx = await arrange(app);
-    for (const fn of inputs.filter((f) => f.query)) {
+    for (const fn of inputs.filter(pages)) {
       const params = validRequest(fn.name, fx)?.params ?? {};
       const res = await app.call(fn.name, { as: admin, params, query: { limit: "1" } });
       if (typeof res.json?.continuationToken === "string")

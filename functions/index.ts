@@ -42,6 +42,9 @@ import "./calibrations-list.js";
 import "./calibrations-get.js";
 import "./calibrations-put.js";
 import "./analytics-evaluators.js";
+import "./analytics-agents-get.js";
+import "./analytics-skill-gaps.js";
+import "./analytics-trend.js";
 import "./policies-create.js";
 import "./policies-list.js";
 import "./policies-get.js";
@@ -51,6 +54,7 @@ import "./operations-get.js";
 import "./operations-list.js";
 import "./on-session-completed-tag.js";
 import "./on-session-notify.js";
+import "./on-session-event-analytics.js";
 import "./outbox-sweep.js";
 import "./policies-timer.js";
 

@@ -16,6 +16,7 @@ export const meSchema = z.object({
     resolveDisputes: z.boolean(),
     manageCalibrations: z.boolean(),
     managePolicies: z.boolean(),
+    viewAnalytics: z.boolean(),
   }),
   features: z.object({ defaultScores: z.boolean() }),
 });

@@ -546,6 +546,10 @@ describe("Service Bus: Bicep against the code's topic, subscriptions and filters
         name: "notifications",
         subjects: [eventTypes.completed, eventTypes["dispute-resolved"]],
       },
+      {
+        name: "analytics",
+        subjects: [eventTypes.completed, eventTypes.rescored, eventTypes.archived],
+      },
     ]);
   });
 

@@ -17,6 +17,12 @@ import type {
 } from "./domain/model.js";
 import type { Actor } from "./domain/access.js";
 import type { Operation } from "./domain/operations.js";
+import type {
+  AnalyticsBucket,
+  AnalyticsDocument,
+  BucketSums,
+  FormCatalog,
+} from "./domain/analytics.js";
 import type { OutboxDone } from "./domain/outbox.js";
 import type { Window } from "./domain/analytics-window.js";
 import type { Calibration, CalibrationSession } from "./domain/calibration.js";
@@ -332,6 +338,33 @@ export interface OperationStore {
   ): Promise<Page<Operation>>;
   /** Running operations of every tenant last written at or before `until` (cross-tenant). */
   stale(until: string, limit: number): Promise<Stored<Operation>[]>;
+}
+
+/** Which analytics buckets a read needs: a range of months, one level, perhaps one agent. */
+export interface BucketQuery {
+  /** `YYYY-MM`, both inclusive. */
+  fromMonth: string;
+  toMonth: string;
+  agentId?: string | undefined;
+  /** One form's buckets, every form's, or the sessions' as a whole (formId null). */
+  level: { formId: string } | "forms" | "sessions";
+}
+
+/** The analytics read model (docs/data-model.md "Analytics"): buckets and form catalogs. */
+export interface AnalyticsStore {
+  getBucket(tenantId: string, id: string): Promise<Stored<AnalyticsBucket> | undefined>;
+  getCatalog(tenantId: string, formId: string): Promise<Stored<FormCatalog> | undefined>;
+  /**
+   * Creates the document (`etag` null; one that exists → CONFLICT) or replaces it if it is
+   * still at `etag` (else PRECONDITION_FAILED, or NOT_FOUND when it is gone).
+   */
+  put(doc: AnalyticsDocument, etag: string | null): Promise<void>;
+  /** One tenant's buckets matching the query (one query, paged by the store). */
+  buckets(tenantId: string, query: BucketQuery): Promise<BucketSums[]>;
+  /** Every form catalog of the tenant (one per form its counted sessions used). */
+  catalogs(tenantId: string): Promise<FormCatalog[]>;
+  /** Deletes every analytics document of the tenant (a rebuild starts here); returns how many. */
+  clear(tenantId: string): Promise<number>;
 }
 
 // ---------- events ----------

@@ -59,6 +59,8 @@ export interface HttpResponseDoc {
   status: number;
   description: string;
   schema?: z.ZodType;
+  /** Default `application/json` (`application/problem+json` for 4xx/5xx). */
+  contentType?: string;
 }
 
 export interface HttpFunctionSpec<

@@ -3,6 +3,7 @@
 import type { Config } from "./config.js";
 import type {
   ActionItemStore,
+  AnalyticsStore,
   BlobStore,
   CalibrationStore,
   Clock,
@@ -38,6 +39,8 @@ export interface Services {
   /** Evaluation policies and the operations their runs record progress in. */
   readonly policies: PolicyStore;
   readonly operations: OperationStore;
+  /** The analytics read model, fed by the `analytics` subscription. */
+  readonly analytics: AnalyticsStore;
   /** Work that runs right after the response (the outbox); the sweep finishes what it misses. */
   readonly background: Background;
   readonly calibrations: CalibrationStore;

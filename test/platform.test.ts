@@ -97,6 +97,7 @@ describe("local token issuer", () => {
         resolveDisputes: true,
         manageCalibrations: false,
         managePolicies: false,
+        viewAnalytics: true,
       },
       features: { defaultScores: false },
     });

@@ -96,7 +96,7 @@ resource serviceBusSender 'Microsoft.Authorization/roleAssignments@2022-04-01' =
   }
 }
 
-// Receive from the `tagging` and `notifications` subscriptions (the Functions triggers).
+// Receive from the `tagging`, `notifications` and `analytics` subscriptions (the Functions triggers).
 resource serviceBusReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: serviceBus
   name: guid(serviceBus.id, principalId, roles.serviceBusDataReceiver)

@@ -1,4 +1,4 @@
-// Service Bus Standard namespace (Entra ID only) with the completion topic and the two
+// Service Bus Standard namespace (Entra ID only) with the completion topic and the three
 // subscriptions this service consumes. Tenants add their own subscriptions (docs/deploy.md).
 
 param namespaceName string
@@ -16,9 +16,12 @@ param logAnalyticsWorkspaceId string
 var topicName = 'evaluation-sessions'
 var completedEventType = 'com.speechminer.evaluationsession.completed.v1'
 var disputeResolvedEventType = 'com.speechminer.evaluationsession.dispute-resolved.v1'
+var rescoredEventType = 'com.speechminer.evaluationsession.rescored.v1'
+var archivedEventType = 'com.speechminer.evaluationsession.archived.v1'
 var subscriptions = [
   'tagging'
   'notifications'
+  'analytics'
 ]
 // The subjects (event types) each subscription takes: one correlation rule per subject.
 var subjectRules = [
@@ -36,6 +39,21 @@ var subjectRules = [
     subscription: 'notifications'
     rule: 'dispute-resolved'
     subject: disputeResolvedEventType
+  }
+  {
+    subscription: 'analytics'
+    rule: 'completed'
+    subject: completedEventType
+  }
+  {
+    subscription: 'analytics'
+    rule: 'rescored'
+    subject: rescoredEventType
+  }
+  {
+    subscription: 'analytics'
+    rule: 'archived'
+    subject: archivedEventType
   }
 ]
 
@@ -67,7 +85,7 @@ resource topic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
   }
 }
 
-// lockDuration: a consumer does one or two Cosmos writes; one minute covers a cold start plus
+// lockDuration: a consumer does a few Cosmos writes; one minute covers a cold start plus
 // the SDK's retries, and a crashed instance's message is redelivered within a minute (the
 // Functions host renews the lock while a handler is still running).
 resource topicSubscriptions 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' = [

@@ -4,8 +4,10 @@ import { z } from "zod";
 import {
   completedEventSchema,
   disputeResolvedEventSchema,
+  eventTypes,
   type CompletedEvent,
 } from "../domain/events.js";
+import { idSchema } from "../domain/ids.js";
 
 export function parseCompletedEvent(message: unknown): CompletedEvent {
   return parseMessage(completedEventSchema, message, "completed event");
@@ -26,6 +28,21 @@ function parseMessage<S extends z.ZodType>(schema: S, message: unknown, what: st
   const parsed = schema.safeParse(body);
   if (!parsed.success) throw new Error(`Invalid ${what}: ${reasons(parsed.error)}`);
   return parsed.data;
+}
+
+/**
+ * Which session an event of any kind is about. A consumer that reads the stored session for the
+ * rest (analytics) needs only this, so it also takes events older or newer than this code.
+ */
+const sessionReferenceSchema = z.object({
+  id: z.string().min(1),
+  type: z.enum([eventTypes.completed, eventTypes.rescored, eventTypes.archived]),
+  data: z.object({ tenantId: z.string().min(1), sessionId: idSchema }),
+});
+export type SessionReference = z.output<typeof sessionReferenceSchema>;
+
+export function parseSessionReference(message: unknown): SessionReference {
+  return parseMessage(sessionReferenceSchema, message, "session event");
 }
 
 function reasons(error: z.ZodError): string {

@@ -42,6 +42,7 @@ describe("capabilities", () => {
       resolveDisputes: true,
       manageCalibrations: true,
       managePolicies: true,
+      viewAnalytics: true,
     });
     expect(capabilities(alice)).toEqual({
       manageForms: false,
@@ -51,6 +52,7 @@ describe("capabilities", () => {
       resolveDisputes: true,
       manageCalibrations: false,
       managePolicies: false,
+      viewAnalytics: true,
     });
     expect(capabilities(archiver).archive).toBe(true);
     expect(capabilities(agent)).toEqual({
@@ -61,6 +63,7 @@ describe("capabilities", () => {
       resolveDisputes: false,
       manageCalibrations: false,
       managePolicies: false,
+      viewAnalytics: false,
     });
   });
 });

@@ -27,6 +27,11 @@ export const isIntegration = (actor: Actor): boolean => actor.roles.has("QM.Inte
 export const canArchive = (actor: Actor): boolean =>
   isAdmin(actor) || actor.roles.has("QM.Archive");
 
+/** Who may read the analytics (every agent's figures of the tenant): never an Agent. */
+export const analyticsRoles = ["QM.Administrator", "QM.Evaluator"] as const satisfies Role[];
+export const canViewAnalytics = (actor: Actor): boolean =>
+  analyticsRoles.some((role) => actor.roles.has(role));
+
 /** What the caller may do, for the UI's buttons (GET /api/me). */
 export function capabilities(actor: Actor) {
   return {
@@ -38,6 +43,7 @@ export function capabilities(actor: Actor) {
     resolveDisputes: isAdmin(actor) || isEvaluator(actor),
     manageCalibrations: isAdmin(actor),
     managePolicies: isAdmin(actor),
+    viewAnalytics: canViewAnalytics(actor),
   };
 }
 

@@ -46,17 +46,14 @@ function operation(fn: HttpFunctionDefinition, method: string): ZodOpenApiOperat
   const problemContent = { "application/problem+json": { schema: problemSchema } };
   const responses: Record<string, ZodOpenApiResponseObject> = {};
   for (const r of fn.responses) {
+    // One status may come in several media types (JSON, or CSV when asked): one entry each.
+    const earlier = responses[String(r.status)];
+    const type =
+      r.contentType ?? (r.status >= 400 ? "application/problem+json" : "application/json");
+    const content = { ...earlier?.content, ...(r.schema ? { [type]: { schema: r.schema } } : {}) };
     responses[String(r.status)] = {
-      description: r.description,
-      ...(r.schema
-        ? {
-            content: {
-              [r.status >= 400 ? "application/problem+json" : "application/json"]: {
-                schema: r.schema,
-              },
-            },
-          }
-        : {}),
+      description: earlier ? `${earlier.description}; ${r.description}` : r.description,
+      ...(Object.keys(content).length > 0 ? { content } : {}),
     };
   }
   const add = (status: string) => {

@@ -29,10 +29,13 @@ import type {
 import { DependencyUnavailableError } from "../../shared/dependency-errors.js";
 import type { Operation } from "../../shared/domain/operations.js";
 import type { OutboxDone } from "../../shared/domain/outbox.js";
+import type { AnalyticsDocument } from "../../shared/domain/analytics.js";
 import type { LastRun, Policy } from "../../shared/domain/policies.js";
 import type {
   ActionItemFilter,
   ActionItemStore,
+  AnalyticsStore,
+  BucketQuery,
   DisputeFilter,
   DisputeStore,
   HistoryStore,
@@ -323,6 +326,21 @@ export function faultyDisputes(inner: DisputeStore, f: FaultInjector): DisputeSt
   };
 }
 
+export function faultyAnalytics(inner: AnalyticsStore, f: FaultInjector): AnalyticsStore {
+  return {
+    getBucket: (tenantId: string, id: string) =>
+      f.around("analytics.getBucket", () => inner.getBucket(tenantId, id)),
+    getCatalog: (tenantId: string, formId: string) =>
+      f.around("analytics.getCatalog", () => inner.getCatalog(tenantId, formId)),
+    put: (doc: AnalyticsDocument, etag: string | null) =>
+      f.around("analytics.put", () => inner.put(doc, etag)),
+    buckets: (tenantId: string, query: BucketQuery) =>
+      f.around("analytics.buckets", () => inner.buckets(tenantId, query)),
+    catalogs: (tenantId: string) => f.around("analytics.catalogs", () => inner.catalogs(tenantId)),
+    clear: (tenantId: string) => f.around("analytics.clear", () => inner.clear(tenantId)),
+  };
+}
+
 export function faultyPublisher(inner: EventPublisher, f: FaultInjector): EventPublisher {
   return {
     publish: (events: readonly CloudEvent[]) =>
@@ -340,6 +358,7 @@ export interface FaultyPorts {
   disputes: DisputeStore;
   policies: PolicyStore;
   operations: OperationStore;
+  analytics: AnalyticsStore;
   publisher: EventPublisher;
 }
 
@@ -355,6 +374,7 @@ export function faultyPorts(inner: FaultyPorts, f: FaultInjector): FaultyPorts {
     disputes: faultyDisputes(inner.disputes, f),
     policies: faultyPolicies(inner.policies, f),
     operations: faultyOperations(inner.operations, f),
+    analytics: faultyAnalytics(inner.analytics, f),
     publisher: faultyPublisher(inner.publisher, f),
   };
 }

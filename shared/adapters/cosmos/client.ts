@@ -10,7 +10,7 @@ export function createCosmosClient(config: Config): CosmosClient {
     ...(config.COSMOS_KEY ? { key: config.COSMOS_KEY } : { aadCredentials: azureCredential() }),
     // Only the local stand-in (cosmosdb-server) has a self-signed certificate.
     ...(config.COSMOS_ALLOW_SELF_SIGNED_CERT
-      ? { agent: new Agent({ rejectUnauthorized: false }) }
+      ? { agent: new Agent({ rejectUnauthorized: false, keepAlive: true }) }
       : {}),
     connectionPolicy: {
       enableEndpointDiscovery: !config.COSMOS_ALLOW_SELF_SIGNED_CERT,

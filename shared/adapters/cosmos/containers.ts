@@ -19,6 +19,7 @@ export const containerNames = {
   calibrations: "calibrations",
   policies: "policies",
   operations: "operations",
+  analytics: "analytics",
 } as const;
 export type ContainerName = (typeof containerNames)[keyof typeof containerNames];
 
@@ -131,6 +132,13 @@ export const containerDefinitions: Readonly<Record<keyof typeof containerNames, 
         ["/created/*", "/inFlight/*", "/shortfall/*", "/error/*"],
         [[asc("/tenantId"), desc("/createdAt"), desc("/id")]],
       ),
+    },
+    analytics: {
+      id: containerNames.analytics,
+      partitionKey,
+      // Reads filter on the tenant, kind, month, agent and form; the sums and the versions a
+      // bucket holds are only ever returned, and are most of every write.
+      indexingPolicy: indexing(["/days/*", "/applied/*", "/questions/*", "/name/?"], []),
     },
     actionItems: {
       id: containerNames.actionItems,

@@ -1,4 +1,5 @@
 // The Cosmos DB implementation of every store port, built once per process from one Database.
+import { CosmosAnalyticsStore } from "./analytics.js";
 import type { Database } from "@azure/cosmos";
 import { CosmosActionItemStore } from "./action-items.js";
 import { CosmosCalibrationStore } from "./calibrations.js";
@@ -25,6 +26,7 @@ export interface CosmosStores {
   calibrations: CosmosCalibrationStore;
   policies: CosmosPolicyStore;
   operations: CosmosOperationStore;
+  analytics: CosmosAnalyticsStore;
 }
 
 export function createCosmosStores(
@@ -49,5 +51,6 @@ export function createCosmosStores(
     ),
     policies: new CosmosPolicyStore(database.container(containerNames.policies), options),
     operations: new CosmosOperationStore(database.container(containerNames.operations), options),
+    analytics: new CosmosAnalyticsStore(database.container(containerNames.analytics), options),
   };
 }

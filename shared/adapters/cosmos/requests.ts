@@ -20,7 +20,7 @@ import {
 } from "../continuation.js";
 import type { ContainerName } from "./containers.js";
 
-export type CosmosOperation = "read" | "create" | "replace" | "patch" | "query";
+export type CosmosOperation = "read" | "create" | "replace" | "patch" | "delete" | "query";
 
 /** One SDK call made by a store (what the call-count tests and the benchmark count). */
 export interface CosmosRequestEvent {
@@ -189,6 +189,17 @@ export class CosmosContainer {
       return response.resource;
     } catch (error) {
       throw writeError(error, id);
+    }
+  }
+
+  /** Deletes the document; false when it did not exist. */
+  async delete(tenantId: string, id: string): Promise<boolean> {
+    try {
+      await this.call("delete", false, () => this.container.item(id, [tenantId, id]).delete());
+      return true;
+    } catch (error) {
+      if (cosmosStatusOf(error) === 404) return false;
+      throw error;
     }
   }
 

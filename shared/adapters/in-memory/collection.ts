@@ -103,6 +103,11 @@ export class MemoryCollection<T extends { tenantId: string; id: string }> {
     return this.out(entry);
   }
 
+  /** Removes the document; false when there was none. */
+  delete(tenantId: string, id: string): boolean {
+    return this.docs.delete(MemoryCollection.key(tenantId, id));
+  }
+
   /** Every document of one tenant (or of all tenants). */
   all(tenantId?: string): Stored<T>[] {
     const result: Stored<T>[] = [];

@@ -1,5 +1,6 @@
 // In-memory stores with the Cosmos adapters' behaviour (etags, 409/412, order, filters, tokens),
 // for unit tests and the throughput benchmark. test/stores.contract.test.ts holds both to it.
+import { InMemoryAnalyticsStore } from "./analytics.js";
 import { InMemoryActionItemStore } from "./action-items.js";
 import { InMemoryCalibrationStore } from "./calibrations.js";
 import { InMemoryFormStore } from "./forms.js";
@@ -20,6 +21,7 @@ export interface InMemoryStores {
   calibrations: InMemoryCalibrationStore;
   policies: InMemoryPolicyStore;
   operations: InMemoryOperationStore;
+  analytics: InMemoryAnalyticsStore;
 }
 
 export function createInMemoryStores(): InMemoryStores {
@@ -35,5 +37,6 @@ export function createInMemoryStores(): InMemoryStores {
     calibrations: new InMemoryCalibrationStore(sessions),
     policies: new InMemoryPolicyStore(),
     operations: new InMemoryOperationStore(),
+    analytics: new InMemoryAnalyticsStore(),
   };
 }

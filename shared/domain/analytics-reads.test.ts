@@ -1,0 +1,186 @@
+import { describe, expect, it } from "vitest";
+import { emptyBucket, type BucketSums, type DaySums } from "./analytics.js";
+import {
+  agentProfile,
+  analyticsWindow,
+  skillGaps,
+  trend,
+  utcMidnightSchema,
+} from "./analytics-reads.js";
+import { AppError } from "./errors.js";
+
+const NOW = new Date("2026-11-26T10:00:00.000Z");
+
+function pathOf(run: () => unknown): string | undefined {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof AppError) return error.errors?.[0]?.path;
+    throw error;
+  }
+  return undefined;
+}
+
+describe("analyticsWindow", () => {
+  it("defaults to the 90 days before tomorrow's midnight", () => {
+    expect(analyticsWindow({}, NOW)).toEqual({
+      from: "2026-08-29T00:00:00.000Z",
+      to: "2026-11-27T00:00:00.000Z",
+      fromDay: "2026-08-29",
+      toDay: "2026-11-27",
+      fromMonth: "2026-08",
+      toMonth: "2026-11",
+    });
+    expect(analyticsWindow({ to: "2026-03-01" }, NOW).from).toBe("2025-12-01T00:00:00.000Z");
+  });
+
+  it("takes dates and timestamps at UTC midnight, whatever their offset", () => {
+    const window = analyticsWindow(
+      { from: "2026-01-01T01:00:00+01:00", to: "2026-02-01T00:00:00.000Z" },
+      NOW,
+    );
+    expect(window).toMatchObject({ from: "2026-01-01T00:00:00.000Z", toMonth: "2026-01" });
+    for (const bad of ["2026-01-01T10:00:00Z", "2026-02-30", "2026-1-01", "tomorrow", ""])
+      expect(utcMidnightSchema.safeParse(bad).success, bad).toBe(false);
+  });
+
+  it("refuses from ≥ to and more than 400 days, and takes exactly 400", () => {
+    expect(pathOf(() => analyticsWindow({ from: "2026-05-01", to: "2026-05-01" }, NOW))).toBe(
+      "query.from",
+    );
+    expect(pathOf(() => analyticsWindow({ from: "2025-01-01", to: "2026-02-06" }, NOW))).toBe(
+      "query.to",
+    );
+    expect(pathOf(() => analyticsWindow({ from: "2025-01-01", to: "2026-02-05" }, NOW))).toBe(
+      undefined,
+    );
+  });
+});
+
+function bucket(
+  agentId: string,
+  formId: string | null,
+  days: Record<string, Partial<DaySums>>,
+): BucketSums {
+  const month = Object.keys(days)[0]?.slice(0, 7) ?? "2026-11";
+  const { applied: _applied, ...sums } = emptyBucket("t1", { agentId, formId, month }, NOW);
+  const full: Record<string, DaySums> = {};
+  for (const [day, values] of Object.entries(days))
+    full[day] = { sessions: 0, scored: 0, sum: 0, autofailed: 0, questions: {}, ...values };
+  return { ...sums, days: full };
+}
+
+/** [n, Σx, Σx²] of some scores. */
+const sums = (...xs: number[]): [number, number, number] => [
+  xs.length,
+  xs.reduce((s, x) => s + x, 0),
+  xs.reduce((s, x) => s + x * x, 0),
+];
+
+describe("trend", () => {
+  const days = {
+    "2026-11-29": { sessions: 2, scored: 2, sum: 150 }, // a Sunday
+    "2026-11-30": { sessions: 1, scored: 0, sum: 0 }, // a Monday, no score
+    "2026-12-01": { sessions: 1, scored: 1, sum: 40 },
+  };
+  const buckets = [
+    bucket("a", null, { "2026-11-29": days["2026-11-29"], "2026-11-30": days["2026-11-30"] }),
+    bucket("a", null, { "2026-12-01": days["2026-12-01"] }),
+  ];
+  const window = analyticsWindow({ from: "2026-11-01", to: "2027-01-01" }, NOW);
+
+  it("starts weeks on Monday and months on the 1st, and leaves empty buckets out", () => {
+    expect(trend(buckets, window, "week")).toEqual([
+      { start: "2026-11-23T00:00:00.000Z", sessions: 2, mean: 75 },
+      { start: "2026-11-30T00:00:00.000Z", sessions: 2, mean: 40 },
+    ]);
+    expect(trend(buckets, window, "month")).toEqual([
+      { start: "2026-11-01T00:00:00.000Z", sessions: 3, mean: 75 },
+      { start: "2026-12-01T00:00:00.000Z", sessions: 1, mean: 40 },
+    ]);
+    expect(trend(buckets, window, "day")[1]).toEqual({
+      start: "2026-11-30T00:00:00.000Z",
+      sessions: 1,
+      mean: null,
+    });
+  });
+
+  it("counts only days inside the window in a bucket that crosses its edge", () => {
+    const cut = analyticsWindow({ from: "2026-11-30", to: "2026-12-01" }, NOW);
+    expect(trend(buckets, cut, "month")).toEqual([
+      { start: "2026-11-01T00:00:00.000Z", sessions: 1, mean: null },
+    ]);
+  });
+});
+
+describe("skillGaps and agentProfile", () => {
+  const window = analyticsWindow({ from: "2026-11-01", to: "2026-12-01" }, NOW);
+  const day = "2026-11-10";
+  // Two agents tie on the same gap; a third scores well; "x" has too few scores.
+  const buckets = [
+    bucket("b", "f", { [day]: { sessions: 5, questions: { q: sums(0, 0, 0, 0, 0), x: sums(0) } } }),
+    bucket("a", "f", { [day]: { sessions: 5, questions: { q: sums(0, 0, 0, 0, 0) } } }),
+    bucket("c", "f", {
+      [day]: { sessions: 6, questions: { q: sums(100, 100, 100, 100, 100, 90), x: sums(100) } },
+    }),
+  ];
+
+  it("orders ties by agent and leaves out pairs below minN on either side", () => {
+    const rows = skillGaps(buckets, window, new Map(), {
+      minN: 5,
+      alpha: 0.05,
+      correction: "none",
+    });
+    expect(rows.map((r) => [r.agentId, r.questionId])).toEqual([
+      ["a", "q"],
+      ["b", "q"],
+    ]);
+    expect(rows[0]).toMatchObject({ n: 5, mean: 0, others: { n: 11 }, text: "q" });
+    // SciPy 1.17.1: ttest_ind([0]*5, [0]*5 + [100]*5 + [90], equal_var=False).pvalue; three
+    // tests were made (a, b and c on q) and false_discovery_control over them gives the same.
+    const expected = 0.006136701730076685;
+    expect(Math.abs((rows[0]?.pValue ?? 0) - expected)).toBeLessThan(1e-12);
+    expect(Math.abs((rows[0]?.qValue ?? 0) - expected)).toBeLessThan(1e-12);
+    expect(skillGaps(buckets, window, new Map(), { minN: 6, alpha: 1, correction: "bh" })).toEqual(
+      [],
+    );
+  });
+
+  it("profiles one form's figures with formId, and leaves out questions without a score", () => {
+    const formBuckets = [
+      bucket("a", "f", {
+        [day]: { sessions: 2, scored: 2, sum: 120, autofailed: 1, questions: { q: sums(0, 20) } },
+      }),
+      bucket("c", "f", {
+        [day]: { sessions: 1, scored: 1, sum: 90, questions: { q: sums(90), r: sums(50) } },
+      }),
+    ];
+    const profile = agentProfile({
+      agentId: "a",
+      formId: "f",
+      window,
+      asOf: NOW.toISOString(),
+      formBuckets,
+      sessionBuckets: [],
+      catalogs: new Map(),
+    });
+    expect(profile).toMatchObject({
+      sessions: 2,
+      score: { n: 2, mean: 60 },
+      autofailRate: 0.5,
+      forms: [{ formId: "f", name: "f", sessions: 2, mean: 60, autofailRate: 0.5 }],
+    });
+    expect(profile.questions).toEqual([
+      {
+        formId: "f",
+        questionId: "q",
+        text: "q",
+        n: 2,
+        mean: 10,
+        others: { n: 1, mean: 90 },
+        gap: -80,
+        pValue: null,
+      },
+    ]);
+  });
+});
