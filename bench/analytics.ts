@@ -1,20 +1,19 @@
-// Analytics (docs/analytics.md): a skill-gap read of 200 agents × 40 questions over 90 days, its
-// buckets made from 10,000 and 100,000 synthetic sessions (test/support/analytics.ts); and the
-// lag from a completion's response to its effect in the read model, on the local host.
+// Analytics reads over synthetic buckets, and the lag of the read model on the local host.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { apiClient, devToken, type Reply } from "../dev/api-client.js";
 import { startLocalHost } from "../dev/host.js";
 import { createCosmosClient, database } from "../shared/adapters/cosmos/client.js";
 import { createCosmosStores } from "../shared/adapters/cosmos/index.js";
+import type { Role } from "../shared/domain/access.js";
 import type { AnalyticsStore } from "../shared/ports.js";
 import { syntheticBuckets } from "../test/support/analytics.js";
-import { countingApp } from "../test/support/cosmos-calls.js";
+import { withCountingApp } from "../test/support/cosmos-calls.js";
 import { customerCare } from "../test/support/domain-fixtures.js";
 import { createTestApp } from "../test/support/harness.js";
 import { admin } from "../test/support/scenario.js";
-import { startCosmosTestDatabase } from "../test/support/stores-cosmos.js";
-import { summarize, type Measurement } from "./figures.js";
+import { timeEach, type Measurement } from "./figures.js";
 
 const now = new Date("2026-11-26T10:00:00.000Z");
 const query = { from: "2026-08-28", to: "2026-11-26" };
@@ -35,27 +34,24 @@ export const analyticsReads: Measurement = {
   async measure({ quick }) {
     const calls: number[] = [];
     for (const sessions of [10_000, 100_000]) {
-      const cosmos = await startCosmosTestDatabase();
-      const { counted } = await countingApp(cosmos.database);
-      await fill(createCosmosStores(cosmos.database).analytics, sessions);
-      calls.push((await counted("analyticsSkillGaps", { as: admin, query })).calls.length);
-      await cosmos.close();
+      const counted = await withCountingApp(async ({ database, counted }) => {
+        await fill(createCosmosStores(database).analytics, sessions);
+        return counted("analyticsSkillGaps", { as: admin, query });
+      });
+      calls.push(counted.calls.length);
     }
     const app = await createTestApp({ now: now.toISOString() });
     await fill(app.stores.analytics, 100_000);
-    const times: number[] = [];
-    for (let run = 0; run < (quick ? 3 : 7); run++) {
-      const t0 = performance.now();
+    const skillGaps = async () => {
       if ((await app.call("analyticsSkillGaps", { as: admin, query })).status !== 200)
         throw new Error("skill gaps failed");
-      times.push(performance.now() - t0);
-    }
+    };
     const [at10k = 0, at100k = 0] = calls;
     return {
       analyticsCallsAt10k: at10k,
       analyticsCallsAt100k: at100k,
       analyticsCallsGrowth: at100k / at10k,
-      skillGapQueryMs: summarize(times),
+      skillGapQueryMs: await timeEach(skillGaps, quick ? 3 : 7),
     };
   },
 };
@@ -78,39 +74,32 @@ export const analyticsLag: Measurement = {
       ...{ environment: {}, log: () => undefined },
     });
     const cosmos = createCosmosClient(host.config);
-    /** POST (PUT for answers) over HTTP: the response's id or token, and its ETag. */
-    const call = async (path: string, token: string, body: object, etag = "") => {
-      const headers = { "content-type": "application/json", "if-match": etag };
-      const response = await fetch(`${host.url}/${path}`, {
-        method: path.endsWith("answers") ? "PUT" : "POST",
-        body: JSON.stringify(body),
-        headers: { ...headers, authorization: `Bearer ${token}` },
-      });
-      if (response.status >= 300) throw new Error(`${path}: ${response.status}`);
-      const json = (await response.json()) as { id: string; token: string };
-      return { ...json, etag: response.headers.get("etag") ?? "" };
-    };
+    const idOf = (reply: Reply) => String(reply.json.id);
     try {
-      const tokenOf = async (userId: string, roles: string[]) =>
-        (await call("dev/token", "", { tenantId: "lag", userId, roles })).token;
-      const [boss, evaluator] = [
-        await tokenOf("a", ["QM.Administrator"]),
-        await tokenOf("e", ["QM.Evaluator"]),
-      ];
-      const { id: formId } = await call("forms", boss, customerCare);
+      const token = (userId: string, role: Role) =>
+        devToken(host.url, { tenantId: "lag", userId, roles: [role] });
+      const tokens = {
+        a: await token("a", "QM.Administrator"),
+        e: await token("e", "QM.Evaluator"),
+      };
+      const send = apiClient(host.url, (as: "a" | "e") => Promise.resolve(tokens[as]));
+      const formId = idOf(await send("a", "POST", "forms", customerCare));
       const burst: { id: string; etag: string; answered?: number; held?: number }[] = [];
       for (let i = 0; i < BURST; i++) {
-        const { id: interactionId } = await call("interactions", boss, {
-          ...{ externalId: `lag-${i}`, agentId: `agent-${i % 50}`, channel: "voice" },
-          ...{ startedAt: "2026-11-20T10:00:00Z", durationSeconds: 60 },
-        });
-        const created = await call("sessions", boss, {
+        const interactionId = idOf(
+          await send("a", "POST", "interactions", {
+            ...{ externalId: `lag-${i}`, agentId: `agent-${i % 50}`, channel: "voice" },
+            ...{ startedAt: "2026-11-20T10:00:00Z", durationSeconds: 60 },
+          }),
+        );
+        const created = await send("a", "POST", "sessions", {
           ...{ ...session, name: `Lag ${i}`, formIds: [formId] },
           interaction: { mode: "manual", interactionId },
         });
         const body = { answers: { [formId]: { ...answers, resolved: { answerIds: ["yes"] } } } };
-        const saved = await call(`sessions/${created.id}/answers`, evaluator, body, created.etag);
-        burst.push({ id: created.id, etag: saved.etag });
+        const id = idOf(created);
+        const saved = await send("e", "PUT", `sessions/${id}/answers`, body, created.etag);
+        burst.push({ id, etag: saved.etag });
       }
       const buckets = database(cosmos, host.config).container("analytics").items;
       const poll = async (deadline: number) => {
@@ -128,7 +117,7 @@ export const analyticsLag: Measurement = {
       const polled = poll(performance.now() + 60_000);
       await Promise.all(
         burst.map(async (s) => {
-          await call(`sessions/${s.id}/complete`, evaluator, {}, s.etag);
+          await send("e", "POST", `sessions/${s.id}/complete`, {}, s.etag);
           s.answered = performance.now();
         }),
       );

@@ -1,9 +1,8 @@
-// Calibration results: GET /api/calibrations/{id} of 20 evaluators × 200 questions, bootstrap
-// included, through the registered handler over in-memory stores (no network, no Cosmos).
+// Calibration results of 20 evaluators × 200 questions, bootstrap included.
 import { completedCalibration, simulatedRatings } from "../test/support/calibration-fixtures.js";
 import { createTestApp } from "../test/support/harness.js";
 import { admin } from "../test/support/scenario.js";
-import { summarize, type Measurement } from "./figures.js";
+import { timeEach, type Measurement } from "./figures.js";
 
 export const calibrationResults: Measurement = {
   title: "calibration results",
@@ -22,13 +21,6 @@ export const calibrationResults: Measurement = {
       });
       if (res.status !== 200) throw new Error(`calibration results: ${res.status}`);
     };
-    for (let i = 0; i < 3; i++) await get();
-    const ms: number[] = [];
-    for (let run = 0; run < (quick ? 5 : 15); run++) {
-      const t0 = performance.now();
-      await get();
-      ms.push(performance.now() - t0);
-    }
-    return { calibrationResultsMs: summarize(ms) };
+    return { calibrationResultsMs: await timeEach(get, quick ? 5 : 15, 3) };
   },
 };

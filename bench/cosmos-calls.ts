@@ -1,9 +1,8 @@
 // Cosmos calls per request and the stored size of a session, on cosmosdb-server in this process,
 // counted as functions/call-counts.test.ts counts them (test/support/cosmos-calls.ts).
 import type { CallOptions } from "../test/support/harness.js";
-import { countingApp, storedSession } from "../test/support/cosmos-calls.js";
+import { storedSession, withCountingApp } from "../test/support/cosmos-calls.js";
 import { admin, alice, createLargeForms, createSession } from "../test/support/scenario.js";
-import { startCosmosTestDatabase } from "../test/support/stores-cosmos.js";
 import type { Measurement } from "./figures.js";
 
 export const cosmosCalls: Measurement = {
@@ -13,9 +12,7 @@ export const cosmosCalls: Measurement = {
     "of 5 forms × 40 questions against cosmosdb-server; `sessionDocBytes` is that session's " +
     "stored JSON with every question answered. `functions/call-counts.test.ts` asserts the counts.",
   async measure() {
-    const cosmos = await startCosmosTestDatabase();
-    try {
-      const { app, counted } = await countingApp(cosmos.database);
+    return withCountingApp(async ({ app, counted, database }) => {
       /** The request's Cosmos calls; the ETag of its response for the next one. */
       const request = async (name: string, options: CallOptions) => {
         const { res, calls } = await counted(name, options);
@@ -48,7 +45,7 @@ export const cosmosCalls: Measurement = {
         body: { answers: { [formIds[0] ?? ""]: { q1: { answerIds: ["no"] } } } },
       });
       const grid = await request("sessionsList", { as: admin, query: { limit: "50" } });
-      const stored = await storedSession(cosmos.database, admin.tenantId, s.sessionId);
+      const stored = await storedSession(database, admin.tenantId, s.sessionId);
       return {
         cosmosCallsPerGet: get.calls.length,
         cosmosCallsPerSave: save.calls.length,
@@ -58,8 +55,6 @@ export const cosmosCalls: Measurement = {
         gridQueryCrossPartition: grid.calls.some((c) => c.crossPartition),
         sessionDocBytes: Buffer.byteLength(JSON.stringify(stored)),
       };
-    } finally {
-      await cosmos.close();
-    }
+    });
   },
 };

@@ -1,7 +1,5 @@
-// Exports: time and peak memory of rendering a session of 5 forms × 40 questions, all answered,
-// as PDF and as encrypted XLSX. Each run is a fresh process (this file, given a format), so the
-// start of the export worker and its import of the export library count, as at a function
-// instance's first export.
+// A first export in a fresh process (this file, given a format): the export worker's start and
+// its import of the renderer count, as at a function instance's first export.
 import { execFile } from "node:child_process";
 import { resolve } from "node:path";
 import { promisify } from "node:util";

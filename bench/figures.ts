@@ -44,6 +44,22 @@ export function formatFigure(f: Figure): string {
   return `${f.median.toFixed(d)} (${f.min.toFixed(d)}–${f.max.toFixed(d)}, n=${f.runs})`;
 }
 
+/** Milliseconds per call of `once`: `runs` timed calls after `warmUp` untimed ones. */
+export async function timeEach(
+  once: () => Promise<unknown>,
+  runs: number,
+  warmUp = 1,
+): Promise<Summary> {
+  for (let i = 0; i < warmUp; i++) await once();
+  const ms: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await once();
+    ms.push(performance.now() - t0);
+  }
+  return summarize(ms);
+}
+
 // What `once` last returned, written and never read, so the work behind it is not elided.
 let _lastResult: unknown;
 

@@ -1,10 +1,8 @@
-// One policy run creating 1,000 sessions (200 agents × 5, from 8 interactions each) on
-// cosmosdb-server in this process, its Cosmos calls counted at the adapter.
+// One policy run of 1,000 sessions on cosmosdb-server, its Cosmos calls counted at the adapter.
 import { getServices } from "../shared/services.js";
-import { countingApp } from "../test/support/cosmos-calls.js";
+import { withCountingApp } from "../test/support/cosmos-calls.js";
 import { makeInteraction } from "../test/support/fixtures.js";
 import { admin, createForm } from "../test/support/scenario.js";
-import { startCosmosTestDatabase } from "../test/support/stores-cosmos.js";
 import type { Measurement } from "./figures.js";
 
 export const policyRun: Measurement = {
@@ -17,21 +15,15 @@ export const policyRun: Measurement = {
     "2 per session that move each new session's history entry out, as for every other write.",
   async measure({ quick }) {
     const agents = quick ? 40 : 200;
-    const cosmos = await startCosmosTestDatabase();
-    try {
-      const { app, counted } = await countingApp(cosmos.database);
+    return withCountingApp(async ({ app, counted }) => {
       const { id: formId } = await createForm(app);
       const week = Date.parse("2026-11-16T08:00:00Z");
-      for (let a = 0; a < agents; a++) {
-        for (let i = 0; i < 8; i++) {
-          const startedAt = new Date(week + i * 3_600_000).toISOString();
-          const interaction = makeInteraction({
-            tenantId: admin.tenantId,
-            agentId: `a${a}`,
-            startedAt,
-          });
-          await getServices().interactions.createIfAbsent(interaction);
-        }
+      for (let n = 0; n < agents * 8; n++) {
+        const startedAt = new Date(week + (n % 8) * 3_600_000).toISOString();
+        const agentId = `a${Math.floor(n / 8)}`;
+        await getServices().interactions.createIfAbsent(
+          makeInteraction({ tenantId: admin.tenantId, agentId, startedAt }),
+        );
       }
       const policy = await app.call<{ id: string }>("policiesCreate", {
         as: admin,
@@ -67,8 +59,6 @@ export const policyRun: Measurement = {
         policyRunSessionsPerSecond: created / seconds,
         cosmosCallsPerPolicySession: (all.length - outbox.length) / created,
       };
-    } finally {
-      await cosmos.close();
-    }
+    });
   },
 };

@@ -16,8 +16,7 @@ import { formatFigure, type Figures, type Measurement } from "./figures.js";
 import { policyRun } from "./policy-run.js";
 import { toJson, writeBenchmarksDoc, type BenchRun } from "./report.js";
 import { saveThroughput } from "./save-throughput.js";
-import { scoring } from "./scoring.js";
-import { storedParse } from "./stored-parse.js";
+import { scoring, storedParse } from "./domain.js";
 import { checkTargets } from "./targets.js";
 
 const measurements: Measurement[] = [

@@ -8,18 +8,15 @@ export interface Target {
 }
 
 const note = (text: string, why?: string) => (why ? `${text} (${why})` : text);
-const below = (n: number, why?: string): Target => ({
-  text: note(`< ${n}`, why),
-  met: (v) => typeof v === "number" && v < n,
-});
-const atMost = (n: number, why?: string): Target => ({
-  text: note(`≤ ${n}`, why),
-  met: (v) => typeof v === "number" && v <= n,
-});
-const atLeast = (n: number, why?: string): Target => ({
-  text: note(`≥ ${n}`, why),
-  met: (v) => typeof v === "number" && v >= n,
-});
+const compare =
+  (sign: string, holds: (v: number, n: number) => boolean) =>
+  (n: number, why?: string): Target => ({
+    text: note(`${sign} ${n}`, why),
+    met: (v) => typeof v === "number" && holds(v, n),
+  });
+const below = compare("<", (v, n) => v < n);
+const atMost = compare("≤", (v, n) => v <= n);
+const atLeast = compare("≥", (v, n) => v >= n);
 const is = (x: number | boolean, why?: string): Target => ({
   text: note(String(x), why),
   met: (v) => v === x,

@@ -1,6 +1,7 @@
 // The local host's demo data: a tenant "demo" seeded through the HTTP API itself, as the UI
 // would, so what a new user sees is what the service's own rules produced.
 import type { Role } from "../shared/domain/access.js";
+import { apiClient, type Reply } from "./api-client.js";
 import { customerCareForm } from "./example-form.js";
 
 export interface SeedPrincipal {
@@ -32,21 +33,12 @@ export interface SeedResult {
 /** docs/api.md's example form. */
 export const demoForm = customerCareForm;
 
-class SeedError extends Error {}
-
-interface Reply {
-  status: number;
-  etag: string;
-  json: Record<string, unknown>;
-}
-
 const DAY = 24 * 60 * 60 * 1000;
 
 export async function seedDemoData(options: SeedOptions): Promise<SeedResult> {
   const tenantId = options.tenantId ?? "demo";
   const log = options.log ?? ((line: string) => console.log(line));
   const now = options.now ?? new Date();
-  const base = options.baseUrl.replace(/\/+$/, "");
   const person = (userId: string, name: string, roles: Role[]): SeedPrincipal => ({
     tenantId,
     userId,
@@ -63,28 +55,8 @@ export async function seedDemoData(options: SeedOptions): Promise<SeedResult> {
     return token;
   };
 
-  async function send(
-    as: SeedPrincipal,
-    method: string,
-    path: string,
-    body?: unknown,
-    ifMatch?: string,
-  ): Promise<Reply> {
-    const headers: Record<string, string> = { authorization: `Bearer ${await tokenOf(as)}` };
-    if (body !== undefined) headers["content-type"] = "application/json";
-    if (ifMatch) headers["if-match"] = ifMatch;
-    const response = await fetch(`${base}/${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await response.text();
-    const json = (text ? JSON.parse(text) : {}) as Record<string, unknown>;
-    if (response.status >= 300) {
-      throw new SeedError(`${method} /${path} answered ${response.status}: ${text.slice(0, 300)}`);
-    }
-    return { status: response.status, etag: response.headers.get("etag") ?? "", json };
-  }
+  const base = options.baseUrl.replace(/\/+$/, "");
+  const send = apiClient(base, tokenOf);
   const idOf = (reply: Reply) => String(reply.json.id);
 
   const existing = await send(admin, "GET", "forms?limit=200");

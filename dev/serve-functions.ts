@@ -4,15 +4,23 @@
 // (test/package.test.ts) serve through it.
 import { randomUUID } from "node:crypto";
 import { once } from "node:events";
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import type { AddressInfo } from "node:net";
 import type {
   HttpRequest as FunctionsRequest,
   HttpResponseInit,
   LogHandler,
 } from "@azure/functions";
 import { HttpRequest, HttpResponse, InvocationContext } from "./azure-functions.js";
-import { matchRoute, type HostTable } from "./routes.js";
+import { buildHostTable, matchRoute, type HostTable } from "./routes.js";
 import { problem } from "../shared/http/problem.js";
+import type { FunctionDefinition } from "../shared/registry.js";
 
 /** Events, not `for await`: the async iterator cost more per request than a small body's read. */
 function readBody(req: IncomingMessage): Promise<Uint8Array> {
@@ -108,4 +116,20 @@ export function serveFunctions(
       res.end(String(error));
     });
   };
+}
+
+/** The functions served on a free port of 127.0.0.1: their base URL, the server, and a close. */
+export async function listenFunctions(
+  definitions: readonly FunctionDefinition[],
+  logHandler: LogHandler = silent,
+): Promise<{ url: string; server: Server; close: () => void }> {
+  const server = createServer(serveFunctions(buildHostTable(definitions), logHandler));
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  const close = () => {
+    server.closeAllConnections();
+    server.close();
+  };
+  return { url: `http://127.0.0.1:${port}`, server, close };
 }

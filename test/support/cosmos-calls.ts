@@ -6,6 +6,7 @@ import { createCosmosStores, type CosmosRequestEvent } from "../../shared/adapte
 import { containerNames } from "../../shared/adapters/cosmos/containers.js";
 import { setServices } from "../../shared/services.js";
 import { createTestApp, type CallResult, type TestApp } from "./harness.js";
+import { startCosmosTestDatabase } from "./stores-cosmos.js";
 
 export interface CountingApp {
   app: TestApp;
@@ -40,6 +41,18 @@ export async function countingApp(database: Database): Promise<CountingApp> {
       return { res, calls, after: events.slice(before + calls.length) };
     },
   };
+}
+
+/** `fn` with a counting app over a fresh cosmosdb-server database, closed after it. */
+export async function withCountingApp<T>(
+  fn: (counting: CountingApp & { database: Database }) => Promise<T>,
+): Promise<T> {
+  const cosmos = await startCosmosTestDatabase();
+  try {
+    return await fn({ ...(await countingApp(cosmos.database)), database: cosmos.database });
+  } finally {
+    await cosmos.close();
+  }
 }
 
 /** A stored session as Cosmos returns it (system fields included). */

@@ -2,7 +2,7 @@
 // that test/global-setup.ts started.
 import { request } from "node:http";
 import { expect, inject } from "vitest";
-import type { Role } from "../../shared/domain/access.js";
+import { devToken, type TokenRequest } from "../../dev/api-client.js";
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -87,19 +87,9 @@ export function expectProblem(response: ApiResponse, status: number, code: strin
   expect(response.json).toMatchObject({ status, code });
 }
 
-export interface TokenRequest {
-  tenantId: string;
-  userId: string;
-  roles: readonly Role[];
-  name?: string;
-}
-
 /** A token from the local issuer (POST /api/dev/token), verified by the production code path. */
-export async function tokenFor(request: TokenRequest): Promise<string> {
-  const response = await api<{ token: string }>("dev/token", { method: "POST", body: request });
-  if (response.status !== 200)
-    throw new Error(`POST /api/dev/token answered ${response.status}: ${response.text}`);
-  return response.json.token;
+export function tokenFor(request: TokenRequest): Promise<string> {
+  return devToken(baseUrl(), request);
 }
 
 /**

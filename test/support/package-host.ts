@@ -2,14 +2,10 @@
 // worker loads package.json "main": a plain import of the bundle, whose composition reads its
 // settings from the environment. Prints one JSON line, `{ port, functions }`, once it listens.
 //   node --import tsx test/support/package-host.ts <bundle entry, e.g. dist/index.js>
-import { once } from "node:events";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
-import { buildHostTable } from "../../dev/routes.js";
-import { serveFunctions } from "../../dev/serve-functions.js";
+import { listenFunctions } from "../../dev/serve-functions.js";
 import type { FunctionDefinition } from "../../shared/registry.js";
 
 const entry = process.argv[2];
@@ -18,14 +14,10 @@ const app = (await import(pathToFileURL(resolve(entry)).href)) as {
   registeredFunctions: () => readonly FunctionDefinition[];
 };
 const definitions = app.registeredFunctions();
-const server = createServer(
-  // The functions' own log lines, on stderr for the test to show when something fails.
-  serveFunctions(buildHostTable(definitions), (level, ...args) =>
-    process.stderr.write(`${level}: ${format(...args)}\n`),
-  ),
+// The functions' own log lines, on stderr for the test to show when something fails.
+const { url } = await listenFunctions(definitions, (level, ...args) =>
+  process.stderr.write(`${level}: ${format(...args)}\n`),
 );
-server.listen(0, "127.0.0.1");
-await once(server, "listening");
 process.once("SIGTERM", () => process.exit(0));
-const { port } = server.address() as AddressInfo;
+const port = Number(new URL(url).port);
 console.log(JSON.stringify({ port, functions: definitions.map((d) => d.name) }));
