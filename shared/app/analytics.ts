@@ -24,7 +24,6 @@ import {
 } from "../domain/analytics.js";
 import {
   agentProfile,
-  analyticsWindow,
   compareSkillGapKeys,
   skillGapKey,
   skillGaps,
@@ -36,6 +35,7 @@ import {
   type SkillGapRow,
   type TrendBucket,
 } from "../domain/analytics-reads.js";
+import { analyticsWindow } from "../domain/analytics-window.js";
 import { AppError, validationFailed } from "../domain/errors.js";
 import type { FormSnapshot, SessionDocument } from "../domain/model.js";
 // Skill gaps are computed, not stored, yet page like every list: the same token envelope, so a

@@ -1,61 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { emptyBucket, type BucketSums, type DaySums } from "./analytics.js";
-import {
-  agentProfile,
-  analyticsWindow,
-  skillGaps,
-  trend,
-  utcMidnightSchema,
-} from "./analytics-reads.js";
-import { AppError } from "./errors.js";
+import { agentProfile, skillGaps, trend } from "./analytics-reads.js";
+import { analyticsWindow } from "./analytics-window.js";
 
 const NOW = new Date("2026-11-26T10:00:00.000Z");
-
-function pathOf(run: () => unknown): string | undefined {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof AppError) return error.errors?.[0]?.path;
-    throw error;
-  }
-  return undefined;
-}
-
-describe("analyticsWindow", () => {
-  it("defaults to the 90 days before tomorrow's midnight", () => {
-    expect(analyticsWindow({}, NOW)).toEqual({
-      from: "2026-08-29T00:00:00.000Z",
-      to: "2026-11-27T00:00:00.000Z",
-      fromDay: "2026-08-29",
-      toDay: "2026-11-27",
-      fromMonth: "2026-08",
-      toMonth: "2026-11",
-    });
-    expect(analyticsWindow({ to: "2026-03-01" }, NOW).from).toBe("2025-12-01T00:00:00.000Z");
-  });
-
-  it("takes dates and timestamps at UTC midnight, whatever their offset", () => {
-    const window = analyticsWindow(
-      { from: "2026-01-01T01:00:00+01:00", to: "2026-02-01T00:00:00.000Z" },
-      NOW,
-    );
-    expect(window).toMatchObject({ from: "2026-01-01T00:00:00.000Z", toMonth: "2026-01" });
-    for (const bad of ["2026-01-01T10:00:00Z", "2026-02-30", "2026-1-01", "tomorrow", ""])
-      expect(utcMidnightSchema.safeParse(bad).success, bad).toBe(false);
-  });
-
-  it("refuses from ≥ to and more than 400 days, and takes exactly 400", () => {
-    expect(pathOf(() => analyticsWindow({ from: "2026-05-01", to: "2026-05-01" }, NOW))).toBe(
-      "query.from",
-    );
-    expect(pathOf(() => analyticsWindow({ from: "2025-01-01", to: "2026-02-06" }, NOW))).toBe(
-      "query.to",
-    );
-    expect(pathOf(() => analyticsWindow({ from: "2025-01-01", to: "2026-02-05" }, NOW))).toBe(
-      undefined,
-    );
-  });
-});
 
 function bucket(
   agentId: string,

@@ -1,8 +1,7 @@
-// The analytics reads (docs/api.md "Analytics"): the window a request asks for, and the agent
-// profile, skill gaps and trend computed from the buckets of shared/domain/analytics.ts. Every
-// figure comes from per-day sums, so a read costs what the window, the agents and the
-// questions cost, never what the sessions behind them would.
-import { z } from "zod";
+// The analytics reads (docs/api.md "Analytics"): the agent profile, skill gaps and trend computed
+// from the buckets of shared/domain/analytics.ts. Every figure comes from per-day sums, so a read
+// costs what the window, the agents and the questions cost, never what the sessions behind them
+// would.
 import {
   own,
   type BucketSums,
@@ -10,81 +9,10 @@ import {
   type FormCatalog,
   type QuestionSums,
 } from "./analytics.js";
-import { validationFailed } from "./errors.js";
+import type { AnalyticsWindow } from "./analytics-window.js";
 import { benjaminiHochberg, summarize, welchPValue } from "./statistics.js";
 
 const DAY_MS = 86_400_000;
-export const DEFAULT_WINDOW_DAYS = 90;
-export const MAX_WINDOW_DAYS = 400;
-
-/** The time of a UTC midnight written `YYYY-MM-DD` or as a timestamp at 00:00Z; else undefined. */
-function midnightOf(value: string): number | undefined {
-  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(value);
-  const parsed = dateOnly ? { success: true } : z.iso.datetime({ offset: true }).safeParse(value);
-  if (!parsed.success) return undefined;
-  const time = Date.parse(dateOnly ? `${value}T00:00:00Z` : value);
-  if (!Number.isFinite(time) || time % DAY_MS !== 0) return undefined;
-  // Date.parse rolls 2026-02-30 over into March: only a date that reads back the same counts.
-  if (dateOnly && new Date(time).toISOString().slice(0, 10) !== value) return undefined;
-  return time;
-}
-
-export const utcMidnightSchema = z
-  .string()
-  .max(64)
-  .refine(
-    (value) => midnightOf(value) !== undefined,
-    "must be a UTC midnight: YYYY-MM-DD or a timestamp at 00:00Z",
-  );
-
-/** `[from, to)`: whole UTC days, as timestamps and as the day and month keys buckets use. */
-export interface AnalyticsWindow {
-  from: string;
-  to: string;
-  /** First day in, first day out (`YYYY-MM-DD`). */
-  fromDay: string;
-  toDay: string;
-  /** The months the window touches (`YYYY-MM`, both inclusive). */
-  fromMonth: string;
-  toMonth: string;
-}
-
-const iso = (time: number) => new Date(time).toISOString();
-
-/**
- * The window a request asks for: by default `to` is tomorrow's midnight and `from` 90 days
- * earlier; `from` must be before `to`, at most 400 days before it (else 400).
- */
-export function analyticsWindow(
-  input: { from?: string | undefined; to?: string | undefined },
-  now: Date,
-): AnalyticsWindow {
-  const parse = (name: "from" | "to", value: string | undefined) => {
-    if (value === undefined) return undefined;
-    const time = midnightOf(value);
-    if (time === undefined)
-      throw validationFailed([
-        { path: `query.${name}`, message: "must be a UTC midnight: YYYY-MM-DD or 00:00Z" },
-      ]);
-    return time;
-  };
-  const to = parse("to", input.to) ?? Math.floor(now.getTime() / DAY_MS) * DAY_MS + DAY_MS;
-  const from = parse("from", input.from) ?? to - DEFAULT_WINDOW_DAYS * DAY_MS;
-  if (from >= to) throw validationFailed([{ path: "query.from", message: "must be before to" }]);
-  if (to - from > MAX_WINDOW_DAYS * DAY_MS)
-    throw validationFailed([
-      { path: "query.to", message: `the window may span at most ${MAX_WINDOW_DAYS} days` },
-    ]);
-  const last = iso(to - DAY_MS);
-  return {
-    from: iso(from),
-    to: iso(to),
-    fromDay: iso(from).slice(0, 10),
-    toDay: iso(to).slice(0, 10),
-    fromMonth: iso(from).slice(0, 7),
-    toMonth: last.slice(0, 7),
-  };
-}
 
 // ---------- sums over a window ----------
 
@@ -379,7 +307,7 @@ function bucketStart(day: string, granularity: Granularity): string {
   if (granularity === "month") return `${day.slice(0, 7)}-01`;
   const time = Date.parse(`${day}T00:00:00Z`);
   const sinceMonday = (new Date(time).getUTCDay() + 6) % 7;
-  return iso(time - sinceMonday * DAY_MS).slice(0, 10);
+  return new Date(time - sinceMonday * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** Sessions and their mean score per calendar bucket, counting only days inside the window. */

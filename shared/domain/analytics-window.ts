@@ -1,5 +1,6 @@
 // The window of an analytics read (docs/api.md "Analytics"): `from` and `to` are UTC midnights,
 // the window is [from, to), by default the 90 days up to tomorrow's midnight, at most 400 days.
+import { z } from "zod";
 import { validationFailed, type FieldError } from "./errors.js";
 
 export interface Window {
@@ -7,6 +8,16 @@ export interface Window {
   from: string;
   /** ISO 8601 UTC, a midnight, exclusive. */
   to: string;
+}
+
+/** A window with the day and month keys the analytics buckets are filed under. */
+export interface AnalyticsWindow extends Window {
+  /** First day in, first day out (`YYYY-MM-DD`). */
+  fromDay: string;
+  toDay: string;
+  /** The months the window touches (`YYYY-MM`, both inclusive). */
+  fromMonth: string;
+  toMonth: string;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -29,11 +40,20 @@ function midnightOf(value: string): number | undefined {
   return time;
 }
 
+/** A query parameter that must name a UTC midnight (the check `analyticsWindow` makes). */
+export const utcMidnightSchema = z
+  .string()
+  .max(64)
+  .refine(
+    (value) => midnightOf(value) !== undefined,
+    "must be a UTC midnight: YYYY-MM-DD or a timestamp at 00:00Z",
+  );
+
 /** The window a query names; 400 VALIDATION_FAILED naming `query.from`/`query.to` otherwise. */
 export function analyticsWindow(
   query: { from?: string | undefined; to?: string | undefined },
   now: Date,
-): Window {
+): AnalyticsWindow {
   const errors: FieldError[] = [];
   const parse = (name: "from" | "to"): number | undefined => {
     const value = query[name];
@@ -56,10 +76,18 @@ export function analyticsWindow(
   if (from >= to) throw validationFailed([{ path: "query.from", message: "must be before to" }]);
   if (to - from > MAX_WINDOW_DAYS * DAY_MS) {
     throw validationFailed([
-      { path: "query.from", message: `the window may span at most ${MAX_WINDOW_DAYS} days` },
+      { path: "query.to", message: `the window may span at most ${MAX_WINDOW_DAYS} days` },
     ]);
   }
-  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+  const iso = (time: number) => new Date(time).toISOString();
+  return {
+    from: iso(from),
+    to: iso(to),
+    fromDay: iso(from).slice(0, 10),
+    toDay: iso(to).slice(0, 10),
+    fromMonth: iso(from).slice(0, 7),
+    toMonth: iso(to - DAY_MS).slice(0, 7),
+  };
 }
 
 /** Whether an ISO instant lies in [from, to). */

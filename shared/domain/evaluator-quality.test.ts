@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { calibrationForm, answersOf } from "../../test/support/calibration-fixtures.js";
-import { analyticsWindow, inWindow } from "./analytics-window.js";
 import type { CalibrationSession } from "./calibration.js";
 import {
   disputeFigures,
@@ -182,50 +181,5 @@ describe("disputeFigures", () => {
       ann: { disputesReceived: 2, disputeItemsAccepted: 3, graderErrors: 2 },
       ben: { disputesReceived: 1, disputeItemsAccepted: 0, graderErrors: 0 },
     });
-  });
-});
-
-describe("analyticsWindow", () => {
-  const now = new Date("2026-11-26T10:00:00.000Z");
-  const refused = (query: { from?: string; to?: string }) => {
-    try {
-      analyticsWindow(query, now);
-      return [];
-    } catch (error) {
-      return (error as { errors?: { path: string }[] }).errors?.map((e) => e.path);
-    }
-  };
-
-  it("defaults to the 90 days up to tomorrow's UTC midnight", () => {
-    expect(analyticsWindow({}, now)).toEqual({
-      from: "2026-08-29T00:00:00.000Z",
-      to: "2026-11-27T00:00:00.000Z",
-    });
-    expect(analyticsWindow({ to: "2026-11-01" }, now).from).toBe("2026-08-03T00:00:00.000Z");
-  });
-
-  it("takes dates and timestamps at 00:00Z, in any offset that names one", () => {
-    expect(analyticsWindow({ from: "2026-11-01", to: "2026-11-02T00:00:00Z" }, now)).toEqual({
-      from: "2026-11-01T00:00:00.000Z",
-      to: "2026-11-02T00:00:00.000Z",
-    });
-    expect(analyticsWindow({ from: "2026-11-01T01:00:00+01:00", to: "2026-11-03" }, now).from).toBe(
-      "2026-11-01T00:00:00.000Z",
-    );
-  });
-
-  it("refuses anything else (400 naming the parameter)", () => {
-    expect(refused({ from: "2026-11-01T10:00:00Z" })).toEqual(["query.from"]);
-    expect(refused({ to: "2026-02-31" })).toEqual(["query.to"]);
-    expect(refused({ from: "yesterday", to: "soon" })).toEqual(["query.from", "query.to"]);
-    expect(refused({ from: "2026-11-02", to: "2026-11-02" })).toEqual(["query.from"]);
-    expect(refused({ from: "2025-01-01", to: "2026-02-06" })).toEqual(["query.from"]);
-    expect(refused({ from: "2025-01-01", to: "2026-02-05" })).toEqual([]);
-  });
-
-  it("is half-open: from inclusive, to exclusive", () => {
-    expect(inWindow(window.from, window)).toBe(true);
-    expect(inWindow(window.to, window)).toBe(false);
-    expect(inWindow(undefined, window)).toBe(false);
   });
 });

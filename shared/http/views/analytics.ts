@@ -2,7 +2,8 @@
 // and the skill gaps as CSV. The use cases return these shapes as they are.
 import type { HttpResponseInit } from "@azure/functions";
 import { z } from "zod";
-import { utcMidnightSchema, type SkillGapRow } from "../../domain/analytics-reads.js";
+import type { SkillGapRow } from "../../domain/analytics-reads.js";
+import { utcMidnightSchema } from "../../domain/analytics-window.js";
 import { neutralize, quote } from "../../exports/csv.js";
 
 const othersSchema = z.object({ n: z.number().int(), mean: z.number().nullable() });
