@@ -396,6 +396,8 @@ describe("GET /api/analytics/evaluators", () => {
     });
     await completedCalibration(app, "kripp", publishedExample, { names: observers });
     await settings("kripp", { expertEvaluatorId: "ann" });
+    // Sessions completed come from the analytics read model, which the events feed.
+    await app.deliver();
     const res = await report();
     expect(res.status).toBe(200);
     expect(res.json.asOf).toBe("2026-11-26T10:00:00.000Z");

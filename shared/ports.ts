@@ -207,11 +207,6 @@ export interface SessionStore {
    * when the document changed meanwhile (its own write carries, and will clear, what is left).
    */
   clearOutbox(tenantId: string, id: string, done: OutboxDone, etag: string): Promise<boolean>;
-  /**
-   * How many sessions other than Calibration ones each evaluator first completed (completedAt)
-   * in [from, to). One query, but it reads a row per such session (docs/data-model.md).
-   */
-  completionsByEvaluator(tenantId: string, window: Window): Promise<Map<string, number>>;
   /** Every session a policy created for a period (`selection.period`), archived ones too. */
   policySessions(tenantId: string, policyId: string, period: string): Promise<PolicySlot[]>;
   /**

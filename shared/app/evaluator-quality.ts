@@ -1,8 +1,11 @@
 // GET /api/analytics/evaluators: per evaluator, sessions completed and agreement with the
-// experts of their calibrations, in a window. Its cost grows with the calibrations in the window:
-// one query for their sessions, then each calibration's document and its expert's session, and
-// one query for the disputes resolved in the window.
+// experts of their calibrations, in a window. Sessions completed come from the analytics read
+// model (one query for the window's sessions buckets: its cost follows agents and months, not
+// sessions); the rest grows with the calibrations in the window (one query for their sessions,
+// then each calibration's document and its expert's session) and with the disputes resolved in
+// it (one query).
 import type { Actor } from "../domain/access.js";
+import { sessionsByEvaluator } from "../domain/analytics-reads.js";
 import { analyticsWindow } from "../domain/analytics-window.js";
 import { calibrationSessionOf, memberOf, type CalibrationSession } from "../domain/calibration.js";
 import {
@@ -46,7 +49,13 @@ export async function evaluatorQualityReport(
   const now = services.clock.now();
   const window = analyticsWindow(query, now);
   const tenantId = actor.tenantId;
-  const completions = await services.sessions.completionsByEvaluator(tenantId, window);
+  const { fromMonth, toMonth } = window;
+  const buckets = await services.analytics.buckets(tenantId, {
+    fromMonth,
+    toMonth,
+    level: "sessions",
+  });
+  const completions = sessionsByEvaluator(buckets, window);
   const completed = await services.calibrations.completedIn(tenantId, window);
   const calibrations = await casesOf(services, tenantId, completed);
   const disputes = await services.disputes.resolvedIn(tenantId, window);

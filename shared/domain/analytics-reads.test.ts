@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { emptyBucket, type BucketSums, type DaySums } from "./analytics.js";
-import { agentProfile, skillGaps, trend } from "./analytics-reads.js";
+import { agentProfile, sessionsByEvaluator, skillGaps, trend } from "./analytics-reads.js";
 import { analyticsWindow } from "./analytics-window.js";
 
 const NOW = new Date("2026-11-26T10:00:00.000Z");
@@ -130,5 +130,25 @@ describe("skillGaps and agentProfile", () => {
         pValue: null,
       },
     ]);
+  });
+});
+
+describe("sessionsByEvaluator", () => {
+  it("sums the sessions buckets' days inside the window, per evaluator", () => {
+    const window = analyticsWindow({ from: "2026-11-02", to: "2026-11-04" }, NOW);
+    const counts = sessionsByEvaluator(
+      [
+        bucket("a1", null, {
+          "2026-11-01": { sessions: 5, evaluators: { ann: 5 } },
+          "2026-11-02": { sessions: 2, evaluators: { ann: 1, bob: 1 } },
+          "2026-11-03": { sessions: 1, evaluators: { bob: 1 } },
+        }),
+        bucket("a2", null, { "2026-11-03": { sessions: 3, evaluators: { ann: 3 } } }),
+        // A form bucket never counts (it holds no evaluators, and must not be read for them).
+        bucket("a2", "care", { "2026-11-03": { sessions: 3, evaluators: { ann: 3 } } }),
+      ],
+      window,
+    );
+    expect(Object.fromEntries(counts)).toEqual({ ann: 4, bob: 2 });
   });
 });

@@ -290,6 +290,29 @@ export function skillGaps(
     .sort((a, b) => compareSkillGapKeys(skillGapKey(a), skillGapKey(b)));
 }
 
+// ---------- evaluators ----------
+
+/**
+ * Per evaluator, the counted sessions they evaluated that were first completed in the window,
+ * from the sessions buckets (`formId` null) of the window's months.
+ */
+export function sessionsByEvaluator(
+  buckets: readonly BucketSums[],
+  window: AnalyticsWindow,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const bucket of buckets) {
+    if (bucket.formId !== null) continue;
+    for (const [, day] of daysIn(bucket, window)) {
+      for (const evaluatorId in day.evaluators) {
+        const n = own(day.evaluators, evaluatorId) ?? 0;
+        counts.set(evaluatorId, (counts.get(evaluatorId) ?? 0) + n);
+      }
+    }
+  }
+  return counts;
+}
+
 // ---------- trend ----------
 
 export const granularities = ["day", "week", "month"] as const;

@@ -57,6 +57,8 @@ describe("contributions", () => {
         score: session.scores.session,
         autofailed: false,
         questions: {},
+        // The sessions bucket also counts the session for its evaluator.
+        evaluatorId: "alice",
       },
     });
   });
@@ -185,6 +187,34 @@ describe("applyChanges", () => {
         LATER,
       ),
     ).toBeUndefined();
+  });
+
+  it("counts each session once for its evaluator, whatever its versions", () => {
+    const whole = (score: number, evaluatorId: string): Contribution => ({
+      ...c(score),
+      evaluatorId,
+    });
+    const two = applied(
+      empty(),
+      [
+        { sessionId: "s1", version: 1, previous: undefined, next: whole(80, "ann") },
+        { sessionId: "s2", version: 1, previous: undefined, next: whole(60, "ann") },
+      ],
+      T0,
+    );
+    const rescored = applied(
+      two,
+      [{ sessionId: "s1", version: 2, previous: whole(80, "ann"), next: whole(90, "ann") }],
+      LATER,
+    );
+    expect(rescored.days["2026-11-10"]?.evaluators).toEqual({ ann: 2 });
+    const gone = applied(
+      rescored,
+      [{ sessionId: "s2", version: 2, previous: whole(60, "ann"), next: undefined }],
+      LATER,
+    );
+    expect(gone.days["2026-11-10"]?.evaluators).toEqual({ ann: 1 });
+    expect(analyticsBucketSchema.parse(gone)).toEqual(gone);
   });
 
   it("drops a day and a question whose last score is taken out, and refuses a previous that does not match", () => {

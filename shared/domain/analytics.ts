@@ -25,6 +25,8 @@ export interface DaySums {
   autofailed: number;
   /** Form buckets only: question id → its scores' sums. */
   questions: Record<string, QuestionSums>;
+  /** Sessions buckets only: evaluator id → the sessions of this day they evaluated. */
+  evaluators?: Record<string, number>;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -39,6 +41,11 @@ function isDaySums(value: unknown): value is DaySums {
   const { sessions, scored, sum, autofailed, questions } = value;
   if (![sessions, scored, sum, autofailed].every((n) => typeof n === "number")) return false;
   if (!isRecord(questions)) return false;
+  const { evaluators } = value;
+  if (evaluators !== undefined) {
+    if (!isRecord(evaluators)) return false;
+    for (const id in evaluators) if (typeof evaluators[id] !== "number") return false;
+  }
   for (const id in questions) {
     const sums = questions[id];
     if (!Array.isArray(sums) || sums.length !== 3) return false;
@@ -136,6 +143,8 @@ export interface Contribution {
   autofailed: boolean;
   /** Question id → the score it earned (N/A and unanswered questions are absent). */
   questions: Readonly<Record<string, number>>;
+  /** The session's evaluator (its contribution to the sessions bucket only). */
+  evaluatorId?: string;
 }
 
 export interface KeyedContribution {
@@ -148,7 +157,7 @@ export interface KeyedContribution {
  * form bucket per form and one for the session as a whole, dated by the first completion.
  */
 export function contributions(
-  session: Pick<SessionDocument, "agentId" | "forms"> & { completedAt: string },
+  session: Pick<SessionDocument, "agentId" | "evaluatorId" | "forms"> & { completedAt: string },
   state: { answers: Answers; scores: Scores },
 ): KeyedContribution[] {
   const day = session.completedAt.slice(0, 10);
@@ -180,7 +189,15 @@ export function contributions(
   }
   result.push({
     key: { agentId: session.agentId, formId: null, month },
-    contribution: { day, score: state.scores.session, autofailed, questions: {} },
+    contribution: {
+      day,
+      score: state.scores.session,
+      autofailed,
+      questions: {},
+      ...(session.evaluatorId !== null && storable(session.evaluatorId)
+        ? { evaluatorId: session.evaluatorId }
+        : {}),
+    },
   });
   return result;
 }
@@ -227,6 +244,14 @@ function addTo(days: Record<string, DaySums>, c: Contribution, sign: 1 | -1): vo
     // Taking the last score out leaves rounding behind in the sums: drop them with it.
     if (sums[0] === 0) delete day.questions[questionId];
     else day.questions[questionId] = sums;
+  }
+  if (c.evaluatorId !== undefined) {
+    const evaluators = day.evaluators ?? {};
+    const count = (own(evaluators, c.evaluatorId) ?? 0) + sign;
+    if (count === 0) delete evaluators[c.evaluatorId];
+    else evaluators[c.evaluatorId] = count;
+    if (Object.keys(evaluators).length > 0) day.evaluators = evaluators;
+    else delete day.evaluators;
   }
   if (day.scored === 0) day.sum = 0;
   if (day.sessions === 0) delete days[c.day];

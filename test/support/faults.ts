@@ -240,10 +240,6 @@ export function faultySessions(inner: SessionStore, f: FaultInjector): SessionSt
       f.around("sessions.withPendingEvents", () => inner.withPendingEvents(limit)),
     clearOutbox: (tenantId: string, id: string, done: OutboxDone, etag: string) =>
       f.around("sessions.clearOutbox", () => inner.clearOutbox(tenantId, id, done, etag)),
-    completionsByEvaluator: (tenantId: string, window: Window) =>
-      f.around("sessions.completionsByEvaluator", () =>
-        inner.completionsByEvaluator(tenantId, window),
-      ),
     policySessions: (tenantId: string, policyId: string, period: string) =>
       f.around("sessions.policySessions", () => inner.policySessions(tenantId, policyId, period)),
     openByEvaluator: (tenantId: string, evaluatorIds: readonly string[], now: string) =>

@@ -60,8 +60,6 @@ export function completedInQuery(
   };
 }
 
-/** Evaluator ids are a few bytes each: large pages keep a long window to a few calls. */
-const COMPLETIONS_PER_PAGE = 5000;
 const policySlotSchema = z.object({ id: z.string(), agentId: z.string() });
 
 /** Rows per page of the queries a policy run reads whole. */
@@ -310,18 +308,5 @@ export class CosmosSessionStore implements SessionStore {
       }
       throw error;
     }
-  }
-
-  async completionsByEvaluator(tenantId: string, window: Window): Promise<Map<string, number>> {
-    const rows = await this.sessions.queryAll(
-      completedInQuery(tenantId, window, "SELECT VALUE c.evaluatorId", "c.type != 'Calibration'"),
-      tenantId,
-      COMPLETIONS_PER_PAGE,
-    );
-    const counts = new Map<string, number>();
-    for (const evaluatorId of z.array(z.string().nullable()).parse(rows)) {
-      if (evaluatorId !== null) counts.set(evaluatorId, (counts.get(evaluatorId) ?? 0) + 1);
-    }
-    return counts;
   }
 }

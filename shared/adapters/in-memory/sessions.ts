@@ -1,5 +1,4 @@
 import { outboxSize, outboxWithout, type OutboxDone } from "../../domain/outbox.js";
-import { inWindow, type Window } from "../../domain/analytics-window.js";
 import type { SessionDocument } from "../../domain/model.js";
 import type {
   Page,
@@ -133,16 +132,6 @@ export class InMemorySessionStore implements SessionStore {
       this.sessions.replace({ ...current.doc, ...left }, etag);
     }
     return Promise.resolve(true);
-  }
-
-  async completionsByEvaluator(tenantId: string, window: Window): Promise<Map<string, number>> {
-    const counts = new Map<string, number>();
-    for (const s of this.documents(tenantId)) {
-      if (s.state !== "Completed" || s.type === "Calibration" || s.evaluatorId === null) continue;
-      if (!inWindow(s.completedAt, window)) continue;
-      counts.set(s.evaluatorId, (counts.get(s.evaluatorId) ?? 0) + 1);
-    }
-    return Promise.resolve(counts);
   }
 
   /** Every session of a tenant, as stored (the in-memory calibration store reads them). */
