@@ -15,10 +15,11 @@ export interface DisputeResult {
   session: SessionDocument;
 }
 
-function disputeRules(services: Services): rules.DisputeRules {
+/** The settings the dispute rules read, from the parsed configuration. */
+export function disputeRules({ config }: Pick<Services, "config">): rules.DisputeRules {
   return {
-    windowDays: services.config.DISPUTE_WINDOW_DAYS,
-    maxPerSession: services.config.DISPUTE_MAX_PER_SESSION,
+    windowDays: config.DISPUTE_WINDOW_DAYS,
+    maxPerSession: config.DISPUTE_MAX_PER_SESSION,
   };
 }
 

@@ -4,6 +4,8 @@ import {
   answersPatchSchema,
   defaultAnswers,
   mergeAnswers,
+  sameAnswer,
+  sameAnswers,
   validateAnswersPatch,
   type AnswersPatch,
 } from "./answers.js";
@@ -181,5 +183,24 @@ describe("defaultAnswers", () => {
         else expect(score.score).toBeNull();
       }),
     );
+  });
+});
+
+describe("sameAnswer", () => {
+  it("reads chosen answers as a set, and tells kinds and texts apart", () => {
+    expect(sameAnswer({ answerIds: ["a", "b"] }, { answerIds: ["b", "a"] })).toBe(true);
+    expect(sameAnswer({ answerIds: ["a"] }, { answerIds: ["a", "b"] })).toBe(false);
+    expect(sameAnswer({ na: true }, { na: true })).toBe(true);
+    expect(sameAnswer({ na: true }, { answerIds: [] })).toBe(false);
+    expect(sameAnswer({ text: "x" }, { text: "x " })).toBe(false);
+    expect(sameAnswer(null, undefined)).toBe(true);
+    expect(sameAnswer(null, { na: true })).toBe(false);
+  });
+
+  it("compares answer sets question by question, whatever the key order", () => {
+    const a: Answers = { f: { q1: { answerIds: ["x", "y"] }, q2: { na: true } } };
+    expect(sameAnswers(a, { f: { q2: { na: true }, q1: { answerIds: ["y", "x"] } } })).toBe(true);
+    expect(sameAnswers(a, { f: { q1: { answerIds: ["x", "y"] } } })).toBe(false);
+    expect(sameAnswers(a, { ...a, g: {} })).toBe(true);
   });
 });

@@ -12,6 +12,35 @@ import {
   type Question,
 } from "./model.js";
 
+/**
+ * Whether two answers say the same: the same chosen answers in any order (their order is no
+ * choice: scoring and calibration ignore it too), both N/A, or the same text.
+ */
+export function sameAnswer(a: Answer | null | undefined, b: Answer | null | undefined): boolean {
+  if (!a || !b) return !a && !b;
+  if ("answerIds" in a && "answerIds" in b) {
+    const sorted = (ids: readonly string[]) => [...new Set(ids)].sort().join("\u0000");
+    return sorted(a.answerIds) === sorted(b.answerIds);
+  }
+  if ("na" in a && "na" in b) return true;
+  if ("text" in a && "text" in b) return a.text === b.text;
+  return false;
+}
+
+/** Whether two answer sets say the same, question by question. */
+export function sameAnswers(a: Answers, b: Answers): boolean {
+  for (const formId of new Set([...Object.keys(a), ...Object.keys(b)])) {
+    const x = Object.hasOwn(a, formId) ? a[formId] : undefined;
+    const y = Object.hasOwn(b, formId) ? b[formId] : undefined;
+    for (const questionId of new Set([...Object.keys(x ?? {}), ...Object.keys(y ?? {})])) {
+      const left = x && Object.hasOwn(x, questionId) ? x[questionId] : undefined;
+      const right = y && Object.hasOwn(y, questionId) ? y[questionId] : undefined;
+      if (!sameAnswer(left, right)) return false;
+    }
+  }
+  return true;
+}
+
 /** formId → (questionId → answer, or null to clear it), or null to clear the whole form. */
 export type AnswersPatch = Record<string, Record<string, Answer | null> | null>;
 

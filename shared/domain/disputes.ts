@@ -5,7 +5,7 @@
 // check (revision + 1, one history entry, the event).
 import { z } from "zod";
 import { isAdmin, isEvaluator, type Actor } from "./access.js";
-import { questionsById, validateAnswer } from "./answers.js";
+import { questionsById, sameAnswer, validateAnswer } from "./answers.js";
 import { AppError, type FieldError } from "./errors.js";
 import {
   disputedEvent,
@@ -18,14 +18,13 @@ import { idSchema } from "./ids.js";
 import {
   answerSchema,
   disputeReasonCodes,
-  type Answer,
   type Answers,
   type Dispute,
   type DisputeStatus,
   type SessionDocument,
 } from "./model.js";
 import { accept, type ChangeRequest } from "./requests.js";
-import { answered, assertWritable, edited, newVersion, sameAnswers } from "./session.js";
+import { answered, assertWritable, edited, newVersion } from "./session.js";
 
 /** The settings the dispute rules read (DISPUTE_WINDOW_DAYS, DISPUTE_MAX_PER_SESSION). */
 export interface DisputeRules {
@@ -53,10 +52,18 @@ export function disputeState(doc: SessionDocument, rules: DisputeRules): Dispute
     openDisputeId: open?.id ?? null,
     raised: doc.disputes.length,
     remaining: Math.max(0, rules.maxPerSession - doc.disputes.length),
-    windowClosesAt: doc.versionAt
-      ? new Date(Date.parse(doc.versionAt) + rules.windowDays * DAY_MS).toISOString()
-      : null,
+    windowClosesAt: windowClosesAt(doc, rules),
   };
+}
+
+/**
+ * When the agent's window to dispute the current version closes: `windowDays` after it was
+ * made; null while there is no version to dispute.
+ */
+export function windowClosesAt(doc: SessionDocument, rules: DisputeRules): string | null {
+  if (doc.state !== "Completed" || doc.version === null) return null;
+  const madeAt = Date.parse(doc.versionAt ?? doc.lastEditedAt);
+  return new Date(madeAt + rules.windowDays * DAY_MS).toISOString();
 }
 
 /** A dispute's id names its session: `<sessionId>_d<n>`. */
@@ -129,8 +136,6 @@ function itemErrors(doc: SessionDocument, input: RaiseDisputeInput): FieldError[
   return errors;
 }
 
-const sameAnswer = (a: Answer, b: Answer): boolean => sameAnswers({ f: { q: a } }, { f: { q: b } });
-
 /**
  * The session's agent (once its scores were shown to them) or an Administrator on the agent's
  * behalf disputes the current version. `scoresShown`: an action item of the session says
@@ -160,8 +165,8 @@ export function raiseDispute(
     throw new AppError("SESSION_NOT_COMPLETED", "Only a completed evaluation can be disputed.");
   }
   assertWritable(doc);
-  const closesAt = Date.parse(doc.versionAt ?? doc.lastEditedAt) + rules.windowDays * DAY_MS;
-  if (now.getTime() > closesAt) {
+  const closesAt = windowClosesAt(doc, rules);
+  if (closesAt !== null && now.getTime() > Date.parse(closesAt)) {
     throw new AppError(
       "DISPUTE_WINDOW_CLOSED",
       `Disputes are taken up to ${rules.windowDays} days after the evaluation's current version.`,

@@ -2,8 +2,8 @@
 // per user write, made by the write itself and kept in the session document until the outbox
 // moves it to its own container; a version snapshot for each completion and each change to a
 // completed session.
+import { sameAnswer } from "./answers.js";
 import type {
-  Answer,
   Answers,
   HistoryAction,
   HistoryEntry,
@@ -27,19 +27,6 @@ export function answerChanges(before: Answers, after: Answers): HistoryEntry["ch
     }
   }
   return changes;
-}
-
-function sameAnswer(a: Answer | null, b: Answer | null): boolean {
-  if (a === null || b === null) return a === b;
-  if ("answerIds" in a && "answerIds" in b) {
-    return (
-      a.answerIds.length === b.answerIds.length &&
-      a.answerIds.every((id, i) => id === b.answerIds[i])
-    );
-  }
-  if ("na" in a && "na" in b) return true;
-  if ("text" in a && "text" in b) return a.text === b.text;
-  return false;
 }
 
 /** The entry a write from `before` to `after` (its new revision) records. */

@@ -7,6 +7,7 @@ import { eventTypes } from "./events.js";
 import {
   sessionDocumentSchema,
   storedSessionDocumentSchema,
+  type FormSnapshot,
   type SessionDocument,
 } from "./model.js";
 import { missingRequired, scoreSession } from "./scoring.js";
@@ -223,6 +224,52 @@ describe("saveAnswers", () => {
     const done = completed();
     const again = saveAnswers(done, alice, full, undefined, later(5));
     expect(again.pendingEvents).toEqual(done.pendingEvents);
+  });
+  it("on a Completed session, the same choices in another order make no version", () => {
+    const multi: FormSnapshot = {
+      formId: "multi",
+      version: 1,
+      name: "Multi",
+      groups: [
+        {
+          id: "g",
+          name: "G",
+          weight: 100,
+          questions: [
+            {
+              id: "m",
+              text: "Which?",
+              type: "multiChoice",
+              required: true,
+              weight: 100,
+              naAllowed: false,
+              answers: [
+                { id: "a", label: "A", score: 50 },
+                { id: "b", label: "B", score: 30 },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const answered = saveAnswers(
+      newSession({ forms: [multi] }),
+      alice,
+      { multi: { m: { answerIds: ["a", "b"] } } },
+      undefined,
+      later(1),
+    );
+    const done = complete(answered, alice, undefined, later(2));
+    const again = saveAnswers(
+      done,
+      alice,
+      { multi: { m: { answerIds: ["b", "a"] } } },
+      undefined,
+      later(3),
+    );
+    expect(again.version).toBe(done.version);
+    expect(again.pendingEvents).toEqual(done.pendingEvents);
+    expect(again.answers).toEqual(done.answers);
   });
   it("on a Completed session, leaving a required question unanswered → 422 naming it", () => {
     let error: unknown;

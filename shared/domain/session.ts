@@ -18,6 +18,7 @@ import {
   defaultAnswers,
   mergeAnswers,
   validateAnswersPatch,
+  sameAnswers,
 } from "./answers.js";
 import { matchesCriteria } from "./eligibility.js";
 import { AppError, type FieldError } from "./errors.js";
@@ -303,25 +304,6 @@ export const saveAnswersSchema = z.object({
 });
 export type SaveAnswersInput = z.output<typeof saveAnswersSchema>;
 
-/** Deep equality of two answer sets (the same answers in any key order). */
-export function sameAnswers(a: Answers, b: Answers): boolean {
-  const canonical = (answers: Answers) =>
-    JSON.stringify(
-      Object.keys(answers)
-        .sort()
-        .map((formId) => {
-          const form = answers[formId] ?? {};
-          return [
-            formId,
-            Object.keys(form)
-              .sort()
-              .map((q) => [q, form[q]]),
-          ];
-        }),
-    );
-  return canonical(a) === canonical(b);
-}
-
 /**
  * Merges answers. On a Completed session a save that changes them makes the next version (and
  * a `rescored` event); one that changes nothing is recorded as answersSaved.
@@ -344,8 +326,10 @@ export function saveAnswers(
   assertNoOpenDispute(doc);
   if (doc.state === "Unassigned") throw notAssignedError();
 
-  const answers = mergeAnswers(doc.answers, input.answers);
-  const rescores = doc.state === "Completed" && !sameAnswers(doc.answers, answers);
+  const merged = mergeAnswers(doc.answers, input.answers);
+  const rescores = doc.state === "Completed" && !sameAnswers(doc.answers, merged);
+  // A completed evaluation keeps its answers as its version has them unless they change.
+  const answers = doc.state === "Completed" && !rescores ? doc.answers : merged;
   if (doc.state === "Completed") {
     const missing = requiredErrors(doc.forms, answers);
     if (missing.length > 0) {

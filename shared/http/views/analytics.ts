@@ -109,6 +109,10 @@ export function skillGapsCsv(rows: readonly SkillGapRow[]): HttpResponseInit {
 
 /** `from` and `to` of every analytics read (the domain resolves defaults and limits). */
 export const windowQuery = z.object({
-  from: utcMidnightSchema.optional(),
-  to: utcMidnightSchema.optional(),
+  from: utcMidnightSchema
+    .optional()
+    .meta({ description: "A UTC midnight (YYYY-MM-DD or 00:00Z), inclusive" }),
+  to: utcMidnightSchema
+    .optional()
+    .meta({ description: "A UTC midnight (YYYY-MM-DD or 00:00Z), exclusive" }),
 });

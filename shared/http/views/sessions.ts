@@ -18,6 +18,7 @@ import { missingRequired } from "../../domain/scoring.js";
 import { disputeState, type DisputeRules } from "../../domain/disputes.js";
 import { displayStatus } from "../../domain/session.js";
 import type { SessionSummaryRecord } from "../../ports.js";
+import { disputeRules } from "../../app/disputes.js";
 import type { Services } from "../../services.js";
 import { json } from "../responses.js";
 
@@ -121,10 +122,7 @@ export interface ViewContext {
 export function viewContext(services: Services): ViewContext {
   return {
     now: services.clock.now(),
-    disputes: {
-      windowDays: services.config.DISPUTE_WINDOW_DAYS,
-      maxPerSession: services.config.DISPUTE_MAX_PER_SESSION,
-    },
+    disputes: disputeRules(services),
   };
 }
 
