@@ -146,6 +146,27 @@ describe("creating Calibration sessions", () => {
     expect(code(elsewhere)).toBe("409 CALIBRATION_DUPLICATE");
   });
 
+  it("CALIBRATION_DUPLICATE also guards an Administrator's reassignment, which the calibration records", async () => {
+    const c = await openCalibration();
+    const assign = (session: { id: string; etag: string }, evaluatorId: string) =>
+      app.call("sessionsAssign", {
+        as: admin,
+        params: { id: session.id },
+        headers: { "if-match": session.etag },
+        body: { evaluatorId },
+      });
+    // bob already has a session: alice's cannot become a second one of his.
+    expect(code(await assign(c.alice, "bob"))).toBe("409 CALIBRATION_DUPLICATE");
+    const kept = await app.call("sessionsGet", { as: admin, params: { id: c.alice.id } });
+    expect(kept.json.evaluatorId).toBe("alice");
+    // To carol it goes; carol then has it, and alice (who no longer has one) may join again.
+    expect((await assign(c.alice, "carol")).status).toBe(200);
+    expect(code(await c.join("carol"))).toBe("409 CALIBRATION_DUPLICATE");
+    expect((await c.join("alice")).status).toBe(201);
+    const participants = (await results("cal")).json.participants as { evaluatorId: string }[];
+    expect(participants.map((p) => p.evaluatorId)).toEqual(["alice", "bob", "carol"]);
+  });
+
   it("later sessions take the calibration's form snapshots, not the form's current version", async () => {
     const c = await openCalibration();
     const current = await app.call("formsGet", { as: admin, params: { id: c.formId } });

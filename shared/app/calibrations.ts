@@ -5,12 +5,14 @@ import {
   authorizeResults,
   changeSettings,
   summaryOf,
+  withMemberReassigned,
   type Calibration,
   type CalibrationSettings,
   type CalibrationSummary,
 } from "../domain/calibration.js";
 import { calibrationResults, type CalibrationResults } from "../domain/calibration-results.js";
 import { AppError, notFound } from "../domain/errors.js";
+import type { SessionDocument } from "../domain/model.js";
 import type { Parsed } from "../domain/requests.js";
 import type { Page, PageRequest, Stored } from "../ports.js";
 import type { Services } from "../services.js";
@@ -56,6 +58,33 @@ export async function updateCalibrationSettings(
     }
   }
   throw new AppError("CONFLICT", "The calibration kept changing while saving its settings; retry.");
+}
+
+/**
+ * Records in its calibration that an Administrator is giving a Calibration session to another
+ * evaluator, before the session is written: a second session of one evaluator in a calibration
+ * → 409 CALIBRATION_DUPLICATE, and two racing reassignments to one evaluator meet on the
+ * calibration's etag. A crash before the session write leaves the member ahead of its session;
+ * the same request again finds it recorded and writes the session.
+ */
+export async function reassignCalibrationMember(
+  services: Services,
+  session: Pick<SessionDocument, "tenantId" | "id" | "calibrationId">,
+  evaluatorId: string,
+): Promise<void> {
+  if (!session.calibrationId) return;
+  for (let attempt = 0; attempt < SETTINGS_ATTEMPTS; attempt++) {
+    const stored = await services.calibrations.get(session.tenantId, session.calibrationId);
+    const next = stored && withMemberReassigned(stored.doc, session.id, evaluatorId);
+    if (!stored || !next) return;
+    try {
+      await services.calibrations.replace(next, stored.etag);
+      return;
+    } catch (error) {
+      if (!(error instanceof AppError && error.code === "PRECONDITION_FAILED")) throw error;
+    }
+  }
+  throw new AppError("CONFLICT", "The calibration kept changing while reassigning; retry.");
 }
 
 /** Newest first; the page's participant counts come from one query of their sessions. */

@@ -24,6 +24,7 @@ import type {
 import type { Services } from "../services.js";
 import { withScore, type ActionItemRead } from "./action-items.js";
 import { createExport, exportFailure, type ExportOutcome, type ExportResult } from "./exports.js";
+import { reassignCalibrationMember } from "./calibrations.js";
 import { MAX_PENDING_HISTORY, moveOutbox } from "./outbox.js";
 import { claimEarliest, claimInteraction, releaseHold } from "./holds.js";
 import { pickPolicyReplacement } from "./policy-pool.js";
@@ -242,16 +243,25 @@ async function changeSession(
   return commit(services, stored, (doc) => change(doc, now, settings), log);
 }
 
-export function assignSession(
+export async function assignSession(
   services: Services,
   actor: Actor,
   id: string,
   request: ChangeRequest<rules.AssignInput>,
   log: Logger,
 ): Promise<SessionDocument> {
-  return changeSession(services, actor, id, log, (doc, now) =>
-    rules.assignSession(doc, actor, request, now),
-  );
+  const { stored } = await loadVisibleSession(services, actor, id);
+  const now = services.clock.now();
+  const assign = (doc: SessionDocument) => rules.assignSession(doc, actor, request, now);
+  const next = assign(stored.doc);
+  // One session per evaluator in a calibration: its document records who has which session.
+  if (
+    next.type === "Calibration" &&
+    next.evaluatorId !== stored.doc.evaluatorId &&
+    next.evaluatorId
+  )
+    await reassignCalibrationMember(services, next, next.evaluatorId);
+  return commit(services, stored, assign, log);
 }
 
 export function saveAnswers(

@@ -169,6 +169,27 @@ export function withMember(
   };
 }
 
+/**
+ * The calibration with the member of `sessionId` now `evaluatorId` (an Administrator reassigned
+ * that session): 409 CALIBRATION_DUPLICATE when the evaluator already has another session in
+ * it; undefined when there is nothing to record (already so, or no such member).
+ */
+export function withMemberReassigned(
+  calibration: Calibration,
+  sessionId: string,
+  evaluatorId: string,
+): Calibration | undefined {
+  const current = memberOf(calibration, evaluatorId);
+  if (current && current.sessionId !== sessionId) throw duplicateError();
+  if (current || !calibration.members.some((m) => m.sessionId === sessionId)) return undefined;
+  return {
+    ...calibration,
+    members: calibration.members.map((m) =>
+      m.sessionId === sessionId ? { ...m, evaluatorId } : m,
+    ),
+  };
+}
+
 // ---------- settings ----------
 
 export const calibrationSettingsSchema = z.object({
