@@ -7,7 +7,7 @@ import { InvocationContext } from "./azure-functions.js";
 import type { CloudEvent } from "../shared/domain/model.js";
 import type { EventPublisher } from "../shared/ports.js";
 import { takesSubject, type ServiceBusFunctionDefinition } from "../shared/registry.js";
-import { messageTraceparent } from "../shared/tracing.js";
+import { messageBody, messageTraceparent } from "../shared/tracing.js";
 import { invocationTraceparent } from "./tracing.js";
 
 export interface TopicSubscription {
@@ -214,7 +214,7 @@ export class InProcessTopic implements EventPublisher {
         },
       });
       try {
-        await subscription.handler(parseBody(message.body), context);
+        await subscription.handler(messageBody(message.body), context);
         return;
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
@@ -230,7 +230,7 @@ export class InProcessTopic implements EventPublisher {
       deliveryCount: this.maxDeliveries,
       reason: "MaxDeliveryCountExceeded",
       errorDescription: lastError,
-      body: parseBody(message.body),
+      body: messageBody(message.body),
       deadLetteredAt: new Date(this.now()).toISOString(),
       message,
     };
@@ -264,13 +264,4 @@ function toTopicMessage(event: CloudEvent): TopicMessage {
     },
     body: JSON.stringify(event),
   };
-}
-
-/** The Functions host hands a JSON body parsed, and anything else as its text. */
-function parseBody(body: string): unknown {
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return body;
-  }
 }
