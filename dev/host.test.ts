@@ -227,22 +227,19 @@ describe("the local issuer's token route", () => {
 
   it("F15: is not served when a data endpoint points off this machine", async () => {
     const { offMachineDataSettings, servesLocalRoute } = await import("./host.js");
-    for (const cosmos of ["https://localhost:8081/", "https://[::1]:8081/", "https://127.0.0.2/"])
+    for (const cosmos of ["https://localhost:8081/", "https://[::1]:8081/", "https://LOCALHOST/"])
       expect(offMachineDataSettings({ ...local, COSMOS__accountEndpoint: cosmos })).toEqual([]);
-    expect(
-      offMachineDataSettings({
-        ...local,
-        COSMOS__accountEndpoint: "https://qm-contoso.documents.azure.com:443/",
-      }),
-    ).toEqual(["COSMOS__accountEndpoint"]);
-    for (const blob of [
-      "https://qmdata.blob.core.windows.net/",
-      "http://127.0.0.1.nip.io:10000/devstoreaccount1",
-      "http://localhost.example.com:10000/devstoreaccount1",
-    ])
-      expect(offMachineDataSettings({ ...local, DATA_STORAGE__blobServiceUri: blob })).toEqual([
-        "DATA_STORAGE__blobServiceUri",
-      ]);
+    const cosmos = "COSMOS__accountEndpoint";
+    const blob = "DATA_STORAGE__blobServiceUri";
+    for (const [key, url] of [
+      [cosmos, "https://qm-contoso.documents.azure.com:443/"],
+      [cosmos, "https://data.localhost:8081/"],
+      [cosmos, "not a url"],
+      [blob, "https://qmdata.blob.core.windows.net/"],
+      [blob, "http://127.0.0.1.nip.io:10000/devstoreaccount1"],
+      [blob, "http://localhost.example.com:10000/devstoreaccount1"],
+    ] as const)
+      expect(offMachineDataSettings({ ...local, [key]: url }), url).toEqual([key]);
     expect(servesLocalRoute("dev/token", "localhost", { tokenRoute: false })).toBe(false);
     expect(servesLocalRoute("dev/jwks", "localhost", { tokenRoute: false })).toBe(true);
     expect(servesLocalRoute("dev/token", "localhost", { tokenRoute: true })).toBe(true);
@@ -255,6 +252,36 @@ describe("the local issuer's token route", () => {
     for (const hostname of ["attacker.example", "127.0.0.1.nip.io", "localhost.attacker.example"])
       expect(servesLocalRoute("dev/token", hostname, { tokenRoute: true }), hostname).toBe(false);
   });
+
+  it(
+    "Finding 4: one loopback rule: for https://127.0.0.2 no stand-in starts and no token is served",
+    { timeout: 60_000 },
+    async () => {
+      // The host used to start no stand-in for 127.0.0.2 (an exact list) yet offer the token
+      // route in front of it (all of 127.0.0.0/8): now both follow dev/settings.ts.
+      const { offMachineDataSettings } = await import("./host.js");
+      expect(
+        offMachineDataSettings({ ...local, COSMOS__accountEndpoint: "https://127.0.0.2:8081/" }),
+      ).toEqual(["COSMOS__accountEndpoint"]);
+      vi.resetModules();
+      const { startLocalHost } = await import("./host.js");
+      // Blob storage at 127.0.0.2: nothing calls it, so the host starts without a server there.
+      const host = await startLocalHost({
+        port: 0,
+        cosmosPort: 0,
+        blobPort: 0,
+        settingsFile: null,
+        environment: { DATA_STORAGE__blobServiceUri: "http://127.0.0.2:10000/devstoreaccount1" },
+        log: () => undefined,
+      });
+      try {
+        expect(host.standIns).toEqual({ cosmos: true, blob: false });
+        expect(host.tokenRoute).toBe(false);
+      } finally {
+        await host.stop();
+      }
+    },
+  );
 
   it(
     "F15: a host whose blob storage is in Azure serves no token, says why, and checks the Host",

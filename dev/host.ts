@@ -42,10 +42,11 @@ import { functionsRequest, writeResponse } from "./serve-functions.js";
 export { buildHostTable, localRoutes, matchRoute };
 import {
   defaultPorts,
+  isLoopbackHostname,
+  isLoopbackUrl,
   localDefaults,
   localIssuer,
-  pickSettings,
-  readSettingsFile,
+  localOverrides,
 } from "./settings.js";
 import { startTimers, type TimerRunner } from "./timers.js";
 import { InProcessTopic, ReplayRefusedError, type InProcessTopicOptions } from "./topic.js";
@@ -102,25 +103,9 @@ export interface LocalHost {
 
 const ROUTE_PREFIX = "/api/";
 
-function isLocalEndpoint(value: string | undefined): URL | undefined {
-  if (!value) return undefined;
-  try {
-    const url = new URL(value);
-    return ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname) ? url : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Whether a URL hostname names this machine: localhost, 127.0.0.0/8 or ::1. */
-function isLoopbackHostname(hostname: string): boolean {
-  const name = hostname.toLowerCase().replace(/\.$/, "");
-  return (
-    name === "localhost" ||
-    name.endsWith(".localhost") ||
-    name === "[::1]" ||
-    /^127(\.\d{1,3}){3}$/.test(name)
-  );
+/** The URL of a data endpoint on this machine, whose port a stand-in takes; else undefined. */
+function loopbackEndpoint(value: string | undefined): URL | undefined {
+  return value !== undefined && isLoopbackUrl(value) ? new URL(value) : undefined;
 }
 
 /**
@@ -132,13 +117,7 @@ export function offMachineDataSettings(
   config: Pick<Config, "COSMOS__accountEndpoint" | "DATA_STORAGE__blobServiceUri">,
 ): string[] {
   const settings = ["COSMOS__accountEndpoint", "DATA_STORAGE__blobServiceUri"] as const;
-  return settings.filter((key) => {
-    try {
-      return !isLoopbackHostname(new URL(config[key]).hostname);
-    } catch {
-      return true;
-    }
-  });
+  return settings.filter((key) => !isLoopbackUrl(config[key]));
 }
 
 /**
@@ -153,7 +132,7 @@ export function servesLocalRoute(
   hostname: string,
   options: { tokenRoute: boolean },
 ): boolean {
-  if (!["localhost", "127.0.0.1", "[::1]"].includes(hostname.toLowerCase())) return false;
+  if (!isLoopbackHostname(hostname)) return false;
   return path === "dev/jwks" || options.tokenRoute;
 }
 
@@ -197,21 +176,14 @@ export async function startLocalHost(options: LocalHostOptions = {}): Promise<Lo
   });
 
   try {
-    const fileValues =
-      options.settingsFile === null
-        ? {}
-        : readSettingsFile(resolve(options.settingsFile ?? "local.settings.json"));
-    const overrides = {
-      ...pickSettings(fileValues),
-      ...pickSettings(options.environment ?? process.env),
-    };
+    const overrides = localOverrides(options);
 
     // A stand-in runs unless the settings point that store somewhere else; a local URL in the
     // settings says which port the stand-in must use.
     const cosmosOverride = overrides.COSMOS__accountEndpoint;
     const blobOverride = overrides.DATA_STORAGE__blobServiceUri;
-    const localCosmos = cosmosOverride ? isLocalEndpoint(cosmosOverride) : undefined;
-    const localBlob = blobOverride ? isLocalEndpoint(blobOverride) : undefined;
+    const localCosmos = loopbackEndpoint(cosmosOverride);
+    const localBlob = loopbackEndpoint(blobOverride);
     const runCosmos = !cosmosOverride || localCosmos !== undefined;
     const runBlob = !blobOverride || localBlob !== undefined;
     const cosmosPort = localCosmos

@@ -5,7 +5,9 @@ import { describe, expect, it } from "vitest";
 import { parseConfig, settingsSchema } from "../shared/config.js";
 import {
   defaultPorts,
+  isLoopbackUrl,
   localDefaults,
+  localOverrides,
   pickSettings,
   readSettingsFile,
   settingsOf,
@@ -58,6 +60,37 @@ describe("local settings", () => {
     const good = join(dir, "good.json");
     writeFileSync(good, JSON.stringify({ Values: { FEATURE_DEFAULT_SCORES: true, X: 1 } }));
     expect(readSettingsFile(good)).toEqual({ FEATURE_DEFAULT_SCORES: "true", X: "1" });
+  });
+
+  it("Finding 4: name this machine only as localhost, 127.0.0.1 or [::1]", () => {
+    for (const url of ["https://127.0.0.1:8081/", "http://LocalHost:1/", "https://[::1]/"])
+      expect(isLoopbackUrl(url), url).toBe(true);
+    for (const url of [
+      "https://127.0.0.2:8081/",
+      "https://data.localhost/",
+      "https://localhost.:8081/",
+      "https://127.0.0.1.nip.io/",
+      "https://qm.documents.azure.com/",
+      "127.0.0.1:8081",
+    ])
+      expect(isLoopbackUrl(url), url).toBe(false);
+  });
+
+  it("layer the settings file under the environment, each reduced to the schema's keys", () => {
+    const dir = mkdtempSync(join(tmpdir(), "settings-"));
+    const file = join(dir, "local.settings.json");
+    writeFileSync(
+      file,
+      JSON.stringify({ Values: { EVENTS_TOPIC: "from-file", EXPORT_PASSWORD: "file", X: "1" } }),
+    );
+    const environment = { EVENTS_TOPIC: "from-env", EXPORT_PASSWORD: "", PATH: "/bin" };
+    expect(localOverrides({ settingsFile: file, environment })).toEqual({
+      EVENTS_TOPIC: "from-env",
+      EXPORT_PASSWORD: "file",
+    });
+    expect(localOverrides({ settingsFile: null, environment })).toEqual({
+      EVENTS_TOPIC: "from-env",
+    });
   });
 
   it("keep only schema keys with a value", () => {

@@ -2,6 +2,7 @@
 // values and the local issuer), overridden by a git-ignored local.settings.json, overridden in
 // turn by the process environment; then parsed by the one settings schema.
 import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { z } from "zod";
 import { settingsSchema, type Config } from "../shared/config.js";
 
@@ -43,6 +44,22 @@ export function localDefaults(ports: {
   };
 }
 
+/**
+ * Whether a URL hostname names this machine: exactly `localhost`, `127.0.0.1` or `[::1]`, the
+ * names docs/security.md F15 lists. Not the rest of 127.0.0.0/8: the stand-ins listen on
+ * 127.0.0.1 and cannot serve another address. Not `*.localhost`: such a name is whatever the
+ * resolver answers. What this refuses counts as off this machine, so no stand-in starts for it
+ * and the local issuer's token route is not offered in front of it.
+ */
+export function isLoopbackHostname(hostname: string): boolean {
+  return ["localhost", "127.0.0.1", "[::1]"].includes(hostname.toLowerCase());
+}
+
+/** Whether a URL names this machine (isLoopbackHostname); not a URL at all: no. */
+export function isLoopbackUrl(value: string): boolean {
+  return URL.canParse(value) && isLoopbackHostname(new URL(value).hostname);
+}
+
 const settingsFileSchema = z.object({
   IsEncrypted: z.boolean().optional(),
   Values: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
@@ -80,6 +97,25 @@ export function pickSettings(values: Record<string, string | undefined>): Record
     if (value !== undefined && value !== "") picked[key] = value;
   }
   return picked;
+}
+
+/**
+ * What the user set over the local values: the settings file's known keys, overridden by the
+ * environment's (the layering `npm start` and the tools beside it share).
+ */
+export function localOverrides(
+  options: {
+    /** A Functions-style settings file; `null` reads none. Default `local.settings.json`. */
+    settingsFile?: string | null | undefined;
+    /** Values that override the file; default the process environment. */
+    environment?: Record<string, string | undefined> | undefined;
+  } = {},
+): Record<string, string> {
+  const file =
+    options.settingsFile === null
+      ? {}
+      : readSettingsFile(resolve(options.settingsFile ?? "local.settings.json"));
+  return { ...pickSettings(file), ...pickSettings(options.environment ?? process.env) };
 }
 
 /** The app settings that parse back to `config`, e.g. for another process to run with them. */

@@ -1,7 +1,7 @@
 import type { InvocationContext } from "@azure/functions";
 import { describe, expect, it } from "vitest";
 import type { CloudEvent } from "../shared/domain/model.js";
-import { InProcessTopic, type TopicSubscription } from "./topic.js";
+import { InProcessTopic, type InProcessTopicOptions, type TopicSubscription } from "./topic.js";
 
 const completed = "com.speechminer.evaluationsession.completed.v1";
 const rescored = "com.speechminer.evaluationsession.rescored.v1";
@@ -48,6 +48,12 @@ function recorder(
 
 const quiet = () => undefined;
 
+/** A quiet topic "t" over `subscriptions`. */
+const topicOf = (
+  subscriptions: TopicSubscription[],
+  options: Partial<Omit<InProcessTopicOptions, "topicName" | "subscriptions">> = {},
+) => new InProcessTopic({ topicName: "t", subscriptions, logHandler: quiet, ...options });
+
 describe("InProcessTopic", () => {
   it("delivers to a filtered subscription only the subjects it asks for", async () => {
     const tagging = recorder("tagging", { subjectFilters: [completed] });
@@ -68,11 +74,7 @@ describe("InProcessTopic", () => {
 
   it("passes the CloudEvent as a parsed JSON body with Service Bus trigger metadata", async () => {
     const sub = recorder("tagging");
-    const topic = new InProcessTopic({
-      topicName: "t",
-      subscriptions: [sub.subscription],
-      logHandler: quiet,
-    });
+    const topic = topicOf([sub.subscription]);
     const sent = event("e1");
     await topic.publish([sent]);
     await topic.idle();
@@ -89,13 +91,27 @@ describe("InProcessTopic", () => {
     });
   });
 
+  it("Finding 9: refuses an event without a tenant as the Service Bus publisher does, sending none", async () => {
+    const sub = recorder("notifications", { failTimes: 1 });
+    const topic = topicOf([sub.subscription], { maxDeliveries: 1 });
+    const { tenantId: _, ...data } = event("e2").data;
+    await expect(topic.publish([event("e1"), { ...event("e2"), data }])).rejects.toThrow(
+      /tenantId/,
+    );
+    await topic.idle();
+    expect(sub.deliveries).toEqual([]);
+    // The message is the publisher's, content type included (a dead letter keeps it whole).
+    await topic.publish([event("e3")]);
+    await topic.idle();
+    expect(topic.deadLetters()[0]?.message).toMatchObject({
+      contentType: "application/cloudevents+json",
+      applicationProperties: { tenantId: "t1" },
+    });
+  });
+
   it("returns from publish before any handler runs", async () => {
     const sub = recorder("tagging");
-    const topic = new InProcessTopic({
-      topicName: "t",
-      subscriptions: [sub.subscription],
-      logHandler: quiet,
-    });
+    const topic = topicOf([sub.subscription]);
     await topic.publish([event("e1")]);
     expect(sub.deliveries).toHaveLength(0);
     await topic.idle();
@@ -105,12 +121,9 @@ describe("InProcessTopic", () => {
   it("drops a duplicate messageId inside the window and accepts it after", async () => {
     let now = 1_000_000;
     const sub = recorder("tagging");
-    const topic = new InProcessTopic({
-      topicName: "t",
-      subscriptions: [sub.subscription],
+    const topic = topicOf([sub.subscription], {
       duplicateWindowMs: 60_000,
       now: () => now,
-      logHandler: quiet,
     });
     await topic.publish([event("e1"), event("e1")]);
     now += 59_999;
@@ -125,12 +138,7 @@ describe("InProcessTopic", () => {
 
   it("redelivers a failed message with a growing deliveryCount until it succeeds", async () => {
     const sub = recorder("tagging", { failTimes: 2 });
-    const topic = new InProcessTopic({
-      topicName: "t",
-      subscriptions: [sub.subscription],
-      redeliveryDelayMs: 1,
-      logHandler: quiet,
-    });
+    const topic = topicOf([sub.subscription], { redeliveryDelayMs: 1 });
     await topic.publish([event("e1")]);
     await topic.idle();
     expect(sub.deliveries.map((d) => d.context.triggerMetadata?.deliveryCount)).toEqual([1, 2, 3]);
@@ -141,13 +149,10 @@ describe("InProcessTopic", () => {
     const failing = recorder("notifications", { failTimes: 99 });
     const healthy = recorder("tagging");
     const seen: string[] = [];
-    const topic = new InProcessTopic({
-      topicName: "t",
-      subscriptions: [failing.subscription, healthy.subscription],
+    const topic = topicOf([failing.subscription, healthy.subscription], {
       maxDeliveries: 3,
       redeliveryDelayMs: 1,
       onDeadLetter: (d) => seen.push(d.messageId),
-      logHandler: quiet,
     });
     await topic.publish([event("e1")]);
     await topic.idle();
@@ -169,14 +174,11 @@ describe("InProcessTopic", () => {
     let now = 1_000_000;
     const failing = recorder("notifications", { failTimes: 3 });
     const healthy = recorder("tagging");
-    const topic = new InProcessTopic({
-      topicName: "t",
-      subscriptions: [failing.subscription, healthy.subscription],
+    const topic = topicOf([failing.subscription, healthy.subscription], {
       maxDeliveries: 3,
       redeliveryDelayMs: 1,
       duplicateWindowMs: 60_000,
       now: () => now,
-      logHandler: quiet,
     });
     const traced = {
       ...event("e1"),
@@ -243,12 +245,7 @@ describe("InProcessTopic", () => {
 
   it("stops redelivering once closed, and refuses new messages", async () => {
     const sub = recorder("tagging", { failTimes: 99 });
-    const topic = new InProcessTopic({
-      topicName: "t",
-      subscriptions: [sub.subscription],
-      redeliveryDelayMs: 60_000,
-      logHandler: quiet,
-    });
+    const topic = topicOf([sub.subscription], { redeliveryDelayMs: 60_000 });
     await topic.publish([event("e1")]);
     while (sub.deliveries.length === 0) await new Promise((r) => setTimeout(r, 1));
     await topic.close();

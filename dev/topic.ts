@@ -6,8 +6,9 @@ import type { LogHandler } from "@azure/functions";
 import { InvocationContext } from "./azure-functions.js";
 import type { CloudEvent } from "../shared/domain/model.js";
 import type { EventPublisher } from "../shared/ports.js";
+import { toServiceBusMessage } from "../shared/adapters/service-bus/publisher.js";
 import { takesSubject, type ServiceBusFunctionDefinition } from "../shared/registry.js";
-import { messageTraceparent } from "../shared/tracing.js";
+import { messageBody, messageTraceparent } from "../shared/tracing.js";
 import { invocationTraceparent } from "./tracing.js";
 
 export interface TopicSubscription {
@@ -23,6 +24,7 @@ export interface TopicMessage {
   messageId: string;
   subject: string;
   correlationId: string;
+  contentType: string;
   applicationProperties: Readonly<Record<string, string>>;
   /** The body as sent: each delivery parses it afresh, like the Functions trigger. */
   body: string;
@@ -111,7 +113,14 @@ export class InProcessTopic implements EventPublisher {
   /** Accepts the events and returns at once; deliveries run in the background. */
   publish(events: readonly CloudEvent[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error(`Topic ${this.topicName} is closed.`));
-    for (const event of events) this.send(toTopicMessage(event));
+    let messages: TopicMessage[];
+    try {
+      // All built before any is sent: an event the publisher refuses sends none, as in Azure.
+      messages = events.map(toTopicMessage);
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    for (const message of messages) this.send(message);
     return Promise.resolve();
   }
 
@@ -208,13 +217,13 @@ export class InProcessTopic implements EventPublisher {
           messageId: message.messageId,
           subject: message.subject,
           correlationId: message.correlationId,
-          contentType: "application/cloudevents+json",
+          contentType: message.contentType,
           deliveryCount,
           applicationProperties: { ...message.applicationProperties },
         },
       });
       try {
-        await subscription.handler(parseBody(message.body), context);
+        await subscription.handler(messageBody(message.body), context);
         return;
       } catch (error) {
         lastError = error instanceof Error ? error.message : String(error);
@@ -230,7 +239,7 @@ export class InProcessTopic implements EventPublisher {
       deliveryCount: this.maxDeliveries,
       reason: "MaxDeliveryCountExceeded",
       errorDescription: lastError,
-      body: parseBody(message.body),
+      body: messageBody(message.body),
       deadLetteredAt: new Date(this.now()).toISOString(),
       message,
     };
@@ -249,28 +258,12 @@ export class InProcessTopic implements EventPublisher {
   }
 }
 
-/** What the Service Bus publisher sends for an event (shared/adapters/service-bus/publisher.ts). */
+/**
+ * What the Service Bus publisher sends for an event, with the body as the JSON text it becomes.
+ * The trace is the one the event carries: the publish span's, which the publisher in Azure
+ * reads as the active one (shared/tracing.ts tracedPublisher stamps it on the event).
+ */
 function toTopicMessage(event: CloudEvent): TopicMessage {
-  const traceparent = messageTraceparent(event);
-  const tenantId = event.data.tenantId;
-  return {
-    messageId: event.id,
-    subject: event.type,
-    correlationId: event.subject,
-    applicationProperties: {
-      ...(typeof tenantId === "string" ? { tenantId } : {}),
-      eventType: event.type,
-      ...(traceparent ? { "Diagnostic-Id": traceparent } : {}),
-    },
-    body: JSON.stringify(event),
-  };
-}
-
-/** The Functions host hands a JSON body parsed, and anything else as its text. */
-function parseBody(body: string): unknown {
-  try {
-    return JSON.parse(body) as unknown;
-  } catch {
-    return body;
-  }
+  const { body, ...message } = toServiceBusMessage(event, messageTraceparent(event));
+  return { ...message, body: JSON.stringify(body) };
 }

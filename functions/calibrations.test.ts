@@ -1,7 +1,7 @@
 // docs/api.md "Calibrations" and the evaluators endpoint of "Analytics", over the registered
 // handlers with in-memory stores; the Cosmos races and the published example over real HTTP are
 // in test/calibrations.test.ts.
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import {
   answerAndComplete,
   answersOf,
@@ -12,6 +12,8 @@ import {
   observers,
   publishedExample,
 } from "../test/support/calibration-fixtures.js";
+import { releaseHold } from "../shared/app/holds.js";
+import { DependencyUnavailableError } from "../shared/dependency-errors.js";
 import { createTestApp, type TestApp } from "../test/support/harness.js";
 import {
   admin,
@@ -259,6 +261,49 @@ describe("creating Calibration sessions", () => {
     expect((await app.stores.interactions.get("t1", theirs))?.hold).toMatchObject({
       calibrationId: "race",
     });
+  });
+
+  it("Finding 12: one releaseHold: a calibration hold goes back only when asked, and a failure to give it back is thrown", async () => {
+    const id = (await ingest(app)).id;
+    const hold = async (h: { sessionId: string; calibrationId?: string }) => {
+      const stored = (await app.stores.interactions.getStored("t1", id))!;
+      await app.stores.interactions.setHold(
+        "t1",
+        id,
+        { ...h, at: "2026-11-20T10:00:00.000Z" },
+        stored.etag,
+      );
+    };
+    const holder = async () => (await app.stores.interactions.get("t1", id))?.hold ?? null;
+    const warnings: unknown[] = [];
+    const log = {
+      log: () => undefined,
+      error: () => undefined,
+      warn: (m: unknown) => warnings.push(m),
+    };
+    const unavailable = () =>
+      vi
+        .spyOn(app.stores.interactions, "setHold")
+        .mockRejectedValueOnce(new DependencyUnavailableError("cosmos", 5));
+
+    await hold({ sessionId: "s1", calibrationId: "cal" });
+    await releaseHold(app.services, "t1", id, "s1", log);
+    expect(await holder()).toMatchObject({ calibrationId: "cal" });
+    unavailable();
+    await expect(
+      releaseHold(app.services, "t1", id, "s1", log, { calibration: true }),
+    ).rejects.toBeInstanceOf(DependencyUnavailableError);
+    await releaseHold(app.services, "t1", id, "s1", log, { calibration: true });
+    expect(await holder()).toBeNull();
+
+    // A session's own hold, the session gone: best effort, a failure is logged.
+    await hold({ sessionId: "s2" });
+    unavailable();
+    await releaseHold(app.services, "t1", id, "s2", log);
+    expect(warnings).toEqual([expect.stringMatching(/releasing session s2's hold failed/)]);
+    expect(await holder()).toMatchObject({ sessionId: "s2" });
+    await releaseHold(app.services, "t1", id, "s2", log);
+    expect(await holder()).toBeNull();
   });
 
   it("a join whose session was never stored is completed by its retry, once", async () => {

@@ -10,27 +10,16 @@ import { parseArgs } from "node:util";
 import { rebuildAnalytics } from "../shared/app/analytics.js";
 import { createServices } from "../shared/composition.js";
 import { ConfigError, readSettings } from "../shared/config.js";
-import { defaultPorts, localDefaults, pickSettings, readSettingsFile } from "../dev/settings.js";
+import { defaultPorts, isLoopbackUrl, localDefaults, localOverrides } from "../dev/settings.js";
 
 const usage = "Usage: npm run analytics:rebuild -- --tenant <tid>";
 
-const isLoopback = (url: string): boolean => {
-  try {
-    return ["localhost", "127.0.0.1", "[::1]"].includes(new URL(url).hostname);
-  } catch {
-    return false;
-  }
-};
-
-/** The local host's values, the settings file and the environment; no emulator key for Azure. */
+/** The local host's settings layering; against Cosmos DB off this machine, no emulator key. */
 function settings(): Record<string, string> {
-  const overrides = {
-    ...pickSettings(readSettingsFile("local.settings.json")),
-    ...pickSettings(process.env),
-  };
+  const overrides = localOverrides();
   const defaults = localDefaults(defaultPorts);
   const endpoint = overrides.COSMOS__accountEndpoint;
-  if (endpoint !== undefined && !isLoopback(endpoint)) {
+  if (endpoint !== undefined && !isLoopbackUrl(endpoint)) {
     delete defaults.COSMOS_KEY;
     delete defaults.COSMOS_ALLOW_SELF_SIGNED_CERT;
   }

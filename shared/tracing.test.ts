@@ -15,6 +15,7 @@ import {
   activeTraceparent,
   formatTraceparent,
   inSpan,
+  messageBody,
   messageTraceparent,
   parseTraceparent,
   SpanKind,
@@ -138,6 +139,14 @@ describe("trace context helpers", () => {
     expect(messageTraceparent(JSON.stringify({ traceparent: inEvent }), properties)).toBe(inEvent);
     expect(messageTraceparent({ traceparent: "garbage" }, properties)).toBe(inProperty);
     expect(messageTraceparent("{not json", undefined)).toBeUndefined();
+  });
+
+  it("Finding 10: read a message body as the Functions host hands it", () => {
+    expect(messageBody('{"id":"e1"}')).toEqual({ id: "e1" });
+    expect(messageBody("{not json")).toBe("{not json");
+    const parsed = { id: "e1" };
+    expect(messageBody(parsed)).toBe(parsed);
+    expect(messageBody(undefined)).toBeUndefined();
   });
 
   it("expose the active span's traceparent inside a span and nothing outside", async () => {

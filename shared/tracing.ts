@@ -72,7 +72,7 @@ export function messageTraceparent(
   body: unknown,
   applicationProperties?: Readonly<Record<string, unknown>>,
 ): string | undefined {
-  const parsed = typeof body === "string" ? parseJsonObject(body) : body;
+  const parsed = messageBody(body);
   const fromEvent =
     parsed !== null && typeof parsed === "object" && "traceparent" in parsed
       ? parsed.traceparent
@@ -82,11 +82,17 @@ export function messageTraceparent(
   return parseTraceparent(fromProperties) ? String(fromProperties) : undefined;
 }
 
-function parseJsonObject(text: string): unknown {
+/**
+ * A topic message's body as the Functions host hands it to a trigger: JSON text parsed, other
+ * text as it is, anything else unchanged. The consumers' parsers (shared/app/messages.ts) and
+ * the local topic (dev/topic.ts) read bodies through it too.
+ */
+export function messageBody(body: unknown): unknown {
+  if (typeof body !== "string") return body;
   try {
-    return JSON.parse(text);
+    return JSON.parse(body);
   } catch {
-    return undefined;
+    return body;
   }
 }
 

@@ -27,7 +27,7 @@ import {
 } from "../domain/session.js";
 import type { Logger, Stored } from "../ports.js";
 import type { Services } from "../services.js";
-import { claimEarliest, claimInteraction } from "./holds.js";
+import { claimEarliest, claimInteraction, releaseHold } from "./holds.js";
 import { afterResponse } from "./sessions.js";
 
 export async function formsOf(services: Services, tenantId: string, formIds: readonly string[]) {
@@ -177,25 +177,9 @@ async function startCalibration(
   // interaction; on another interaction this one's calibration hold, which never goes stale,
   // is given back before the join is refused as a mismatch.
   if (stored.doc.interactionId !== interaction.id) {
-    await releaseOwnHold(services, tenantId, interaction.id, id);
+    await releaseHold(services, tenantId, interaction.id, id, log, { calibration: true });
   }
   return undefined;
-}
-
-async function releaseOwnHold(
-  services: Services,
-  tenantId: string,
-  interactionId: string,
-  sessionId: string,
-): Promise<void> {
-  const held = await services.interactions.getStored(tenantId, interactionId);
-  if (held?.doc.hold?.sessionId !== sessionId) return;
-  try {
-    await services.interactions.setHold(tenantId, interactionId, null, held.etag);
-  } catch (error) {
-    // A writer that changed the interaction since judged it with this hold: leave it to that.
-    if (!isCode(error, "PRECONDITION_FAILED")) throw error;
-  }
 }
 
 /** A later session: same subject, one per evaluator. Undefined: the calibration changed. */

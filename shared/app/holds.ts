@@ -142,10 +142,20 @@ export async function claimCandidate(
 }
 
 /**
- * Gives an interaction back once the session holding it no longer needs it (archived
- * unevaluated, or moved to another interaction). The hold is read before the session and
- * cleared only at the revision read, so a claim racing the release (the session moving back)
- * makes the release stop. Best effort: a hold left behind is stale and taken over later.
+ * Gives an interaction back if `sessionId` still holds it. The hold is cleared only at the
+ * revision read: a writer that changed the interaction since judged it with this hold, and the
+ * release leaves it to that writer.
+ *
+ * By default for a session that no longer needs it (archived unevaluated, or moved to another
+ * interaction). A calibration's hold stays (the calibration's later sessions need it). The hold
+ * is read before the session, so a claim racing the release (the session moving back) makes the
+ * release stop. Best effort: a failure is logged, and a hold left behind is stale and taken over
+ * later.
+ *
+ * `calibration: true` is for a calibration's first session that lost the race to create the
+ * calibration: it gives back the calibration hold it just wrote. That session was never stored,
+ * so nothing is asked of it; and a calibration hold never goes stale, so any failure but the
+ * lost race is the caller's.
  */
 export async function releaseHold(
   services: Services,
@@ -153,16 +163,21 @@ export async function releaseHold(
   interactionId: string,
   sessionId: string,
   log: Logger,
+  options: { calibration?: boolean } = {},
 ): Promise<void> {
   try {
     const stored = await services.interactions.getStored(tenantId, interactionId);
     const hold = stored?.doc.hold;
-    if (!stored || hold?.sessionId !== sessionId || hold.calibrationId !== undefined) return;
-    const session = (await services.sessions.get(tenantId, sessionId))?.doc;
-    if (needsHold(session, interactionId)) return;
+    if (!stored || hold?.sessionId !== sessionId) return;
+    if (!options.calibration) {
+      if (hold.calibrationId !== undefined) return;
+      const session = (await services.sessions.get(tenantId, sessionId))?.doc;
+      if (needsHold(session, interactionId)) return;
+    }
     await services.interactions.setHold(tenantId, interactionId, null, stored.etag);
   } catch (error) {
     if (lostRace(error)) return;
+    if (options.calibration) throw error;
     log.warn(
       `interaction ${interactionId}: releasing session ${sessionId}'s hold failed; it goes stale`,
       error instanceof Error ? error.message : String(error),

@@ -8,6 +8,7 @@ import {
   type CompletedEvent,
 } from "../domain/events.js";
 import { idSchema } from "../domain/ids.js";
+import { messageBody } from "../tracing.js";
 
 export function parseCompletedEvent(message: unknown): CompletedEvent {
   return parseMessage(completedEventSchema, message, "completed event");
@@ -24,8 +25,7 @@ export function parseNotificationEvent(message: unknown) {
 }
 
 function parseMessage<S extends z.ZodType>(schema: S, message: unknown, what: string): z.output<S> {
-  const body = typeof message === "string" ? safeJson(message) : message;
-  const parsed = schema.safeParse(body);
+  const parsed = schema.safeParse(messageBody(message));
   if (!parsed.success) throw new Error(`Invalid ${what}: ${reasons(parsed.error)}`);
   return parsed.data;
 }
@@ -47,12 +47,4 @@ export function parseSessionReference(message: unknown): SessionReference {
 
 function reasons(error: z.ZodError): string {
   return error.issues.map((i) => `${i.path.join(".") || "(message)"}: ${i.message}`).join("; ");
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
 }

@@ -9,13 +9,12 @@ import {
   type Calibration,
   type CalibrationSession,
 } from "../../domain/calibration.js";
-import { AppError } from "../../domain/errors.js";
 import { isValidId } from "../../domain/ids.js";
 import { storedStates } from "../../domain/model.js";
 import type * as ports from "../../ports.js";
 import { calibrationListIdentity } from "../continuation.js";
 import { containerNames } from "./containers.js";
-import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.js";
+import { CosmosContainer, newestFirst, toStored, type CosmosStoreOptions } from "./requests.js";
 import { completedInQuery } from "./sessions.js";
 
 /** What the statistics read of a session: no form snapshots, no outbox. */
@@ -50,17 +49,8 @@ export class CosmosCalibrationStore implements ports.CalibrationStore {
   async createIfAbsent(
     calibration: Calibration,
   ): Promise<{ stored: ports.Stored<Calibration>; created: boolean }> {
-    try {
-      const resource = await this.calibrations.create(calibration);
-      return { stored: toStored(calibrationSchema, resource), created: true };
-    } catch (error) {
-      if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
-    }
-    const existing = await this.get(calibration.tenantId, calibration.id);
-    if (!existing) {
-      throw new AppError("CONFLICT", `Calibration ${calibration.id} is being written; retry.`);
-    }
-    return { stored: existing, created: false };
+    const { resource, created } = await this.calibrations.createOrRead(calibration, "Calibration");
+    return { stored: toStored(calibrationSchema, resource), created };
   }
 
   async replace(calibration: Calibration, etag: string): Promise<ports.Stored<Calibration>> {
@@ -69,12 +59,7 @@ export class CosmosCalibrationStore implements ports.CalibrationStore {
 
   async list(tenantId: string, page: ports.PageRequest): Promise<ports.Page<Calibration>> {
     const result = await this.calibrations.queryPage(
-      {
-        query:
-          "SELECT * FROM c WHERE c.tenantId = @tenantId " +
-          "ORDER BY c.tenantId, c.createdAt DESC, c.id DESC",
-        parameters: [{ name: "@tenantId", value: tenantId }],
-      },
+      newestFirst(tenantId, [], {}),
       calibrationListIdentity(tenantId),
       page,
     );

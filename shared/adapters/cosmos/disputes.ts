@@ -1,6 +1,6 @@
 // The disputes projection: one document per dispute, replaced only by a later session revision,
 // so two outbox moves racing never put an older state back.
-import type { Container, SqlParameter } from "@azure/cosmos";
+import type { Container } from "@azure/cosmos";
 import { z } from "zod";
 import { AppError } from "../../domain/errors.js";
 import type { Window } from "../../domain/analytics-window.js";
@@ -8,7 +8,7 @@ import { disputeSchema, type Dispute } from "../../domain/model.js";
 import type { DisputeFilter, DisputeStore, Page, PageRequest } from "../../ports.js";
 import { disputeListIdentity } from "../continuation.js";
 import { containerNames } from "./containers.js";
-import { CosmosContainer, toStored, type CosmosStoreOptions } from "./requests.js";
+import { CosmosContainer, newestFirst, toStored, type CosmosStoreOptions } from "./requests.js";
 
 const projectedSchema = disputeSchema.extend({ revision: z.number().int() });
 
@@ -58,19 +58,9 @@ export class CosmosDisputeStore implements DisputeStore {
   }
 
   async list(tenantId: string, filter: DisputeFilter, page: PageRequest): Promise<Page<Dispute>> {
-    const where = ["c.tenantId = @tenantId"];
-    const parameters: SqlParameter[] = [{ name: "@tenantId", value: tenantId }];
-    for (const field of ["status", "sessionId", "agentId", "evaluatorId"] as const) {
-      const value = filter[field];
-      if (value === undefined) continue;
-      where.push(`c.${field} = @${field}`);
-      parameters.push({ name: `@${field}`, value });
-    }
+    const fields = ["status", "sessionId", "agentId", "evaluatorId"] as const;
     const result = await this.disputes.queryPage(
-      {
-        query: `SELECT * FROM c WHERE ${where.join(" AND ")} ORDER BY c.tenantId, c.raisedAt DESC, c.id DESC`,
-        parameters,
-      },
+      newestFirst(tenantId, fields, filter, "raisedAt"),
       disputeListIdentity(tenantId, filter),
       page,
     );

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { DependencyUnavailableError } from "../../dependency-errors.js";
 import type { Container } from "@azure/cosmos";
 import { AppError } from "../../domain/errors.js";
-import { CosmosContainer, cosmosStatusOf, toDependencyError } from "./requests.js";
+import { CosmosContainer, cosmosStatusOf, newestFirst, toDependencyError } from "./requests.js";
 
 function cosmosError(code: number): Error {
   return Object.assign(new Error(`status ${code}`), { code });
@@ -57,5 +57,24 @@ describe("Cosmos error mapping", () => {
     expect(cosmosStatusOf({ statusCode: 409 })).toBe(409);
     expect(cosmosStatusOf({ code: "ECONNRESET" })).toBeUndefined();
     expect(cosmosStatusOf("boom")).toBeUndefined();
+  });
+});
+
+describe("newestFirst", () => {
+  it("Finding 7: filters on the fields given and orders by the sort field, createdAt unless named", () => {
+    const fields = ["status", "agentId"] as const;
+    expect(newestFirst("t1", fields, { agentId: "a1" })).toEqual({
+      query:
+        "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.agentId = @agentId " +
+        "ORDER BY c.tenantId, c.createdAt DESC, c.id DESC",
+      parameters: [
+        { name: "@tenantId", value: "t1" },
+        { name: "@agentId", value: "a1" },
+      ],
+    });
+    expect(newestFirst("t1", fields, { status: "Open" }, "raisedAt").query).toBe(
+      "SELECT * FROM c WHERE c.tenantId = @tenantId AND c.status = @status " +
+        "ORDER BY c.tenantId, c.raisedAt DESC, c.id DESC",
+    );
   });
 });

@@ -306,12 +306,13 @@ function isRefusedToken(error: unknown): boolean {
 
 /**
  * One tenant's documents whose `fields` equal the filter's values (those given), newest first:
- * the lists ordered by (createdAt, id) descending, which their composite index serves.
+ * the lists ordered by (`sortField`, id) descending, which their composite index serves.
  */
 export function newestFirst<F extends string>(
   tenantId: string,
   fields: readonly F[],
   filter: Readonly<Partial<Record<F, string>>>,
+  sortField: "createdAt" | "raisedAt" = "createdAt",
 ): SqlQuerySpec {
   const where = ["c.tenantId = @tenantId"];
   const parameters: SqlParameter[] = [{ name: "@tenantId", value: tenantId }];
@@ -321,7 +322,7 @@ export function newestFirst<F extends string>(
     where.push(`c.${field} = @${field}`);
     parameters.push({ name: `@${field}`, value });
   }
-  const order = "ORDER BY c.tenantId, c.createdAt DESC, c.id DESC";
+  const order = `ORDER BY c.tenantId, c.${sortField} DESC, c.id DESC`;
   return { query: `SELECT * FROM c WHERE ${where.join(" AND ")} ${order}`, parameters };
 }
 

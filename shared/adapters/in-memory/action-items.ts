@@ -13,9 +13,7 @@ export class InMemoryActionItemStore implements ActionItemStore {
   async createIfAbsent(
     item: ActionItem,
   ): Promise<{ stored: Stored<ActionItem>; created: boolean }> {
-    const existing = this.items.get(item.tenantId, item.id);
-    if (existing) return Promise.resolve({ stored: existing, created: false });
-    return Promise.resolve({ stored: this.items.create(item), created: true });
+    return Promise.resolve(this.items.createOrGet(item));
   }
 
   async replace(item: ActionItem, etag: string): Promise<Stored<ActionItem>> {

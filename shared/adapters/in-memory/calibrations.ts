@@ -29,9 +29,7 @@ export class InMemoryCalibrationStore implements CalibrationStore {
   async createIfAbsent(
     calibration: Calibration,
   ): Promise<{ stored: Stored<Calibration>; created: boolean }> {
-    const existing = this.calibrations.get(calibration.tenantId, calibration.id);
-    if (existing) return Promise.resolve({ stored: existing, created: false });
-    return Promise.resolve({ stored: this.calibrations.create(calibration), created: true });
+    return Promise.resolve(this.calibrations.createOrGet(calibration));
   }
 
   async replace(calibration: Calibration, etag: string): Promise<Stored<Calibration>> {

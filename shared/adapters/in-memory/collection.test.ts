@@ -16,4 +16,15 @@ describe("MemoryCollection", () => {
     expect(Object.isFrozen(stored.doc.tags)).toBe(true);
     expect(() => stored.doc.tags.push("b")).toThrow(TypeError);
   });
+
+  it("Finding 7: createOrGet creates once, then hands back what it stored", () => {
+    const docs = new MemoryCollection<Doc>("docs");
+    const first = docs.createOrGet(doc());
+    expect(first.created).toBe(true);
+    expect(docs.createOrGet({ ...doc(), tags: ["other"] })).toEqual({
+      stored: first.stored,
+      created: false,
+    });
+    expect(docs.get("t1", "d1")).toEqual(first.stored);
+  });
 });

@@ -88,6 +88,14 @@ export class MemoryCollection<T extends { tenantId: string; id: string }> {
     return this.out(entry);
   }
 
+  /** Creates the document, or hands back the one that has its id (`created: false`). */
+  createOrGet(doc: T): { stored: Stored<T>; created: boolean } {
+    const existing = this.get(doc.tenantId, doc.id);
+    return existing
+      ? { stored: existing, created: false }
+      : { stored: this.create(doc), created: true };
+  }
+
   replace(doc: T, etag: string): Stored<T> {
     const key = MemoryCollection.key(doc.tenantId, doc.id);
     const current = this.docs.get(key);

@@ -36,12 +36,8 @@ export class InMemoryInteractionStore implements InteractionStore {
   async createIfAbsent(
     interaction: Interaction,
   ): Promise<{ interaction: Interaction; created: boolean }> {
-    const existing = this.interactions.get(interaction.tenantId, interaction.id);
-    if (existing) return Promise.resolve({ interaction: existing.doc, created: false });
-    return Promise.resolve({
-      interaction: this.interactions.create(interaction).doc,
-      created: true,
-    });
+    const { stored, created } = this.interactions.createOrGet(interaction);
+    return Promise.resolve({ interaction: stored.doc, created });
   }
 
   // async: a refused continuation token must reject the promise, not throw synchronously.

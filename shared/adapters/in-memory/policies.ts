@@ -53,9 +53,7 @@ export class InMemoryOperationStore implements OperationStore {
   }
 
   async createIfAbsent(op: Operation): Promise<{ stored: Stored<Operation>; created: boolean }> {
-    const existing = this.operations.get(op.tenantId, op.id);
-    if (existing) return Promise.resolve({ stored: existing, created: false });
-    return Promise.resolve({ stored: this.operations.create(op), created: true });
+    return Promise.resolve(this.operations.createOrGet(op));
   }
 
   async replace(op: Operation, etag: string): Promise<Stored<Operation>> {

@@ -8,6 +8,7 @@ import type {
 import { z } from "zod";
 import type { CloudEvent } from "../../domain/model.js";
 import type { EventPublisher } from "../../ports.js";
+import { formatTraceparent, parseTraceparent } from "../../tracing.js";
 
 export const cloudEventsContentType = "application/cloudevents+json";
 
@@ -37,14 +38,25 @@ export interface ServiceBusPublisher extends EventPublisher {
 // Consumers filter on these without reading the body, so a missing tenant must fail here, loudly.
 const routedEventData = z.object({ tenantId: z.string().min(1) });
 
-const traceParentPattern = /^[0-9a-f]{2}-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-[0-9a-f]{2}$/;
+/** The message for an event, with the fields it always sets typed as it sets them. */
+interface EventMessage extends ServiceBusMessage {
+  messageId: string;
+  subject: string;
+  correlationId: string;
+  contentType: string;
+  applicationProperties: Record<string, string>;
+  body: CloudEvent;
+}
 
-export function toServiceBusMessage(event: CloudEvent, traceParent?: string): ServiceBusMessage {
+/**
+ * What is sent for an event, here and by the local host's topic (dev/topic.ts). A traceparent
+ * that shared/tracing.ts would not read is left out rather than sent.
+ */
+export function toServiceBusMessage(event: CloudEvent, traceParent?: string): EventMessage {
   const { tenantId } = routedEventData.parse(event.data);
   const applicationProperties: Record<string, string> = { tenantId, eventType: event.type };
-  if (traceParent !== undefined && traceParentPattern.test(traceParent)) {
-    applicationProperties[diagnosticIdProperty] = traceParent;
-  }
+  const parent = parseTraceparent(traceParent);
+  if (parent) applicationProperties[diagnosticIdProperty] = formatTraceparent(parent);
   return {
     messageId: event.id,
     subject: event.type,
