@@ -29,7 +29,6 @@ import {
   skillGaps,
   trend,
   type AgentProfile,
-  type Granularity,
   type SkillGapKey,
   type SkillGapQuery,
   type SkillGapRow,
@@ -38,6 +37,7 @@ import {
 import { analyticsWindow } from "../domain/analytics-window.js";
 import { AppError, validationFailed } from "../domain/errors.js";
 import type { FormSnapshot, SessionDocument } from "../domain/model.js";
+import type { PeriodKind } from "../domain/periods.js";
 // Skill gaps are computed, not stored, yet page like every list: the same token envelope, so a
 // token is refused alike when tampered with or sent with another query or tenant.
 import {
@@ -437,7 +437,7 @@ export async function readTrend(
   query: WindowQuery & {
     agentId?: string | undefined;
     formId?: string | undefined;
-    granularity: Granularity;
+    granularity: PeriodKind;
   },
 ): Promise<{ asOf: string; buckets: TrendBucket[] }> {
   const now = services.clock.now();

@@ -7,7 +7,6 @@ import { AppError, notFound } from "../domain/errors.js";
 import { lastRunOf, newRunOperation, type Operation } from "../domain/operations.js";
 import {
   newPolicy,
-  periodOf,
   planRun,
   policyRules,
   revisePolicy,
@@ -15,6 +14,7 @@ import {
   type PolicyInput,
   type RunRequest,
 } from "../domain/policies.js";
+import { periodOf } from "../domain/periods.js";
 import { inputOf, type ChangeRequest, type Parsed } from "../domain/requests.js";
 import type { Logger, Page, PageRequest, Stored } from "../ports.js";
 import type { Services } from "../services.js";

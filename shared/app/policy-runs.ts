@@ -18,13 +18,11 @@ import {
 } from "../domain/operations.js";
 import {
   lastInstant,
-  periodOf,
   planRun,
   policySession,
   seedOf,
   timerPeriods,
   type LastRun,
-  type Period,
   type PlannedSession,
   type Policy,
   type RunPlan,
@@ -32,6 +30,7 @@ import {
   type Shortfall,
 } from "../domain/policies.js";
 import { newRunOperation } from "../domain/operations.js";
+import { periodOf, type Period } from "../domain/periods.js";
 import { derivedId } from "../ids.js";
 import type { Logger, Stored } from "../ports.js";
 import type { Services } from "../services.js";

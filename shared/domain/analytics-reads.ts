@@ -10,9 +10,8 @@ import {
   type QuestionSums,
 } from "./analytics.js";
 import type { AnalyticsWindow } from "./analytics-window.js";
+import { periodOf, type PeriodKind } from "./periods.js";
 import { benjaminiHochberg, summarize, welchPValue } from "./statistics.js";
-
-const DAY_MS = 86_400_000;
 
 // ---------- sums over a window ----------
 
@@ -315,34 +314,34 @@ export function sessionsByEvaluator(
 
 // ---------- trend ----------
 
-export const granularities = ["day", "week", "month"] as const;
-export type Granularity = (typeof granularities)[number];
-
 export interface TrendBucket {
   start: string;
   sessions: number;
   mean: number | null;
 }
 
-/** The first day of the UTC calendar bucket a day falls in: itself, its Monday or the 1st. */
-function bucketStart(day: string, granularity: Granularity): string {
-  if (granularity === "day") return day;
-  if (granularity === "month") return `${day.slice(0, 7)}-01`;
-  const time = Date.parse(`${day}T00:00:00Z`);
-  const sinceMonday = (new Date(time).getUTCDay() + 6) % 7;
-  return new Date(time - sinceMonday * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** Sessions and their mean score per calendar bucket, counting only days inside the window. */
+/**
+ * Sessions and their mean score per UTC calendar period (periods.ts), counting only days inside
+ * the window.
+ */
 export function trend(
   buckets: readonly BucketSums[],
   window: AnalyticsWindow,
-  granularity: Granularity,
+  granularity: PeriodKind,
 ): TrendBucket[] {
   const sums = new Map<string, { sessions: number; scored: number; sum: number }>();
+  const starts = new Map<string, string>();
+  const startOf = (day: string): string => {
+    let start = starts.get(day);
+    if (start === undefined) {
+      start = periodOf(new Date(`${day}T00:00:00Z`), granularity).start;
+      starts.set(day, start);
+    }
+    return start;
+  };
   for (const bucket of buckets) {
     for (const [day, values] of daysIn(bucket, window)) {
-      const start = bucketStart(day, granularity);
+      const start = startOf(day);
       const into = sums.get(start) ?? { sessions: 0, scored: 0, sum: 0 };
       into.sessions += values.sessions;
       into.scored += values.scored;
@@ -354,7 +353,7 @@ export function trend(
     .filter(([, s]) => s.sessions > 0)
     .sort(([a], [b]) => byText(a, b))
     .map(([start, s]) => ({
-      start: `${start}T00:00:00.000Z`,
+      start,
       sessions: s.sessions,
       mean: meanOf(s.scored, s.sum),
     }));

@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { isScored } from "./forms.js";
 import { isoDateTime, type Answers, type Scores, type SessionDocument } from "./model.js";
+import { dayKey, monthKey } from "./periods.js";
 import { answerScore } from "./scoring.js";
 
 /** [n, Σx, Σx²] of one question's scores. */
@@ -160,8 +161,8 @@ export function contributions(
   session: Pick<SessionDocument, "agentId" | "evaluatorId" | "forms"> & { completedAt: string },
   state: { answers: Answers; scores: Scores },
 ): KeyedContribution[] {
-  const day = session.completedAt.slice(0, 10);
-  const month = day.slice(0, 7);
+  const day = dayKey(session.completedAt);
+  const month = monthKey(day);
   const result: KeyedContribution[] = [];
   let autofailed = false;
   for (const form of session.forms) {
