@@ -35,7 +35,7 @@ import {
   type TrendBucket,
 } from "../domain/analytics-reads.js";
 import { analyticsWindow } from "../domain/analytics-window.js";
-import { AppError, validationFailed } from "../domain/errors.js";
+import { isCode, validationFailed } from "../domain/errors.js";
 import type { FormSnapshot, SessionDocument } from "../domain/model.js";
 import type { PeriodKind } from "../domain/periods.js";
 // Skill gaps are computed, not stored, yet page like every list: the same token envelope, so a
@@ -54,9 +54,9 @@ import type { Services } from "../services.js";
 /** How often a write that lost a race to another consumer is tried again before giving up. */
 const MAX_ATTEMPTS = 12;
 
-const lostRace = (error: unknown): boolean =>
-  error instanceof AppError &&
-  (error.code === "CONFLICT" || error.code === "PRECONDITION_FAILED" || error.code === "NOT_FOUND");
+/** Another writer created, changed or removed the document since it was read. */
+const overtaken = (error: unknown): boolean =>
+  isCode(error, "CONFLICT", "PRECONDITION_FAILED", "NOT_FOUND");
 
 /**
  * Read, change, write conditionally on what was read; again when another writer came first.
@@ -75,7 +75,7 @@ async function update<T extends AnalyticsDocument>(
       await services.analytics.put(next, stored?.etag ?? null);
       return true;
     } catch (error) {
-      if (!lostRace(error) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!overtaken(error) || attempt >= MAX_ATTEMPTS) throw error;
       // Racing consumers back off apart, so one of them gets through.
       await new Promise((done) =>
         setTimeout(done, Math.random() * Math.min(200, 4 * 2 ** attempt)),

@@ -5,7 +5,7 @@
 // from (policy, period, agent, slot), a continued or concurrent run never creates a session
 // twice nor exceeds a quota.
 import { DependencyUnavailableError, isTransientDependencyError } from "../dependency-errors.js";
-import { AppError } from "../domain/errors.js";
+import { AppError, isCode, lostRace } from "../domain/errors.js";
 import { interactionRefOf } from "../domain/interactions.js";
 import type { FormSnapshot } from "../domain/model.js";
 import {
@@ -53,9 +53,6 @@ const BATCH = 50;
 const PARALLEL_AGENTS = 8;
 /** Policies and stalled runs one timer invocation takes up (the next one takes the rest). */
 const TIMER_LIMIT = 10_000;
-
-const lostRace = (error: unknown) =>
-  error instanceof AppError && error.code === "PRECONDITION_FAILED";
 
 /** What a run reads before it plans, and the slot ids it needs. */
 export interface PeriodState extends RunState<PoolEntry> {
@@ -222,7 +219,7 @@ async function fillSlot(f: Filling, planned: PlannedSession<PoolEntry>): Promise
       afterResponse(services, await services.sessions.create(session), f.log);
       return "created";
     } catch (error) {
-      if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
+      if (!isCode(error, "CONFLICT")) throw error;
       await releaseHold(services, policy.tenantId, interaction.id, id, f.log);
       return "filled";
     }
