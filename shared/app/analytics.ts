@@ -29,7 +29,6 @@ import {
   skillGaps,
   trend,
   type AgentProfile,
-  type SkillGapKey,
   type SkillGapQuery,
   type SkillGapRow,
   type TrendBucket,
@@ -40,12 +39,7 @@ import type { FormSnapshot, SessionDocument } from "../domain/model.js";
 import type { PeriodKind } from "../domain/periods.js";
 // Skill gaps are computed, not stored, yet page like every list: the same token envelope, so a
 // token is refused alike when tampered with or sent with another query or tenant.
-import {
-  decodeContinuation,
-  encodeContinuation,
-  invalidContinuationToken,
-  type QueryIdentity,
-} from "../adapters/continuation.js";
+import { decodeContinuation, pageAfterKey, skillGapsIdentity } from "../adapters/continuation.js";
 import type { Logger, Page, PageRequest, Stored } from "../ports.js";
 import type { Services } from "../services.js";
 
@@ -363,20 +357,6 @@ export interface SkillGaps extends Page<SkillGapRow> {
 
 const skillGapKeySchema = z.tuple([z.number(), z.string(), z.string(), z.string()]);
 
-function afterKey(identity: QueryIdentity, token: string | undefined): SkillGapKey | undefined {
-  const inner = decodeContinuation(identity, token);
-  if (inner === undefined) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(inner);
-  } catch {
-    raw = undefined;
-  }
-  const parsed = skillGapKeySchema.safeParse(raw);
-  if (!parsed.success) throw invalidContinuationToken("is not a skill-gaps continuation token");
-  return parsed.data;
-}
-
 /** A page of skill gaps, or every row (`page` "all": the CSV). */
 export async function readSkillGaps(
   services: Services,
@@ -387,20 +367,9 @@ export async function readSkillGaps(
   const now = services.clock.now();
   const window = analyticsWindow(query, now);
   const { tenantId } = actor;
-  // The query as asked (not the window it resolves to), so paging across midnight goes on.
-  const identity: QueryIdentity = {
-    tenantId,
-    query: "analytics.skillGaps",
-    filter: {
-      from: query.from,
-      to: query.to,
-      formId: query.formId,
-      minN: query.minN,
-      alpha: query.alpha,
-      correction: query.correction,
-    },
-  };
-  const after = page === "all" ? undefined : afterKey(identity, page.continuationToken);
+  const identity = skillGapsIdentity(tenantId, query);
+  // A tampered token is 400 before any read, like every other bad parameter here.
+  if (page !== "all") decodeContinuation(identity, page.continuationToken);
   await requireForm(services, tenantId, query.formId);
   const { formId } = query;
   const [buckets, catalogs] = await Promise.all([
@@ -414,20 +383,9 @@ export async function readSkillGaps(
   const rows = skillGaps(buckets, window, catalogs, query);
   const asOf = now.toISOString();
   if (page === "all") return { asOf, items: rows, continuationToken: null };
-  const start =
-    after === undefined
-      ? 0
-      : rows.findIndex((row) => compareSkillGapKeys(skillGapKey(row), after) > 0);
-  const from = start < 0 ? rows.length : start;
-  const items = rows.slice(from, from + page.limit);
-  const last = items.at(-1);
   return {
     asOf,
-    items,
-    continuationToken:
-      last && from + items.length < rows.length
-        ? encodeContinuation(identity, JSON.stringify(skillGapKey(last)))
-        : null,
+    ...pageAfterKey(identity, rows, skillGapKey, skillGapKeySchema, compareSkillGapKeys, page),
   };
 }
 
