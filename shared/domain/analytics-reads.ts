@@ -11,7 +11,7 @@ import {
 } from "./analytics.js";
 import type { AnalyticsWindow } from "./analytics-window.js";
 import { periodOf, type PeriodKind } from "./periods.js";
-import { benjaminiHochberg, summarize, welchPValue } from "./statistics.js";
+import { benjaminiHochberg, meanOf, summarize, welchPValue } from "./statistics.js";
 
 // ---------- sums over a window ----------
 
@@ -98,7 +98,6 @@ function totalsByQuestion(byAgent: AgentTotals): Map<string, Map<string, Questio
   return all;
 }
 
-const meanOf = (n: number, sum: number): number | null => (n > 0 ? sum / n : null);
 const rateOf = (count: number, of: number): number | null => (of > 0 ? count / of : null);
 
 // ---------- one agent's question against everyone else's ----------
