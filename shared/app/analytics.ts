@@ -42,6 +42,7 @@ import type { PeriodKind } from "../domain/periods.js";
 import { decodeContinuation, pageAfterKey, skillGapsIdentity } from "../adapters/continuation.js";
 import type { Logger, Page, PageRequest, Stored } from "../ports.js";
 import type { Services } from "../services.js";
+import { inParallel } from "./parallel.js";
 
 // ---------- writing the read model ----------
 
@@ -184,21 +185,6 @@ async function writeTargets(
     if (await writeBucket(services, tenantId, id, key, items)) written++;
   });
   return written;
-}
-
-async function inParallel<T>(
-  items: readonly T[],
-  width: number,
-  run: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      if (item !== undefined) await run(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }
 
 export interface AnalyticsRefresh {

@@ -36,6 +36,7 @@ import type { Logger, Stored } from "../ports.js";
 import type { Services } from "../services.js";
 import { formsOf } from "./create-session.js";
 import { claimCandidate, releaseHold } from "./holds.js";
+import { inParallel } from "./parallel.js";
 import { poolByAgent, ranked, slotId, slotPrefix, type PoolEntry } from "./policy-pool.js";
 import { afterResponse } from "./sessions.js";
 
@@ -240,18 +241,12 @@ async function fillBatch(
   batch.forEach((planned, j) =>
     byAgent.set(planned.agentId, [...(byAgent.get(planned.agentId) ?? []), j]),
   );
-  const queue = [...byAgent.values()];
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      for (const j of next) {
-        const planned = batch[j];
-        if (planned) outcomes[j] = await fillSlot(f, planned);
-      }
+  await inParallel([...byAgent.values()], PARALLEL_AGENTS, async (slots) => {
+    for (const j of slots) {
+      const planned = batch[j];
+      if (planned) outcomes[j] = await fillSlot(f, planned);
     }
-  };
-  const workers = Array.from({ length: Math.min(PARALLEL_AGENTS, queue.length) }, worker);
-  const settled = await Promise.allSettled(workers);
-  for (const result of settled) if (result.status === "rejected") throw result.reason;
+  });
   return outcomes;
 }
 
