@@ -9,6 +9,7 @@ import { z } from "zod";
 import { AppError } from "../domain/errors.js";
 import { derivedId } from "../ids.js";
 import type { SkillGapQuery } from "../domain/analytics-reads.js";
+import { byCodeUnit } from "../domain/records.js";
 import type {
   ActionItemFilter,
   DisputeFilter,
@@ -46,7 +47,7 @@ export function canonicalJson(value: unknown): string {
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => byCodeUnit(a, b));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value) ?? "null";

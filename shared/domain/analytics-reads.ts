@@ -2,15 +2,10 @@
 // from the buckets of shared/domain/analytics.ts. Every figure comes from per-day sums, so a read
 // costs what the window, the agents and the questions cost, never what the sessions behind them
 // would.
-import {
-  own,
-  type BucketSums,
-  type DaySums,
-  type FormCatalog,
-  type QuestionSums,
-} from "./analytics.js";
+import { type BucketSums, type DaySums, type FormCatalog, type QuestionSums } from "./analytics.js";
 import type { AnalyticsWindow } from "./analytics-window.js";
 import { periodOf, type PeriodKind } from "./periods.js";
+import { byCodeUnit, own } from "./records.js";
 import { benjaminiHochberg, meanOf, summarize, welchPValue } from "./statistics.js";
 
 // ---------- sums over a window ----------
@@ -60,7 +55,7 @@ function daysIn(bucket: BucketSums, window: AnalyticsWindow): [string, DaySums][
     const sums = own(bucket.days, day);
     if (sums && day >= window.fromDay && day < window.toDay) days.push([day, sums]);
   }
-  return days.sort(([a], [b]) => (a < b ? -1 : 1));
+  return days.sort(([a], [b]) => byCodeUnit(a, b));
 }
 
 /** agentId → formId (null: the sessions as a whole) → the window's sums. */
@@ -141,8 +136,6 @@ function compare(
   };
 }
 
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 // ---------- the agent profile ----------
 
 export interface FormStats {
@@ -192,7 +185,7 @@ export function agentProfile(input: ProfileInput): AgentProfile {
           ?.get(null) ?? emptyTotals())
       : (mine.get(formId) ?? emptyTotals());
   const everyone = totalsByQuestion(byAgent);
-  const formIds = [...mine.keys()].filter((id): id is string => id !== null).sort(byText);
+  const formIds = [...mine.keys()].filter((id): id is string => id !== null).sort(byCodeUnit);
   const forms = formIds.map((id) => {
     const totals = mine.get(id) ?? emptyTotals();
     return {
@@ -206,7 +199,7 @@ export function agentProfile(input: ProfileInput): AgentProfile {
   const questions = formIds.flatMap((id) =>
     [...(mine.get(id)?.questions ?? new Map<string, QuestionSums>())]
       .filter(([, sums]) => sums[0] > 0)
-      .sort(([a], [b]) => byText(a, b))
+      .sort(([a], [b]) => byCodeUnit(a, b))
       .map(([questionId, sums]) =>
         compare(id, questionId, sums, everyone.get(id)?.get(questionId) ?? sums, catalogs),
       ),
@@ -249,7 +242,7 @@ export const skillGapKey = (row: SkillGapRow): SkillGapKey => [
 ];
 
 export function compareSkillGapKeys(a: SkillGapKey, b: SkillGapKey): number {
-  return a[0] - b[0] || byText(a[1], b[1]) || byText(a[2], b[2]) || byText(a[3], b[3]);
+  return a[0] - b[0] || byCodeUnit(a[1], b[1]) || byCodeUnit(a[2], b[2]) || byCodeUnit(a[3], b[3]);
 }
 
 /**
@@ -350,7 +343,7 @@ export function trend(
   }
   return [...sums]
     .filter(([, s]) => s.sessions > 0)
-    .sort(([a], [b]) => byText(a, b))
+    .sort(([a], [b]) => byCodeUnit(a, b))
     .map(([start, s]) => ({
       start,
       sessions: s.sessions,
