@@ -4,7 +4,7 @@ import { isDeepStrictEqual } from "node:util";
 import { slotId, slotPrefix } from "../shared/app/policy-pool.js";
 import { withRetraction } from "../shared/domain/history.js";
 import { EVALUATED_TAG, type SessionDocument } from "../shared/domain/model.js";
-import { periodOf } from "../shared/domain/policies.js";
+import { periodOf } from "../shared/domain/periods.js";
 import { bucketDifferences, recomputeBuckets, storedBuckets } from "../test/support/analytics.js";
 import type { Attempt, FaultEnv, HistoryRecord } from "./model.js";
 import { RUN_PERIOD, tenant } from "./model.js";

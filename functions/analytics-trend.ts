@@ -3,8 +3,8 @@
 import { z } from "zod";
 import { readTrend } from "../shared/app/analytics.js";
 import { analyticsRoles } from "../shared/domain/access.js";
-import { granularities } from "../shared/domain/analytics-reads.js";
 import { idSchema } from "../shared/domain/ids.js";
+import { periodKinds } from "../shared/domain/periods.js";
 import { json } from "../shared/http/responses.js";
 import { trendSchema, windowQuery } from "../shared/http/views/analytics.js";
 import { httpFunction } from "../shared/registry.js";
@@ -19,7 +19,7 @@ export const analyticsTrend = httpFunction({
   query: windowQuery.extend({
     agentId: idSchema.optional(),
     formId: idSchema.optional(),
-    granularity: z.enum(granularities).default("day"),
+    granularity: z.enum(periodKinds).default("day"),
   }),
   responses: [{ status: 200, description: "The trend", schema: trendSchema }],
   handler: async ({ principal, services, query }) =>

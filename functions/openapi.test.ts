@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { errorCodes } from "../shared/domain/errors.js";
+import { isValidId } from "../shared/domain/ids.js";
 import { statusOf } from "../shared/http/problem.js";
 import { createTestApp } from "../test/support/harness.js";
 
@@ -56,6 +57,35 @@ describe("GET /api/openapi.json", () => {
       "QM.Administrator",
       "QM.Archive",
     ]);
+  });
+});
+
+// rule-audit finding 14: the OpenAPI document stated the id characters without the reserved
+// names; it now states shared/domain/ids.ts's whole rule.
+describe("rule audit 14: path ids are documented with the rule the service applies", () => {
+  it("gives every path parameter a pattern that accepts exactly the ids isValidId accepts", async () => {
+    const doc = (await (await createTestApp()).call("openapi")).json as {
+      paths: Record<
+        string,
+        Record<string, { parameters?: { in: string; schema: { pattern?: string } }[] }>
+      >;
+    };
+    const patterns = new Set(
+      Object.values(doc.paths)
+        .flatMap((item) => Object.values(item))
+        .flatMap((operation) => operation.parameters ?? [])
+        .filter((parameter) => parameter.in === "path")
+        .map((parameter) => parameter.schema.pattern),
+    );
+    expect(patterns.size).toBe(1);
+    const pattern = new RegExp([...patterns][0] ?? "");
+    for (const id of ["a", "s-1_x", "A".repeat(64), "A".repeat(65), "", "a/b", "a.b"]) {
+      expect([id, pattern.test(id)]).toEqual([id, isValidId(id)]);
+    }
+    for (const name of ["__proto__", "constructor", "prototype"]) {
+      expect([name, pattern.test(name)]).toEqual([name, false]);
+    }
+    expect(pattern.test("constructors")).toBe(true);
   });
 });
 

@@ -6,7 +6,7 @@ import { InvocationContext, type Timer } from "@azure/functions";
 import { beforeEach, describe, expect, it } from "vitest";
 import { slotId, slotPrefix } from "../shared/app/policy-pool.js";
 import { STALE_RUN_MS } from "../shared/domain/operations.js";
-import { periodOf } from "../shared/domain/policies.js";
+import { periodOf } from "../shared/domain/periods.js";
 import { derivedId } from "../shared/ids.js";
 import { registeredFunctions, type TimerFunctionDefinition } from "../shared/registry.js";
 import { setServices } from "../shared/services.js";

@@ -16,7 +16,7 @@ import {
   rescoredEventSchema,
   type EventKind,
 } from "../shared/domain/events.js";
-import { idSchema } from "../shared/domain/ids.js";
+import { idPattern, idSchema } from "../shared/domain/ids.js";
 
 export const eventSchemasDir = resolve(
   dirname(fileURLToPath(import.meta.url)),
@@ -76,8 +76,7 @@ export async function eventSchemaFiles(): Promise<Map<string, string>> {
       override: ({ zodSchema, jsonSchema }) => {
         // A refinement has no JSON Schema form, so state the id rule it checks (ids.ts) as a
         // pattern: the id characters, and never one of the names that reach a prototype.
-        if (zodSchema === idSchema)
-          jsonSchema.pattern = "^(?!(?:__proto__|constructor|prototype)$)[A-Za-z0-9_-]{1,64}$";
+        if (zodSchema === idSchema) jsonSchema.pattern = idPattern.source;
       },
     });
     const document = {

@@ -1,10 +1,13 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import {
   canonicalJson,
   decodeContinuation,
   encodeContinuation,
+  pageAfterKey,
   sessionListIdentity,
+  skillGapsIdentity,
   type QueryIdentity,
 } from "./continuation.js";
 
@@ -94,6 +97,81 @@ describe("continuation envelope", () => {
       refusal(() =>
         decodeContinuation(sessionListIdentity("t", { ...base, archived: true }), token),
       ),
+    ).toMatchObject({ code: "VALIDATION_FAILED" });
+  });
+});
+
+// rule-audit finding 8: the in-memory stores and the skill-gaps read each paged a sorted list
+// after a key; both now page through pageAfterKey.
+describe("rule audit 8: keyset paging over a sorted list", () => {
+  const keySchema = z.tuple([z.number(), z.string()]);
+  const keyOf = (row: { n: number; id: string }): [number, string] => [row.n, row.id];
+  const compare = (a: [number, string], b: [number, string]) =>
+    a[0] - b[0] || (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0);
+  const sorted = (rows: { n: number; id: string }[]) =>
+    [...rows].sort((a, b) => compare(keyOf(a), keyOf(b)));
+
+  it("resumes after the last key, so rows added between pages neither repeat nor skip", () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.record({ n: fc.integer({ min: 0, max: 9 }), id: fc.string() }), {
+          selector: (row) => `${row.n}/${row.id}`,
+          maxLength: 30,
+        }),
+        fc.integer({ min: 1, max: 7 }),
+        (rows, limit) => {
+          const first = sorted(rows.slice(0, Math.floor(rows.length / 2)));
+          const one = pageAfterKey(identity, first, keyOf, keySchema, compare, { limit });
+          expect(one.items).toEqual(first.slice(0, limit));
+          const last = one.items.at(-1);
+          if (one.continuationToken === null || last === undefined) return;
+          const all = sorted(rows);
+          const two = pageAfterKey(identity, all, keyOf, keySchema, compare, {
+            limit,
+            continuationToken: one.continuationToken,
+          });
+          const after = all.filter((row) => compare(keyOf(row), keyOf(last)) > 0);
+          expect(two.items).toEqual(after.slice(0, limit));
+        },
+      ),
+    );
+  });
+
+  it("ends with a null token on the last page", () => {
+    const rows = sorted([
+      { n: 1, id: "a" },
+      { n: 2, id: "b" },
+    ]);
+    const one = pageAfterKey(identity, rows, keyOf, keySchema, compare, { limit: 1 });
+    const two = pageAfterKey(identity, rows, keyOf, keySchema, compare, {
+      limit: 1,
+      continuationToken: one.continuationToken ?? undefined,
+    });
+    expect([one.items, two.items, two.continuationToken]).toEqual([[rows[0]], [rows[1]], null]);
+  });
+
+  it("refuses a sound envelope around a key that does not fit the list", () => {
+    for (const inner of ["not json", "[1]", '[1,"a","b"]', '["a",1]']) {
+      const token = encodeContinuation(identity, inner);
+      expect(
+        refusal(() =>
+          pageAfterKey(identity, [], keyOf, keySchema, compare, {
+            limit: 5,
+            continuationToken: token,
+          }),
+        ),
+      ).toMatchObject({ code: "VALIDATION_FAILED", errors: [{ path: "query.continuationToken" }] });
+    }
+  });
+
+  it("ties a skill-gaps token to the query as asked", () => {
+    const query = { from: "2026-01-01", minN: 5, alpha: 0.05, correction: "none" as const };
+    const token = encodeContinuation(skillGapsIdentity("t", query), "inner");
+    expect(decodeContinuation(skillGapsIdentity("t", { ...query, to: undefined }), token)).toBe(
+      "inner",
+    );
+    expect(
+      refusal(() => decodeContinuation(skillGapsIdentity("t", { ...query, minN: 6 }), token)),
     ).toMatchObject({ code: "VALIDATION_FAILED" });
   });
 });

@@ -8,10 +8,14 @@
 import { z } from "zod";
 import { AppError } from "../domain/errors.js";
 import { derivedId } from "../ids.js";
+import type { SkillGapQuery } from "../domain/analytics-reads.js";
+import { byCodeUnit } from "../domain/records.js";
 import type {
   ActionItemFilter,
   DisputeFilter,
   InteractionFilter,
+  Page,
+  PageRequest,
   SessionFilter,
 } from "../ports.js";
 
@@ -43,7 +47,7 @@ export function canonicalJson(value: unknown): string {
   if (value !== null && typeof value === "object") {
     const entries = Object.entries(value)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => byCodeUnit(a, b));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
   }
   return JSON.stringify(value) ?? "null";
@@ -107,6 +111,52 @@ export function decodeContinuation(
   return parsed.data.t;
 }
 
+// ---------- keyset paging over a list sorted in memory ----------
+
+/**
+ * One page of `sorted` (ascending by `compare` on `keyOf`), resuming strictly after the key the
+ * previous page's token carries, so rows inserted between pages neither repeat nor skip what was
+ * already returned. The in-memory stores page this way, and so do reads computed whole in memory
+ * (skill gaps).
+ */
+export function pageAfterKey<R, K>(
+  identity: QueryIdentity,
+  sorted: readonly R[],
+  keyOf: (row: R) => K,
+  keySchema: z.ZodType<K>,
+  compare: (a: K, b: K) => number,
+  request: PageRequest,
+): Page<R> {
+  const inner = decodeContinuation(identity, request.continuationToken);
+  const after = inner === undefined ? undefined : parseKey(inner, keySchema);
+  const start = after === undefined ? 0 : sorted.findIndex((row) => compare(keyOf(row), after) > 0);
+  const from = start < 0 ? sorted.length : start;
+  const items = sorted.slice(from, from + request.limit);
+  const last = items.at(-1);
+  return {
+    items,
+    continuationToken:
+      last !== undefined && from + items.length < sorted.length
+        ? encodeContinuation(identity, JSON.stringify(keyOf(last)))
+        : null,
+  };
+}
+
+/** The key inside a token whose envelope was sound; one that does not fit the list is 400. */
+function parseKey<K>(inner: string, keySchema: z.ZodType<K>): K {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(inner);
+  } catch {
+    raw = undefined;
+  }
+  const parsed = keySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw invalidContinuationToken("was refused by the data store; start again without it");
+  }
+  return parsed.data;
+}
+
 // ---------- the identities of the paged queries (shared so both adapters fingerprint alike) ----------
 
 export function formListIdentity(tenantId: string): QueryIdentity {
@@ -156,4 +206,21 @@ export function operationListIdentity(
   filter: { policyId?: string | undefined },
 ): QueryIdentity {
   return { tenantId, query: "operations.list", filter: { ...filter } };
+}
+
+/** The query as asked (not the window it resolves to), so paging across midnight goes on. */
+export function skillGapsIdentity(
+  tenantId: string,
+  query: SkillGapQuery & {
+    from?: string | undefined;
+    to?: string | undefined;
+    formId?: string | undefined;
+  },
+): QueryIdentity {
+  const { from, to, formId, minN, alpha, correction } = query;
+  return {
+    tenantId,
+    query: "analytics.skillGaps",
+    filter: { from, to, formId, minN, alpha, correction },
+  };
 }

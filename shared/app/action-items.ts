@@ -11,7 +11,7 @@ import {
   scoreOnItem,
   type RespondInput,
 } from "../domain/action-items.js";
-import { AppError, notFound } from "../domain/errors.js";
+import { lostRace, notFound } from "../domain/errors.js";
 import type { CompletedEvent, DisputeResolvedEvent } from "../domain/events.js";
 import type { ActionItem } from "../domain/model.js";
 import type { ChangeRequest } from "../domain/requests.js";
@@ -122,8 +122,7 @@ export async function noteDisputeResolved(
     try {
       return (await services.actionItems.replace(next, stored.etag)).doc;
     } catch (error) {
-      const lost = error instanceof AppError && error.code === "PRECONDITION_FAILED";
-      if (!lost || attempt >= NOTE_ATTEMPTS) throw error;
+      if (!lostRace(error) || attempt >= NOTE_ATTEMPTS) throw error;
     }
   }
 }

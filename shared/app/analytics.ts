@@ -29,34 +29,29 @@ import {
   skillGaps,
   trend,
   type AgentProfile,
-  type Granularity,
-  type SkillGapKey,
   type SkillGapQuery,
   type SkillGapRow,
   type TrendBucket,
 } from "../domain/analytics-reads.js";
 import { analyticsWindow } from "../domain/analytics-window.js";
-import { AppError, validationFailed } from "../domain/errors.js";
+import { isCode, validationFailed } from "../domain/errors.js";
 import type { FormSnapshot, SessionDocument } from "../domain/model.js";
+import type { PeriodKind } from "../domain/periods.js";
 // Skill gaps are computed, not stored, yet page like every list: the same token envelope, so a
 // token is refused alike when tampered with or sent with another query or tenant.
-import {
-  decodeContinuation,
-  encodeContinuation,
-  invalidContinuationToken,
-  type QueryIdentity,
-} from "../adapters/continuation.js";
+import { decodeContinuation, pageAfterKey, skillGapsIdentity } from "../adapters/continuation.js";
 import type { Logger, Page, PageRequest, Stored } from "../ports.js";
 import type { Services } from "../services.js";
+import { inParallel } from "./parallel.js";
 
 // ---------- writing the read model ----------
 
 /** How often a write that lost a race to another consumer is tried again before giving up. */
 const MAX_ATTEMPTS = 12;
 
-const lostRace = (error: unknown): boolean =>
-  error instanceof AppError &&
-  (error.code === "CONFLICT" || error.code === "PRECONDITION_FAILED" || error.code === "NOT_FOUND");
+/** Another writer created, changed or removed the document since it was read. */
+const overtaken = (error: unknown): boolean =>
+  isCode(error, "CONFLICT", "PRECONDITION_FAILED", "NOT_FOUND");
 
 /**
  * Read, change, write conditionally on what was read; again when another writer came first.
@@ -75,7 +70,7 @@ async function update<T extends AnalyticsDocument>(
       await services.analytics.put(next, stored?.etag ?? null);
       return true;
     } catch (error) {
-      if (!lostRace(error) || attempt >= MAX_ATTEMPTS) throw error;
+      if (!overtaken(error) || attempt >= MAX_ATTEMPTS) throw error;
       // Racing consumers back off apart, so one of them gets through.
       await new Promise((done) =>
         setTimeout(done, Math.random() * Math.min(200, 4 * 2 ** attempt)),
@@ -190,21 +185,6 @@ async function writeTargets(
     if (await writeBucket(services, tenantId, id, key, items)) written++;
   });
   return written;
-}
-
-async function inParallel<T>(
-  items: readonly T[],
-  width: number,
-  run: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const item = items[next++];
-      if (item !== undefined) await run(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(width, items.length) }, worker));
 }
 
 export interface AnalyticsRefresh {
@@ -363,20 +343,6 @@ export interface SkillGaps extends Page<SkillGapRow> {
 
 const skillGapKeySchema = z.tuple([z.number(), z.string(), z.string(), z.string()]);
 
-function afterKey(identity: QueryIdentity, token: string | undefined): SkillGapKey | undefined {
-  const inner = decodeContinuation(identity, token);
-  if (inner === undefined) return undefined;
-  let raw: unknown;
-  try {
-    raw = JSON.parse(inner);
-  } catch {
-    raw = undefined;
-  }
-  const parsed = skillGapKeySchema.safeParse(raw);
-  if (!parsed.success) throw invalidContinuationToken("is not a skill-gaps continuation token");
-  return parsed.data;
-}
-
 /** A page of skill gaps, or every row (`page` "all": the CSV). */
 export async function readSkillGaps(
   services: Services,
@@ -387,20 +353,9 @@ export async function readSkillGaps(
   const now = services.clock.now();
   const window = analyticsWindow(query, now);
   const { tenantId } = actor;
-  // The query as asked (not the window it resolves to), so paging across midnight goes on.
-  const identity: QueryIdentity = {
-    tenantId,
-    query: "analytics.skillGaps",
-    filter: {
-      from: query.from,
-      to: query.to,
-      formId: query.formId,
-      minN: query.minN,
-      alpha: query.alpha,
-      correction: query.correction,
-    },
-  };
-  const after = page === "all" ? undefined : afterKey(identity, page.continuationToken);
+  const identity = skillGapsIdentity(tenantId, query);
+  // A tampered token is 400 before any read, like every other bad parameter here.
+  if (page !== "all") decodeContinuation(identity, page.continuationToken);
   await requireForm(services, tenantId, query.formId);
   const { formId } = query;
   const [buckets, catalogs] = await Promise.all([
@@ -414,20 +369,9 @@ export async function readSkillGaps(
   const rows = skillGaps(buckets, window, catalogs, query);
   const asOf = now.toISOString();
   if (page === "all") return { asOf, items: rows, continuationToken: null };
-  const start =
-    after === undefined
-      ? 0
-      : rows.findIndex((row) => compareSkillGapKeys(skillGapKey(row), after) > 0);
-  const from = start < 0 ? rows.length : start;
-  const items = rows.slice(from, from + page.limit);
-  const last = items.at(-1);
   return {
     asOf,
-    items,
-    continuationToken:
-      last && from + items.length < rows.length
-        ? encodeContinuation(identity, JSON.stringify(skillGapKey(last)))
-        : null,
+    ...pageAfterKey(identity, rows, skillGapKey, skillGapKeySchema, compareSkillGapKeys, page),
   };
 }
 
@@ -437,7 +381,7 @@ export async function readTrend(
   query: WindowQuery & {
     agentId?: string | undefined;
     formId?: string | undefined;
-    granularity: Granularity;
+    granularity: PeriodKind;
   },
 ): Promise<{ asOf: string; buckets: TrendBucket[] }> {
   const now = services.clock.now();

@@ -11,7 +11,7 @@ import {
   type CalibrationSummary,
 } from "../domain/calibration.js";
 import { calibrationResults, type CalibrationResults } from "../domain/calibration-results.js";
-import { AppError, notFound } from "../domain/errors.js";
+import { AppError, lostRace, notFound } from "../domain/errors.js";
 import type { SessionDocument } from "../domain/model.js";
 import type { Parsed } from "../domain/requests.js";
 import type { Page, PageRequest, Stored } from "../ports.js";
@@ -54,7 +54,7 @@ export async function updateCalibrationSettings(
     try {
       return (await services.calibrations.replace(next, stored.etag)).doc;
     } catch (error) {
-      if (!(error instanceof AppError && error.code === "PRECONDITION_FAILED")) throw error;
+      if (!lostRace(error)) throw error;
     }
   }
   throw new AppError("CONFLICT", "The calibration kept changing while saving its settings; retry.");
@@ -81,7 +81,7 @@ export async function reassignCalibrationMember(
       await services.calibrations.replace(next, stored.etag);
       return;
     } catch (error) {
-      if (!(error instanceof AppError && error.code === "PRECONDITION_FAILED")) throw error;
+      if (!lostRace(error)) throw error;
     }
   }
   throw new AppError("CONFLICT", "The calibration kept changing while reassigning; retry.");

@@ -14,7 +14,7 @@ import {
   type CalibrationPlan,
 } from "../domain/calibration.js";
 import type { Claimant, HoldRefusal } from "../domain/eligibility.js";
-import { AppError, validationFailed, type FieldError } from "../domain/errors.js";
+import { AppError, isCode, validationFailed, type FieldError } from "../domain/errors.js";
 import { snapshotOf } from "../domain/forms.js";
 import { interactionRefOf } from "../domain/interactions.js";
 import type { FormSnapshot, Interaction, SessionDocument } from "../domain/model.js";
@@ -123,9 +123,6 @@ async function storeSession(
     throw error;
   }
 }
-
-const isCode = (error: unknown, code: string): boolean =>
-  error instanceof AppError && error.code === code;
 
 // ---------- Calibration sessions ----------
 

@@ -8,7 +8,7 @@ import {
   type HolderState,
   type HoldRefusal,
 } from "../domain/eligibility.js";
-import { AppError } from "../domain/errors.js";
+import { lostRace } from "../domain/errors.js";
 import type { Criteria, Interaction } from "../domain/model.js";
 import type { Logger, Stored } from "../ports.js";
 import type { Services } from "../services.js";
@@ -24,9 +24,6 @@ const CLAIM_ATTEMPTS = 3;
 const CANDIDATES = 10;
 /** Queries of one criteria pick, each after its candidates were all taken by racers. */
 const PICK_ROUNDS = 3;
-
-const lostRace = (error: unknown) =>
-  error instanceof AppError && error.code === "PRECONDITION_FAILED";
 
 async function holderState(
   services: Services,

@@ -3,11 +3,10 @@
 // background (shared/app/policy-runs.ts).
 import { randomUUID } from "node:crypto";
 import type { Actor } from "../domain/access.js";
-import { AppError, notFound } from "../domain/errors.js";
+import { notFound } from "../domain/errors.js";
 import { lastRunOf, newRunOperation, type Operation } from "../domain/operations.js";
 import {
   newPolicy,
-  periodOf,
   planRun,
   policyRules,
   revisePolicy,
@@ -15,9 +14,11 @@ import {
   type PolicyInput,
   type RunRequest,
 } from "../domain/policies.js";
+import { periodOf } from "../domain/periods.js";
 import { inputOf, type ChangeRequest, type Parsed } from "../domain/requests.js";
 import type { Logger, Page, PageRequest, Stored } from "../ports.js";
 import type { Services } from "../services.js";
+import { writeJudgedAgain } from "./conditional-writes.js";
 import { formsOf } from "./create-session.js";
 import { continueRun, plannedPicks, readPeriodState, recordLastRun } from "./policy-runs.js";
 
@@ -61,27 +62,18 @@ export function listPolicies(
   return services.policies.list(actor.tenantId, page);
 }
 
-/** Retries of a write that lost only to a run's bookkeeping (lastRun), which keeps the revision. */
-const BOOKKEEPING_RETRIES = 3;
-
 export async function updatePolicy(
   services: Services,
   actor: Actor,
   id: string,
   request: ChangeRequest<PolicyInput>,
 ): Promise<Policy> {
-  let stored = await loadPolicy(services, actor, id);
+  const stored = await loadPolicy(services, actor, id);
   const input = await acceptedInput(services, actor, request.input);
-  for (let attempt = 0; ; attempt++) {
-    const next = revisePolicy(stored.doc, actor, input, request.seen, services.clock.now());
-    try {
-      return (await services.policies.replace(next, stored.etag)).doc;
-    } catch (error) {
-      const lost = error instanceof AppError && error.code === "PRECONDITION_FAILED";
-      if (!lost || attempt >= BOOKKEEPING_RETRIES) throw error;
-      stored = await loadPolicy(services, actor, id);
-    }
-  }
+  const saved = await writeJudgedAgain(services.policies, stored, (doc) =>
+    revisePolicy(doc, actor, input, request.seen, services.clock.now()),
+  );
+  return saved.doc;
 }
 
 export type RunOutcome =

@@ -3,7 +3,8 @@
 // pool in seeded order, and the claims.
 import { AppError } from "../domain/errors.js";
 import type { Interaction, Selection, SessionDocument } from "../domain/model.js";
-import { inPool, shuffled, type Period } from "../domain/policies.js";
+import type { Period } from "../domain/periods.js";
+import { inPool, shuffled } from "../domain/policies.js";
 import { assertReplacement, notEligible, type ReplacementSearch } from "../domain/session.js";
 import { derivedId } from "../ids.js";
 import type { PoolFilter, Stored } from "../ports.js";

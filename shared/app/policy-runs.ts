@@ -5,7 +5,7 @@
 // from (policy, period, agent, slot), a continued or concurrent run never creates a session
 // twice nor exceeds a quota.
 import { DependencyUnavailableError, isTransientDependencyError } from "../dependency-errors.js";
-import { AppError } from "../domain/errors.js";
+import { AppError, isCode, lostRace } from "../domain/errors.js";
 import { interactionRefOf } from "../domain/interactions.js";
 import type { FormSnapshot } from "../domain/model.js";
 import {
@@ -18,13 +18,11 @@ import {
 } from "../domain/operations.js";
 import {
   lastInstant,
-  periodOf,
   planRun,
   policySession,
   seedOf,
   timerPeriods,
   type LastRun,
-  type Period,
   type PlannedSession,
   type Policy,
   type RunPlan,
@@ -32,11 +30,13 @@ import {
   type Shortfall,
 } from "../domain/policies.js";
 import { newRunOperation } from "../domain/operations.js";
+import { periodOf, type Period } from "../domain/periods.js";
 import { derivedId } from "../ids.js";
 import type { Logger, Stored } from "../ports.js";
 import type { Services } from "../services.js";
 import { formsOf } from "./create-session.js";
 import { claimCandidate, releaseHold } from "./holds.js";
+import { inParallel } from "./parallel.js";
 import { poolByAgent, ranked, slotId, slotPrefix, type PoolEntry } from "./policy-pool.js";
 import { afterResponse } from "./sessions.js";
 
@@ -54,9 +54,6 @@ const BATCH = 50;
 const PARALLEL_AGENTS = 8;
 /** Policies and stalled runs one timer invocation takes up (the next one takes the rest). */
 const TIMER_LIMIT = 10_000;
-
-const lostRace = (error: unknown) =>
-  error instanceof AppError && error.code === "PRECONDITION_FAILED";
 
 /** What a run reads before it plans, and the slot ids it needs. */
 export interface PeriodState extends RunState<PoolEntry> {
@@ -223,7 +220,7 @@ async function fillSlot(f: Filling, planned: PlannedSession<PoolEntry>): Promise
       afterResponse(services, await services.sessions.create(session), f.log);
       return "created";
     } catch (error) {
-      if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
+      if (!isCode(error, "CONFLICT")) throw error;
       await releaseHold(services, policy.tenantId, interaction.id, id, f.log);
       return "filled";
     }
@@ -244,18 +241,12 @@ async function fillBatch(
   batch.forEach((planned, j) =>
     byAgent.set(planned.agentId, [...(byAgent.get(planned.agentId) ?? []), j]),
   );
-  const queue = [...byAgent.values()];
-  const worker = async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      for (const j of next) {
-        const planned = batch[j];
-        if (planned) outcomes[j] = await fillSlot(f, planned);
-      }
+  await inParallel([...byAgent.values()], PARALLEL_AGENTS, async (slots) => {
+    for (const j of slots) {
+      const planned = batch[j];
+      if (planned) outcomes[j] = await fillSlot(f, planned);
     }
-  };
-  const workers = Array.from({ length: Math.min(PARALLEL_AGENTS, queue.length) }, worker);
-  const settled = await Promise.allSettled(workers);
-  for (const result of settled) if (result.status === "rejected") throw result.reason;
+  });
   return outcomes;
 }
 

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import { isAdmin, isEvaluator, canView, isAgent, type Actor } from "../domain/access.js";
 import { notifyAgent as notifyAgentOf } from "../domain/action-items.js";
-import { AppError, notFound } from "../domain/errors.js";
+import { AppError, lostRace, notFound } from "../domain/errors.js";
 import type { NotifyAgent } from "../domain/events.js";
 import { authorizeExport, exportPasswordFor, type ExportFormat } from "../domain/exports.js";
 import type { Selection, SessionDocument, VersionSnapshot } from "../domain/model.js";
@@ -23,6 +23,7 @@ import type {
 } from "../ports.js";
 import type { Services } from "../services.js";
 import { withScore, type ActionItemRead } from "./action-items.js";
+import { writeJudgedAgain } from "./conditional-writes.js";
 import { createExport, exportFailure, type ExportOutcome, type ExportResult } from "./exports.js";
 import { reassignCalibrationMember } from "./calibrations.js";
 import { MAX_PENDING_HISTORY, moveOutbox } from "./outbox.js";
@@ -81,37 +82,9 @@ export async function commit(
     await moveOutbox(services, before, services.config.PUBLISH_DEADLINE_MS);
     before = (await services.sessions.get(before.doc.tenantId, before.doc.id)) ?? before;
   }
-  const saved = await writeSession(services, before, change);
+  const saved = await writeJudgedAgain(services.sessions, before, change);
   afterResponse(services, saved, log);
   return saved.doc;
-}
-
-/** Retries of a write whose document only background work (an outbox move) changed. */
-const BOOKKEEPING_RETRIES = 3;
-
-/**
- * Writes `change(doc)` on the etag `doc` was read with. Moving an outbox changes the store's
- * etag but never the revision, so when the write loses to such a move the change is judged
- * again on the document as it is now (the same If-Match still holds); a user's write in
- * between changed the revision, and the change's own checks then answer 412.
- */
-async function writeSession(
-  services: Services,
-  loaded: Stored<SessionDocument>,
-  change: (doc: SessionDocument) => SessionDocument,
-): Promise<Stored<SessionDocument>> {
-  let before = loaded;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await services.sessions.replace(change(before.doc), before.etag);
-    } catch (error) {
-      const lost = error instanceof AppError && error.code === "PRECONDITION_FAILED";
-      if (!lost || attempt >= BOOKKEEPING_RETRIES) throw error;
-      const now = await services.sessions.get(before.doc.tenantId, before.doc.id);
-      if (!now || now.doc.revision !== before.doc.revision) throw error;
-      before = now;
-    }
-  }
 }
 
 /**
@@ -410,11 +383,13 @@ export async function archiveSessions(
       continue;
     }
     try {
-      written.push(await writeSession(services, stored, (doc) => rules.archive(doc, actor, now)));
+      written.push(
+        await writeJudgedAgain(services.sessions, stored, (doc) => rules.archive(doc, actor, now)),
+      );
       result.archived.push(id);
     } catch (error) {
       // Someone saved it between our read and write: report it, archive the rest.
-      if (error instanceof AppError && error.code === "PRECONDITION_FAILED") {
+      if (lostRace(error)) {
         result.rejected.push({ id, code: "PRECONDITION_FAILED" });
       } else throw error;
     }

@@ -14,6 +14,8 @@
 // The bootstrap resamples units, not values: a calibration's questions are the units whose
 // reliability is in doubt, and resampling them keeps each unit's values together.
 
+import { summarizeList } from "./statistics.js";
+
 /** A rater's value for a unit, as a comparable key; null where the rater gave none. */
 export type Rating = string | null;
 
@@ -216,15 +218,12 @@ export interface ScoreSummary {
 }
 
 export function summarizeScores(scores: readonly number[]): ScoreSummary {
-  const n = scores.length;
+  const { n, mean, variance } = summarizeList(scores);
   if (n === 0) return { mean: null, min: null, max: null, stdDev: null };
-  const mean = scores.reduce((sum, s) => sum + s, 0) / n;
-  // Two passes: the squared deviations from the mean, not Σs² − n·mean², which cancels badly.
-  const squares = scores.reduce((sum, s) => sum + (s - mean) ** 2, 0);
   return {
     mean,
     min: Math.min(...scores),
     max: Math.max(...scores),
-    stdDev: n < 2 ? null : Math.sqrt(squares / (n - 1)),
+    stdDev: n < 2 ? null : Math.sqrt(variance),
   };
 }

@@ -2,17 +2,11 @@
 // from the buckets of shared/domain/analytics.ts. Every figure comes from per-day sums, so a read
 // costs what the window, the agents and the questions cost, never what the sessions behind them
 // would.
-import {
-  own,
-  type BucketSums,
-  type DaySums,
-  type FormCatalog,
-  type QuestionSums,
-} from "./analytics.js";
+import { type BucketSums, type DaySums, type FormCatalog, type QuestionSums } from "./analytics.js";
 import type { AnalyticsWindow } from "./analytics-window.js";
-import { benjaminiHochberg, summarize, welchPValue } from "./statistics.js";
-
-const DAY_MS = 86_400_000;
+import { periodOf, type PeriodKind } from "./periods.js";
+import { byCodeUnit, own } from "./records.js";
+import { benjaminiHochberg, meanOf, summarize, welchPValue } from "./statistics.js";
 
 // ---------- sums over a window ----------
 
@@ -61,7 +55,7 @@ function daysIn(bucket: BucketSums, window: AnalyticsWindow): [string, DaySums][
     const sums = own(bucket.days, day);
     if (sums && day >= window.fromDay && day < window.toDay) days.push([day, sums]);
   }
-  return days.sort(([a], [b]) => (a < b ? -1 : 1));
+  return days.sort(([a], [b]) => byCodeUnit(a, b));
 }
 
 /** agentId → formId (null: the sessions as a whole) → the window's sums. */
@@ -99,7 +93,6 @@ function totalsByQuestion(byAgent: AgentTotals): Map<string, Map<string, Questio
   return all;
 }
 
-const meanOf = (n: number, sum: number): number | null => (n > 0 ? sum / n : null);
 const rateOf = (count: number, of: number): number | null => (of > 0 ? count / of : null);
 
 // ---------- one agent's question against everyone else's ----------
@@ -142,8 +135,6 @@ function compare(
     pValue: welchPValue(agent, others),
   };
 }
-
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 // ---------- the agent profile ----------
 
@@ -194,7 +185,7 @@ export function agentProfile(input: ProfileInput): AgentProfile {
           ?.get(null) ?? emptyTotals())
       : (mine.get(formId) ?? emptyTotals());
   const everyone = totalsByQuestion(byAgent);
-  const formIds = [...mine.keys()].filter((id): id is string => id !== null).sort(byText);
+  const formIds = [...mine.keys()].filter((id): id is string => id !== null).sort(byCodeUnit);
   const forms = formIds.map((id) => {
     const totals = mine.get(id) ?? emptyTotals();
     return {
@@ -208,7 +199,7 @@ export function agentProfile(input: ProfileInput): AgentProfile {
   const questions = formIds.flatMap((id) =>
     [...(mine.get(id)?.questions ?? new Map<string, QuestionSums>())]
       .filter(([, sums]) => sums[0] > 0)
-      .sort(([a], [b]) => byText(a, b))
+      .sort(([a], [b]) => byCodeUnit(a, b))
       .map(([questionId, sums]) =>
         compare(id, questionId, sums, everyone.get(id)?.get(questionId) ?? sums, catalogs),
       ),
@@ -251,7 +242,7 @@ export const skillGapKey = (row: SkillGapRow): SkillGapKey => [
 ];
 
 export function compareSkillGapKeys(a: SkillGapKey, b: SkillGapKey): number {
-  return a[0] - b[0] || byText(a[1], b[1]) || byText(a[2], b[2]) || byText(a[3], b[3]);
+  return a[0] - b[0] || byCodeUnit(a[1], b[1]) || byCodeUnit(a[2], b[2]) || byCodeUnit(a[3], b[3]);
 }
 
 /**
@@ -315,34 +306,34 @@ export function sessionsByEvaluator(
 
 // ---------- trend ----------
 
-export const granularities = ["day", "week", "month"] as const;
-export type Granularity = (typeof granularities)[number];
-
 export interface TrendBucket {
   start: string;
   sessions: number;
   mean: number | null;
 }
 
-/** The first day of the UTC calendar bucket a day falls in: itself, its Monday or the 1st. */
-function bucketStart(day: string, granularity: Granularity): string {
-  if (granularity === "day") return day;
-  if (granularity === "month") return `${day.slice(0, 7)}-01`;
-  const time = Date.parse(`${day}T00:00:00Z`);
-  const sinceMonday = (new Date(time).getUTCDay() + 6) % 7;
-  return new Date(time - sinceMonday * DAY_MS).toISOString().slice(0, 10);
-}
-
-/** Sessions and their mean score per calendar bucket, counting only days inside the window. */
+/**
+ * Sessions and their mean score per UTC calendar period (periods.ts), counting only days inside
+ * the window.
+ */
 export function trend(
   buckets: readonly BucketSums[],
   window: AnalyticsWindow,
-  granularity: Granularity,
+  granularity: PeriodKind,
 ): TrendBucket[] {
   const sums = new Map<string, { sessions: number; scored: number; sum: number }>();
+  const starts = new Map<string, string>();
+  const startOf = (day: string): string => {
+    let start = starts.get(day);
+    if (start === undefined) {
+      start = periodOf(new Date(`${day}T00:00:00Z`), granularity).start;
+      starts.set(day, start);
+    }
+    return start;
+  };
   for (const bucket of buckets) {
     for (const [day, values] of daysIn(bucket, window)) {
-      const start = bucketStart(day, granularity);
+      const start = startOf(day);
       const into = sums.get(start) ?? { sessions: 0, scored: 0, sum: 0 };
       into.sessions += values.sessions;
       into.scored += values.scored;
@@ -352,9 +343,9 @@ export function trend(
   }
   return [...sums]
     .filter(([, s]) => s.sessions > 0)
-    .sort(([a], [b]) => byText(a, b))
+    .sort(([a], [b]) => byCodeUnit(a, b))
     .map(([start, s]) => ({
-      start: `${start}T00:00:00.000Z`,
+      start,
       sessions: s.sessions,
       mean: meanOf(s.scored, s.sum),
     }));

@@ -2,6 +2,7 @@
 // the window is [from, to), by default the 90 days up to tomorrow's midnight, at most 400 days.
 import { z } from "zod";
 import { validationFailed, type FieldError } from "./errors.js";
+import { DAY_MS, dayKey, monthKey, periodOf } from "./periods.js";
 
 export interface Window {
   /** ISO 8601 UTC, a midnight, inclusive. */
@@ -20,7 +21,6 @@ export interface AnalyticsWindow extends Window {
   toMonth: string;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 export const DEFAULT_WINDOW_DAYS = 90;
 export const MAX_WINDOW_DAYS = 400;
 
@@ -36,7 +36,7 @@ function midnightOf(value: string): number | undefined {
       : NaN;
   if (Number.isNaN(time) || time % DAY_MS !== 0) return undefined;
   // Date.parse rolls 2026-02-31 over to March: only a date that reads back the same is one.
-  if (dateOnly.test(value) && new Date(time).toISOString().slice(0, 10) !== value) return undefined;
+  if (dateOnly.test(value) && dayKey(new Date(time).toISOString()) !== value) return undefined;
   return time;
 }
 
@@ -70,7 +70,7 @@ export function analyticsWindow(
   const givenFrom = parse("from");
   const givenTo = parse("to");
   if (errors.length > 0) throw validationFailed(errors);
-  const tomorrow = Math.floor(now.getTime() / DAY_MS) * DAY_MS + DAY_MS;
+  const tomorrow = Date.parse(periodOf(now, "day").end);
   const to = givenTo ?? tomorrow;
   const from = givenFrom ?? to - DEFAULT_WINDOW_DAYS * DAY_MS;
   if (from >= to) throw validationFailed([{ path: "query.from", message: "must be before to" }]);
@@ -83,10 +83,10 @@ export function analyticsWindow(
   return {
     from: iso(from),
     to: iso(to),
-    fromDay: iso(from).slice(0, 10),
-    toDay: iso(to).slice(0, 10),
-    fromMonth: iso(from).slice(0, 7),
-    toMonth: iso(to - DAY_MS).slice(0, 7),
+    fromDay: dayKey(iso(from)),
+    toDay: dayKey(iso(to)),
+    fromMonth: monthKey(iso(from)),
+    toMonth: monthKey(iso(to - DAY_MS)),
   };
 }
 

@@ -11,6 +11,8 @@
 import { z } from "zod";
 import { isScored } from "./forms.js";
 import { isoDateTime, type Answers, type Scores, type SessionDocument } from "./model.js";
+import { dayKey, monthKey } from "./periods.js";
+import { own } from "./records.js";
 import { answerScore } from "./scoring.js";
 
 /** [n, Σx, Σx²] of one question's scores. */
@@ -110,11 +112,6 @@ export const bucketId = (key: BucketKey): string =>
 
 export const catalogId = (formId: string): string => `catalog.${formId}`;
 
-/** The value of an own key only: ids such as `constructor` must not reach Object.prototype. */
-export function own<V>(record: Readonly<Record<string, V>>, key: string): V | undefined {
-  return Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
 /** A key a plain object can hold as its own property (zod drops `__proto__` from records). */
 const storable = (key: string): boolean => key !== "__proto__";
 
@@ -160,8 +157,8 @@ export function contributions(
   session: Pick<SessionDocument, "agentId" | "evaluatorId" | "forms"> & { completedAt: string },
   state: { answers: Answers; scores: Scores },
 ): KeyedContribution[] {
-  const day = session.completedAt.slice(0, 10);
-  const month = day.slice(0, 7);
+  const day = dayKey(session.completedAt);
+  const month = monthKey(day);
   const result: KeyedContribution[] = [];
   let autofailed = false;
   for (const form of session.forms) {

@@ -11,6 +11,7 @@ import {
   type FormSnapshot,
   type Question,
 } from "./model.js";
+import { own } from "./records.js";
 
 /**
  * Whether two answers say the same: the same chosen answers in any order (their order is no
@@ -30,12 +31,10 @@ export function sameAnswer(a: Answer | null | undefined, b: Answer | null | unde
 /** Whether two answer sets say the same, question by question. */
 export function sameAnswers(a: Answers, b: Answers): boolean {
   for (const formId of new Set([...Object.keys(a), ...Object.keys(b)])) {
-    const x = Object.hasOwn(a, formId) ? a[formId] : undefined;
-    const y = Object.hasOwn(b, formId) ? b[formId] : undefined;
+    const x = own(a, formId);
+    const y = own(b, formId);
     for (const questionId of new Set([...Object.keys(x ?? {}), ...Object.keys(y ?? {})])) {
-      const left = x && Object.hasOwn(x, questionId) ? x[questionId] : undefined;
-      const right = y && Object.hasOwn(y, questionId) ? y[questionId] : undefined;
-      if (!sameAnswer(left, right)) return false;
+      if (!sameAnswer(own(x, questionId), own(y, questionId))) return false;
     }
   }
   return true;

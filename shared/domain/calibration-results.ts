@@ -12,6 +12,7 @@ import {
 import { isCompared, type Calibration, type CalibrationSession } from "./calibration.js";
 import { isScored } from "./forms.js";
 import type { Answer, DisplayStatus, FormSnapshot } from "./model.js";
+import { byCodeUnit, own } from "./records.js";
 import { displayStatus } from "./session.js";
 
 /** A value as the results show it: the chosen answers, or N/A. */
@@ -56,16 +57,14 @@ function unitsOf(forms: readonly FormSnapshot[]): Unit[] {
  */
 function ratersOf(sessions: readonly CalibrationSession[]): Rater[] {
   const byEvaluator = new Map<string, CalibrationSession>();
-  for (const session of [...sessions].sort((a, b) => compare(a.id, b.id))) {
+  for (const session of [...sessions].sort((a, b) => byCodeUnit(a.id, b.id))) {
     if (!isCompared(session) || session.evaluatorId === null) continue;
     if (!byEvaluator.has(session.evaluatorId)) byEvaluator.set(session.evaluatorId, session);
   }
   return [...byEvaluator.entries()]
-    .sort(([a], [b]) => compare(a, b))
+    .sort(([a], [b]) => byCodeUnit(a, b))
     .map(([evaluatorId, s]) => ({ evaluatorId, score: s.score, answers: s.answers }));
 }
-
-const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A stored answer as a value: N/A, or the set of chosen answers; anything else is missing. */
 function ratedAnswer(answer: Answer | undefined): RatedAnswer | null {
@@ -79,14 +78,11 @@ function ratedAnswer(answer: Answer | undefined): RatedAnswer | null {
 function ratingOf(answer: RatedAnswer | null): Rating {
   if (answer === null) return null;
   if ("na" in answer) return "NA";
-  return JSON.stringify([...new Set(answer.answerIds)].sort(compare));
+  return JSON.stringify([...new Set(answer.answerIds)].sort(byCodeUnit));
 }
 
 function answerTo(rater: Rater, unit: Unit): RatedAnswer | null {
-  const form = Object.hasOwn(rater.answers, unit.formId) ? rater.answers[unit.formId] : undefined;
-  return ratedAnswer(
-    form && Object.hasOwn(form, unit.questionId) ? form[unit.questionId] : undefined,
-  );
+  return ratedAnswer(own(own(rater.answers, unit.formId), unit.questionId));
 }
 
 function ratingsOf(
@@ -197,7 +193,8 @@ function agreementOf(r: Ratings): CalibrationResults["agreement"] {
     .map((unit, i) => ({ unit, i }))
     .sort(
       (a, b) =>
-        compare(a.unit.formId, b.unit.formId) || compare(a.unit.questionId, b.unit.questionId),
+        byCodeUnit(a.unit.formId, b.unit.formId) ||
+        byCodeUnit(a.unit.questionId, b.unit.questionId),
     );
   const data = order.map(({ i }) => r.ratings[i] ?? []);
   const percent = percentAgreement(data);
@@ -226,7 +223,7 @@ export function calibrationResults(
   const e = vsExpert ? r.raters.findIndex((rater) => rater.evaluatorId === expertId) : -1;
 
   const participants = [...sessions]
-    .sort((a, b) => compare(a.evaluatorId ?? "", b.evaluatorId ?? "") || compare(a.id, b.id))
+    .sort((a, b) => byCodeUnit(a.evaluatorId ?? "", b.evaluatorId ?? "") || byCodeUnit(a.id, b.id))
     .map((s) => ({
       evaluatorId: s.evaluatorId,
       sessionId: s.id,

@@ -23,6 +23,7 @@ import {
   type DisputeStatus,
   type SessionDocument,
 } from "./model.js";
+import { DAY_MS } from "./periods.js";
 import { accept, type ChangeRequest } from "./requests.js";
 import { answered, assertWritable, edited, newVersion } from "./session.js";
 
@@ -32,7 +33,6 @@ export interface DisputeRules {
   maxPerSession: number;
 }
 
-const DAY_MS = 24 * 60 * 60 * 1000;
 const comment = z.string().trim().min(1).max(2000);
 const itemComment = z.string().trim().max(2000);
 

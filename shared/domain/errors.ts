@@ -73,3 +73,14 @@ export const validationFailed = (
   errors: readonly FieldError[],
   detail = "The request is not valid.",
 ): AppError => new AppError("VALIDATION_FAILED", detail, errors);
+
+/** Whether `error` is a refusal with one of `codes`. */
+export function isCode(error: unknown, ...codes: readonly ErrorCode[]): error is AppError {
+  return error instanceof AppError && codes.includes(error.code);
+}
+
+/**
+ * A conditional write lost a race: the document's etag moved since it was read. What a writer
+ * does then differs by writer (shared/app/conditional-writes.ts says how and why).
+ */
+export const lostRace = (error: unknown): boolean => isCode(error, "PRECONDITION_FAILED");

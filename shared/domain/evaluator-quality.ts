@@ -4,6 +4,7 @@
 import { inWindow, type Window } from "./analytics-window.js";
 import { isCompared, type Calibration, type CalibrationSession } from "./calibration.js";
 import { compareWithExpert } from "./calibration-results.js";
+import { byCodeUnit } from "./records.js";
 
 /** A calibration with the sessions that matter to it: those completed in the window, the expert's. */
 export interface CalibrationCase {
@@ -127,21 +128,19 @@ export function evaluatorQuality(input: {
     ...calibrations.keys(),
     ...disputes.keys(),
   ]);
-  return [...ids]
-    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
-    .map((evaluatorId) => {
-      const c = calibrations.get(evaluatorId);
-      return {
-        evaluatorId,
-        sessionsCompleted: input.completions.get(evaluatorId) ?? 0,
-        calibrations: c?.calibrations ?? 0,
-        meanAbsDeviationFromExpert: c && c.deviations > 0 ? c.deviationSum / c.deviations : null,
-        expertMatchRate: c && c.expertUnits > 0 ? c.matches / c.expertUnits : null,
-        ...(disputes.get(evaluatorId) ?? {
-          disputesReceived: 0,
-          disputeItemsAccepted: 0,
-          graderErrors: 0,
-        }),
-      };
-    });
+  return [...ids].sort(byCodeUnit).map((evaluatorId) => {
+    const c = calibrations.get(evaluatorId);
+    return {
+      evaluatorId,
+      sessionsCompleted: input.completions.get(evaluatorId) ?? 0,
+      calibrations: c?.calibrations ?? 0,
+      meanAbsDeviationFromExpert: c && c.deviations > 0 ? c.deviationSum / c.deviations : null,
+      expertMatchRate: c && c.expertUnits > 0 ? c.matches / c.expertUnits : null,
+      ...(disputes.get(evaluatorId) ?? {
+        disputesReceived: 0,
+        disputeItemsAccepted: 0,
+        graderErrors: 0,
+      }),
+    };
+  });
 }

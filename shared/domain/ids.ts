@@ -1,11 +1,20 @@
 import { z } from "zod";
 
-const pattern = /^[A-Za-z0-9_-]{1,64}$/;
+const idCharacters = "[A-Za-z0-9_-]{1,64}";
 /** Names that would reach an object's prototype if ever used as a key. */
-const reserved = new Set(["__proto__", "constructor", "prototype"]);
+const reserved = ["__proto__", "constructor", "prototype"];
+
+/** The id characters alone: `^[A-Za-z0-9_-]{1,64}$`. */
+export const idCharactersPattern = new RegExp(`^${idCharacters}$`);
+
+/**
+ * The whole id rule as one pattern: the id characters, and never a reserved name. What
+ * `isValidId` checks, for documents that can state only a pattern (OpenAPI, JSON Schema).
+ */
+export const idPattern = new RegExp(`^(?!(?:${reserved.join("|")})$)${idCharacters}$`);
 
 export function isValidId(value: string): boolean {
-  return pattern.test(value) && !reserved.has(value);
+  return idPattern.test(value);
 }
 
 /** Ids in paths and client-chosen ids in bodies: `^[A-Za-z0-9_-]{1,64}$`, never a prototype key. */

@@ -1,6 +1,7 @@
 // Evaluation policies (docs/api.md "Policies", docs/policies.md): what a policy is, the periods
-// its quotas count in, which interactions are in a run's pool, the seeded shuffle, the plan of a
-// run (quota slots, evaluator balancing, shortfall) and the session a planned slot becomes.
+// a run covers (the UTC calendar itself: periods.ts), which interactions are in a run's pool, the
+// seeded shuffle, the plan of a run (quota slots, evaluator balancing, shortfall) and the session
+// a planned slot becomes.
 // Hashing is the caller's (the domain imports no crypto): the shuffle takes each interaction's
 // key, and slot ids are derived by the use case.
 import { z } from "zod";
@@ -18,6 +19,7 @@ import {
   type Selection,
   type SessionDocument,
 } from "./model.js";
+import { DAY_MS, periodKinds, periodOf, type Period, type PeriodKind } from "./periods.js";
 import { checkRevision, type SeenRevision } from "./requests.js";
 import { createSession } from "./session.js";
 
@@ -27,9 +29,6 @@ const uniqueIds = (max: number) =>
     .min(1)
     .max(max)
     .refine((ids) => new Set(ids).size === ids.length, "must not repeat an id");
-
-export const periodKinds = ["day", "week", "month"] as const;
-export type PeriodKind = (typeof periodKinds)[number];
 
 export const policyCriteriaSchema = z.object({
   agentIds: uniqueIds(1000).optional(),
@@ -136,30 +135,7 @@ export const runRequestSchema = z
   .default({ dryRun: false });
 export type RunRequest = z.output<typeof runRequestSchema>;
 
-// ---------- periods ----------
-
-/** A quota period in UTC: `start` inclusive, `end` exclusive; `key` is the start date. */
-export interface Period {
-  kind: PeriodKind;
-  start: string;
-  end: string;
-  key: string;
-}
-
-const DAY_MS = 86_400_000;
-
-/** The period of `kind` that contains `at` (a week starts on Monday). */
-export function periodOf(at: Date, kind: PeriodKind): Period {
-  const start = new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate()));
-  if (kind === "week") start.setUTCDate(start.getUTCDate() - ((start.getUTCDay() + 6) % 7));
-  if (kind === "month") start.setUTCDate(1);
-  const end = new Date(start);
-  if (kind === "day") end.setUTCDate(end.getUTCDate() + 1);
-  if (kind === "week") end.setUTCDate(end.getUTCDate() + 7);
-  if (kind === "month") end.setUTCMonth(end.getUTCMonth() + 1);
-  const iso = start.toISOString();
-  return { kind, start: iso, end: end.toISOString(), key: iso.slice(0, 10) };
-}
+// ---------- the periods a run covers (the calendar itself: periods.ts) ----------
 
 /**
  * The periods the hourly timer runs: the current one, and during its first 24 hours also the

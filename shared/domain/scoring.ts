@@ -7,6 +7,7 @@
 // monotone floating-point operation, so raising one score never lowers the result.
 import { isScored, isScoredGroup } from "./forms.js";
 import type { Answer, Answers, FormScore, FormSnapshot, Question, Scores } from "./model.js";
+import { own } from "./records.js";
 
 interface Weighted {
   weight: number;
@@ -73,8 +74,7 @@ export function scoreForm(
     if (!isScoredGroup(group)) continue;
     const counted: Weighted[] = [];
     for (const question of group.questions) {
-      const answer =
-        answers && Object.hasOwn(answers, question.id) ? answers[question.id] : undefined;
+      const answer = own(answers, question.id);
       if (!answer) continue;
       if (choseAutofail(question, answer)) autofailed = true;
       const score = answerScore(question, answer);
@@ -89,15 +89,12 @@ export function scoreForm(
   return { score: autofailed ? 0 : score, autofailed, groups };
 }
 
-const formAnswers = (answers: Answers, formId: string) =>
-  Object.hasOwn(answers, formId) ? answers[formId] : undefined;
-
 /** Every form's score and the session's: the mean of the forms' non-null scores. */
 export function scoreSession(forms: readonly FormSnapshot[], answers: Answers): Scores {
   const scores: Record<string, FormScore> = {};
   const counted: Weighted[] = [];
   for (const form of forms) {
-    const formScore = scoreForm(form, formAnswers(answers, form.formId));
+    const formScore = scoreForm(form, own(answers, form.formId));
     scores[form.formId] = formScore;
     if (formScore.score !== null) counted.push({ weight: 1, score: formScore.score });
   }
@@ -122,11 +119,11 @@ export function missingRequired(
 ): { formId: string; questionId: string }[] {
   const missing: { formId: string; questionId: string }[] = [];
   for (const form of forms) {
-    const given = formAnswers(answers, form.formId);
+    const given = own(answers, form.formId);
     for (const group of form.groups) {
       for (const question of group.questions) {
         if (!question.required) continue;
-        const answer = given && Object.hasOwn(given, question.id) ? given[question.id] : undefined;
+        const answer = own(given, question.id);
         if (!isAnswered(question, answer)) {
           missing.push({ formId: form.formId, questionId: question.id });
         }

@@ -1,13 +1,16 @@
 // Reference values were computed independently with SciPy 1.17.1 (Python 3) on this machine:
 // scipy.special.gammaln, scipy.special.betainc, 2·scipy.stats.t.sf(|t|, df),
 // scipy.stats.ttest_ind(a, b, equal_var=False) and scipy.stats.false_discovery_control.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   benjaminiHochberg,
   lnGamma,
+  meanOf,
   regularizedBeta,
   studentTwoSidedP,
   summarize,
+  summarizeList,
   welchPValue,
 } from "./statistics.js";
 
@@ -127,5 +130,35 @@ describe("benjaminiHochberg", () => {
   it("is empty for no tests and never above 1", () => {
     expect(benjaminiHochberg([])).toEqual([]);
     expect(benjaminiHochberg([0.9, 0.95])).toEqual([0.95, 0.95]);
+  });
+});
+
+// rule-audit finding 11: calibration results (a list of scores) and the analytics reads (sums)
+// each computed a mean and variance; statistics.ts now owns both forms.
+describe("rule audit 11: one sample summary, from a list or from sums", () => {
+  it("gives the same n, mean and variance either way", () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 100 }), { maxLength: 200 }), (scores) => {
+        const list = summarizeList(scores);
+        const sums = sample(scores);
+        expect(list.n).toBe(sums.n);
+        if (scores.length === 0) return;
+        close(list.mean, sums.mean, 1e-12);
+        expect(Math.abs(list.variance - sums.variance)).toBeLessThanOrEqual(1e-9);
+      }),
+    );
+  });
+
+  it("keeps one convention for small samples: NaN mean without scores, variance 0 below 2", () => {
+    expect(summarizeList([])).toEqual({ n: 0, mean: Number.NaN, variance: 0 });
+    expect(summarize(0, 0, 0)).toEqual({ n: 0, mean: Number.NaN, variance: 0 });
+    expect(summarizeList([75])).toEqual({ n: 1, mean: 75, variance: 0 });
+    expect(summarize(1, 75, 75 * 75)).toEqual({ n: 1, mean: 75, variance: 0 });
+    expect([meanOf(0, 0), meanOf(2, 150)]).toEqual([null, 75]);
+  });
+
+  it("computes a list's variance from deviations, exact where Σx² − (Σx)²/n is not", () => {
+    const scores = [1e9 + 4, 1e9 + 7, 1e9 + 13, 1e9 + 16];
+    expect(summarizeList(scores).variance).toBe(30);
   });
 });

@@ -1,5 +1,6 @@
-// The statistics behind the analytics reads (docs/analytics.md): Welch's two-sided t-test from
-// summary figures (n, mean, sample variance) and Benjamini–Hochberg adjusted p-values. The
+// The statistics behind the analytics reads (docs/analytics.md) and calibration results: a
+// sample's mean and variance (from a list, or from the sums the analytics buckets keep), Welch's
+// two-sided t-test from those figures and Benjamini–Hochberg adjusted p-values. The
 // Student t distribution comes from the regularized incomplete beta function, computed by its
 // continued fraction (modified Lentz) as in Numerical Recipes, §6.4; statistics.test.ts checks
 // every function against values computed independently with SciPy.
@@ -81,20 +82,38 @@ export function studentTwoSidedP(t: number, df: number): number {
   return Math.min(1, regularizedBeta(df / (df + t2), df / 2, 0.5, t2 / (df + t2)));
 }
 
-/** One side of a comparison, from its sums: how many scores, their mean, their sample variance. */
+/**
+ * A sample: how many scores, their mean and their sample variance (n − 1). Both forms below keep
+ * one convention: the mean is NaN without scores and the variance 0 below 2 scores; each read
+ * maps those to the nulls its contract names (`meanOf` below, `summarizeScores` in agreement.ts).
+ */
 export interface SampleSummary {
   n: number;
   mean: number;
   variance: number;
 }
 
-/** n, mean and sample variance from Σx and Σx² (the variance is 0 below n = 2). */
+/** From Σx and Σx², one pass: what the analytics buckets keep per day. */
 export function summarize(n: number, sum: number, sumOfSquares: number): SampleSummary {
   const mean = n > 0 ? sum / n : Number.NaN;
   // Σx² − (Σx)²/n can come out a hair below 0 when every score is equal: rounding only.
   const variance = n > 1 ? Math.max(0, (sumOfSquares - (sum * sum) / n) / (n - 1)) : 0;
   return { n, mean, variance };
 }
+
+/**
+ * From the scores themselves, two passes: the squared deviations from the mean, not
+ * Σx² − n·mean², which cancels badly (a list is at hand, so nothing forces the one-pass form).
+ */
+export function summarizeList(scores: readonly number[]): SampleSummary {
+  const n = scores.length;
+  const mean = n > 0 ? scores.reduce((sum, s) => sum + s, 0) / n : Number.NaN;
+  const variance = n > 1 ? scores.reduce((sum, s) => sum + (s - mean) ** 2, 0) / (n - 1) : 0;
+  return { n, mean, variance };
+}
+
+/** The mean of `n` scores summing to `sum`; null without scores. */
+export const meanOf = (n: number, sum: number): number | null => (n > 0 ? sum / n : null);
 
 /** Below this a variance counts as 0: what rounding leaves of equal scores' Σx² − (Σx)²/n. */
 export const ZERO_VARIANCE = 1e-9;

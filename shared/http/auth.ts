@@ -14,6 +14,7 @@ import { DEFAULT_RETRY_AFTER_SECONDS } from "../config.js";
 import { DependencyUnavailableError } from "../dependency-errors.js";
 import { roles, type Actor, type Role } from "../domain/access.js";
 import { AppError } from "../domain/errors.js";
+import { idCharactersPattern } from "../domain/ids.js";
 import type { TokenVerifier } from "../ports.js";
 
 /** Who is calling, taken only from a verified token. */
@@ -21,10 +22,9 @@ export type Principal = Actor;
 
 export const allowedAlgorithms = ["RS256", "ES256"];
 
-const idPattern = /^[A-Za-z0-9_-]{1,64}$/; // checked again with the reserved names in domain/ids.ts
 const claimsSchema = z.object({
-  tid: z.string().regex(idPattern),
-  oid: z.string().regex(idPattern),
+  tid: z.string().regex(idCharactersPattern),
+  oid: z.string().regex(idCharactersPattern),
   name: z.string().max(256).optional(),
   roles: z.array(z.string()).default([]),
 });

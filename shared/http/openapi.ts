@@ -10,6 +10,7 @@ import type {
   ZodOpenApiResponseObject,
 } from "zod-openapi";
 import { errorCodes } from "../domain/errors.js";
+import { idPattern } from "../domain/ids.js";
 import { statusOf } from "./problem.js";
 import type { HttpFunctionDefinition } from "../registry.js";
 
@@ -90,9 +91,7 @@ function operation(fn: HttpFunctionDefinition, method: string): ZodOpenApiOperat
       ...(pathParams.length > 0
         ? {
             path: z.object(
-              Object.fromEntries(
-                pathParams.map((p) => [p, z.string().regex(/^[A-Za-z0-9_-]{1,64}$/)]),
-              ),
+              Object.fromEntries(pathParams.map((p) => [p, z.string().regex(idPattern)])),
             ),
           }
         : {}),

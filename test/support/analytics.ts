@@ -9,13 +9,13 @@ import {
   emptyBucket,
   currentVersion,
   isCounted,
-  own,
   type AnalyticsBucket,
   type BucketChange,
   type BucketKey,
   type DaySums,
 } from "../../shared/domain/analytics.js";
 import type { SessionDocument } from "../../shared/domain/model.js";
+import { own } from "../../shared/domain/records.js";
 import type { AnalyticsStore } from "../../shared/ports.js";
 
 export type ComparableBucket = Pick<

@@ -2,7 +2,7 @@
 // so two outbox moves racing never put an older state back.
 import type { Container } from "@azure/cosmos";
 import { z } from "zod";
-import { AppError } from "../../domain/errors.js";
+import { isCode } from "../../domain/errors.js";
 import type { Window } from "../../domain/analytics-window.js";
 import { disputeSchema, type Dispute } from "../../domain/model.js";
 import type { DisputeFilter, DisputeStore, Page, PageRequest } from "../../ports.js";
@@ -32,10 +32,7 @@ export class CosmosDisputeStore implements DisputeStore {
         if (stored.doc.revision < revision) await this.disputes.replace(doc, stored.etag);
       } catch (error) {
         // Another move wrote it meanwhile; it carries this revision or a later one.
-        const lost =
-          error instanceof AppError &&
-          (error.code === "CONFLICT" || error.code === "PRECONDITION_FAILED");
-        if (!lost) throw error;
+        if (!isCode(error, "CONFLICT", "PRECONDITION_FAILED")) throw error;
       }
     }
   }

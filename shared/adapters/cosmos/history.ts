@@ -3,7 +3,7 @@
 // stores them once.
 import type { Container } from "@azure/cosmos";
 import { z } from "zod";
-import { AppError } from "../../domain/errors.js";
+import { isCode } from "../../domain/errors.js";
 import {
   historyEntrySchema,
   versionSnapshotSchema,
@@ -21,7 +21,7 @@ async function createEach(container: CosmosContainer, docs: { tenantId: string; 
     try {
       await container.create(doc);
     } catch (error) {
-      if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
+      if (!isCode(error, "CONFLICT")) throw error;
     }
   }
 }

@@ -1,5 +1,5 @@
 import type { Container, SqlParameter, SqlQuerySpec } from "@azure/cosmos";
-import { AppError } from "../../domain/errors.js";
+import { AppError, lostRace } from "../../domain/errors.js";
 import { isValidId } from "../../domain/ids.js";
 import {
   EVALUATED_TAG,
@@ -197,11 +197,7 @@ export class CosmosInteractionStore implements ports.InteractionStore {
         );
         return;
       } catch (error) {
-        const retry =
-          error instanceof AppError &&
-          error.code === "PRECONDITION_FAILED" &&
-          attempt < TAG_ATTEMPTS;
-        if (!retry) throw error;
+        if (!lostRace(error) || attempt >= TAG_ATTEMPTS) throw error;
       }
     }
   }

@@ -9,7 +9,7 @@ import type {
 } from "@azure/cosmos";
 import { z } from "zod";
 import { DEFAULT_RETRY_AFTER_SECONDS } from "../../config.js";
-import { AppError } from "../../domain/errors.js";
+import { AppError, isCode } from "../../domain/errors.js";
 import { DependencyUnavailableError, isTransientDependencyError } from "../../dependency-errors.js";
 import type { Stored } from "../../ports.js";
 import {
@@ -150,7 +150,7 @@ export class CosmosContainer {
     try {
       return { resource: await this.create(doc), created: true };
     } catch (error) {
-      if (!(error instanceof AppError && error.code === "CONFLICT")) throw error;
+      if (!isCode(error, "CONFLICT")) throw error;
     }
     const existing = await this.read(doc.tenantId, doc.id);
     if (existing === undefined) {

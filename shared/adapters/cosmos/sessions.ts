@@ -2,7 +2,7 @@ import { outboxSize, outboxWithout, type Outbox, type OutboxDone } from "../../d
 import type { Container, PatchOperation, SqlParameter, SqlQuerySpec } from "@azure/cosmos";
 import { z } from "zod";
 import type { Window } from "../../domain/analytics-window.js";
-import { AppError } from "../../domain/errors.js";
+import { isCode } from "../../domain/errors.js";
 import { isValidId } from "../../domain/ids.js";
 import {
   sessionDocumentSchema,
@@ -299,10 +299,7 @@ export class CosmosSessionStore implements SessionStore {
       this.stored(resource);
       return true;
     } catch (error) {
-      if (
-        error instanceof AppError &&
-        (error.code === "PRECONDITION_FAILED" || error.code === "NOT_FOUND")
-      ) {
+      if (isCode(error, "PRECONDITION_FAILED", "NOT_FOUND")) {
         this.outbox.forget(tenantId, id);
         return false;
       }

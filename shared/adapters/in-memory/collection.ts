@@ -4,12 +4,7 @@
 import { z } from "zod";
 import { AppError } from "../../domain/errors.js";
 import type { Page, PageRequest, Stored } from "../../ports.js";
-import {
-  decodeContinuation,
-  encodeContinuation,
-  invalidContinuationToken,
-  type QueryIdentity,
-} from "../continuation.js";
+import { pageAfterKey, type QueryIdentity } from "../continuation.js";
 
 type KeyValue = string | number | boolean | null;
 
@@ -136,8 +131,6 @@ export class MemoryCollection<T extends { tenantId: string; id: string }> {
     request: PageRequest,
     project: (doc: T) => R,
   ): Page<R> {
-    const inner = decodeContinuation(identity, request.continuationToken);
-    const after = inner === undefined ? undefined : this.parseKey(inner, order.length);
     const keyOf = (doc: T): KeyValue[] => order.map((term) => term.value(doc));
     const compareKeys = (a: readonly KeyValue[], b: readonly KeyValue[]): number => {
       for (const [i, term] of order.entries()) {
@@ -150,31 +143,19 @@ export class MemoryCollection<T extends { tenantId: string; id: string }> {
     const sorted = [...this.docs.values()]
       .filter((entry) => entry.doc.tenantId === identity.tenantId && matches(entry.doc))
       .map((entry) => ({ entry, key: keyOf(entry.doc) }))
-      .sort((a, b) => compareKeys(a.key, b.key))
-      .filter((item) => after === undefined || compareKeys(item.key, after) > 0);
-    const pageItems = sorted.slice(0, request.limit);
-    const last = pageItems.at(-1);
+      .sort((a, b) => compareKeys(a.key, b.key));
+    const page = pageAfterKey(
+      identity,
+      sorted,
+      (item) => item.key,
+      keySchema.length(order.length),
+      compareKeys,
+      request,
+    );
     return {
-      items: pageItems.map((item) => project(this.out(item.entry).doc)),
-      continuationToken:
-        sorted.length > pageItems.length && last
-          ? encodeContinuation(identity, JSON.stringify(last.key))
-          : null,
+      items: page.items.map((item) => project(this.out(item.entry).doc)),
+      continuationToken: page.continuationToken,
     };
-  }
-
-  private parseKey(inner: string, length: number): KeyValue[] {
-    let raw: unknown;
-    try {
-      raw = JSON.parse(inner);
-    } catch {
-      raw = undefined;
-    }
-    const parsed = keySchema.safeParse(raw);
-    if (!parsed.success || parsed.data.length !== length) {
-      throw invalidContinuationToken("was refused by the data store; start again without it");
-    }
-    return parsed.data;
   }
 
   toString(): string {
