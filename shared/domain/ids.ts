@@ -4,9 +4,6 @@ const idCharacters = "[A-Za-z0-9_-]{1,64}";
 /** Names that would reach an object's prototype if ever used as a key. */
 const reserved = ["__proto__", "constructor", "prototype"];
 
-/** The id characters alone: `^[A-Za-z0-9_-]{1,64}$`. */
-export const idCharactersPattern = new RegExp(`^${idCharacters}$`);
-
 /**
  * The whole id rule as one pattern: the id characters, and never a reserved name. What
  * `isValidId` checks, for documents that can state only a pattern (OpenAPI, JSON Schema).

@@ -100,6 +100,9 @@ describe("createTokenVerifier", () => {
     ["no exp claim", { exp: undefined }],
     ["no tid claim", { tid: undefined }],
     ["an oid that is not an id", { oid: "../../etc" }],
+    // A prototype key as a user or tenant would reach objects keyed by them (calibration answers).
+    ["an oid that is a reserved name", { oid: "__proto__" }],
+    ["a tid that is a reserved name", { tid: "constructor" }],
     ["a token not valid yet", { nbf: now() + 3600 }],
   ])("refuses a token with %s", async (_name, change) => {
     const error = await rejection(`Bearer ${await sign({ ...validClaims(), ...change })}`);

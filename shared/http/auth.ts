@@ -14,7 +14,7 @@ import { DEFAULT_RETRY_AFTER_SECONDS } from "../config.js";
 import { DependencyUnavailableError } from "../dependency-errors.js";
 import { roles, type Actor, type Role } from "../domain/access.js";
 import { AppError } from "../domain/errors.js";
-import { idCharactersPattern } from "../domain/ids.js";
+import { idPattern } from "../domain/ids.js";
 import type { TokenVerifier } from "../ports.js";
 
 /** Who is calling, taken only from a verified token. */
@@ -23,8 +23,8 @@ export type Principal = Actor;
 export const allowedAlgorithms = ["RS256", "ES256"];
 
 const claimsSchema = z.object({
-  tid: z.string().regex(idCharactersPattern),
-  oid: z.string().regex(idCharactersPattern),
+  tid: z.string().regex(idPattern),
+  oid: z.string().regex(idPattern),
   name: z.string().max(256).optional(),
   roles: z.array(z.string()).default([]),
 });
