@@ -16,18 +16,6 @@ import type {
 import type { Actor as Principal } from "../shared/domain/access.js";
 import { STALE_RUN_MS } from "../shared/domain/operations.js";
 import type { Policy } from "../shared/domain/policies.js";
-import type {
-  ActionItemStore,
-  AnalyticsStore,
-  DisputeStore,
-  FormStore,
-  HistoryStore,
-  InteractionStore,
-  OperationStore,
-  PolicyStore,
-  SessionStore,
-  VersionStore,
-} from "../shared/ports.js";
 import {
   registeredFunctions,
   takesSubject,
@@ -37,6 +25,7 @@ import {
 import { setServices, type Services } from "../shared/services.js";
 import {
   faultyPorts,
+  type FaultyPorts,
   type FaultInjector,
   type Fault,
   type TransientFlavour,
@@ -252,18 +241,8 @@ export function historyArb(maxSteps = 14): fc.Arbitrary<History> {
 
 // ---------- the environment ----------
 
-export interface Backing {
-  forms: FormStore;
-  interactions: InteractionStore;
-  sessions: SessionStore;
-  actionItems: ActionItemStore;
-  history: HistoryStore;
-  versions: VersionStore;
-  disputes: DisputeStore;
-  policies: PolicyStore;
-  operations: OperationStore;
-  analytics: AnalyticsStore;
-}
+/** The stores a history runs on, before faults are put around them. */
+export type Backing = Omit<FaultyPorts, "publisher">;
 
 /**
  * The completion topic as the model sees it: at least once, no duplicate detection, no order

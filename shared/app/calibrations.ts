@@ -17,8 +17,34 @@ import type { Parsed } from "../domain/requests.js";
 import type { Page, PageRequest, Stored } from "../ports.js";
 import type { Services } from "../services.js";
 
-/** Settings writes carry no If-Match: a join that moved the etag meanwhile is read again. */
-const SETTINGS_ATTEMPTS = 5;
+/** Calibration writes carry no If-Match: a join that moved the etag meanwhile is read again. */
+const WRITE_ATTEMPTS = 5;
+
+/**
+ * Writes `change` of the calibration as it is now, on the etag read with it; a write that lost
+ * to another (a join, a reassignment) is read and judged again (shared/app/conditional-writes.ts
+ * says why this ends in 409, not 412). `change` gives undefined when there is nothing to write.
+ * Undefined when no such calibration exists.
+ */
+async function changeCalibration(
+  services: Services,
+  tenantId: string,
+  calibrationId: string,
+  change: (calibration: Calibration) => Calibration | undefined,
+): Promise<Calibration | undefined> {
+  for (let attempt = 0; attempt < WRITE_ATTEMPTS; attempt++) {
+    const stored = await services.calibrations.get(tenantId, calibrationId);
+    if (!stored) return undefined;
+    const next = change(stored.doc);
+    if (!next) return stored.doc;
+    try {
+      return (await services.calibrations.replace(next, stored.etag)).doc;
+    } catch (error) {
+      if (!lostRace(error)) throw error;
+    }
+  }
+  throw new AppError("CONFLICT", "The calibration kept changing while writing it; retry.");
+}
 
 /** The calibration of a calibrationId: 404 when no session ever named it. */
 async function loadCalibration(
@@ -48,24 +74,19 @@ export async function updateCalibrationSettings(
   calibrationId: string,
   input: Parsed<CalibrationSettings>,
 ): Promise<Calibration> {
-  for (let attempt = 0; attempt < SETTINGS_ATTEMPTS; attempt++) {
-    const stored = await loadCalibration(services, actor.tenantId, calibrationId);
-    const next = changeSettings(stored.doc, input);
-    try {
-      return (await services.calibrations.replace(next, stored.etag)).doc;
-    } catch (error) {
-      if (!lostRace(error)) throw error;
-    }
-  }
-  throw new AppError("CONFLICT", "The calibration kept changing while saving its settings; retry.");
+  const saved = await changeCalibration(services, actor.tenantId, calibrationId, (doc) =>
+    changeSettings(doc, input),
+  );
+  if (!saved) throw notFound(`Calibration ${calibrationId}`);
+  return saved;
 }
 
 /**
  * Records in its calibration that an Administrator is giving a Calibration session to another
  * evaluator, before the session is written: a second session of one evaluator in a calibration
  * → 409 CALIBRATION_DUPLICATE, and two racing reassignments to one evaluator meet on the
- * calibration's etag. A crash before the session write leaves the member ahead of its session;
- * the same request again finds it recorded and writes the session.
+ * calibration's etag. A crash or a lost race (412) before the session write leaves the member
+ * ahead of its session; the same request again finds it recorded and writes the session.
  */
 export async function reassignCalibrationMember(
   services: Services,
@@ -73,18 +94,9 @@ export async function reassignCalibrationMember(
   evaluatorId: string,
 ): Promise<void> {
   if (!session.calibrationId) return;
-  for (let attempt = 0; attempt < SETTINGS_ATTEMPTS; attempt++) {
-    const stored = await services.calibrations.get(session.tenantId, session.calibrationId);
-    const next = stored && withMemberReassigned(stored.doc, session.id, evaluatorId);
-    if (!stored || !next) return;
-    try {
-      await services.calibrations.replace(next, stored.etag);
-      return;
-    } catch (error) {
-      if (!lostRace(error)) throw error;
-    }
-  }
-  throw new AppError("CONFLICT", "The calibration kept changing while reassigning; retry.");
+  await changeCalibration(services, session.tenantId, session.calibrationId, (doc) =>
+    withMemberReassigned(doc, session.id, evaluatorId),
+  );
 }
 
 /** Newest first; the page's participant counts come from one query of their sessions. */

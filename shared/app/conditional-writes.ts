@@ -5,8 +5,9 @@
 // - a write on the caller's If-Match (writeSession in shared/app/sessions.ts, updatePolicy in
 //   shared/app/policies.ts): `writeJudgedAgain` below. Only bookkeeping that keeps the
 //   revision is overlooked; any other lost race is the caller's 412, as the contract says.
-// - writes no caller named a revision for: updateCalibrationSettings (shared/app/calibrations.ts)
-//   and a calibration join (shared/app/create-session.ts) re-read and apply the change again
+// - writes no caller named a revision for: a calibration's settings and member reassignment
+//   (changeCalibration in shared/app/calibrations.ts) and a calibration join
+//   (shared/app/create-session.ts) re-read and apply the change again
 //   (5 rounds); when others keep winning they answer 409 CONFLICT, since a 412 would blame an
 //   If-Match the caller never sent.
 // - claimInteraction (shared/app/holds.ts): re-reads and judges the racer's hold (3 rounds); a

@@ -5,6 +5,7 @@ import {
   customerCareSnapshot,
   newSession,
   saveAnswers,
+  snapshotOf,
   T0,
 } from "../../test/support/domain-fixtures.js";
 import {
@@ -64,33 +65,26 @@ describe("contributions", () => {
   });
 
   it("marks the session autofailed when a form is, and sums a multiChoice answer capped at 100", () => {
-    const multi: FormSnapshot = {
-      formId: "multi",
-      version: 3,
-      name: "Multi",
-      groups: [
+    const multi = snapshotOf(
+      "multi",
+      [
         {
-          id: "g",
-          name: "G",
+          id: "m",
+          text: "Which?",
+          type: "multiChoice",
+          required: true,
           weight: 100,
-          questions: [
-            {
-              id: "m",
-              text: "Which?",
-              type: "multiChoice",
-              required: true,
-              weight: 100,
-              naAllowed: false,
-              answers: [
-                { id: "a", label: "A", score: 70 },
-                { id: "b", label: "B", score: 60 },
-                { id: "x", label: "X", score: 0, autofail: true },
-              ],
-            },
+          naAllowed: false,
+          answers: [
+            { id: "a", label: "A", score: 70 },
+            { id: "b", label: "B", score: 60 },
+            { id: "x", label: "X", score: 0, autofail: true },
           ],
         },
       ],
-    };
+      3,
+      "Multi",
+    );
     const session = completedSession({ m: { answerIds: ["a", "b", "x"] } }, [multi]);
     const [form, whole] = contributions(
       { ...session, completedAt: session.completedAt ?? "" },

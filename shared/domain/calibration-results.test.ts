@@ -11,7 +11,7 @@ import { bootstrapInterval } from "./agreement.js";
 import { calibrationResults } from "./calibration-results.js";
 import type { Answers, FormSnapshot } from "./model.js";
 import { scoreSession } from "./scoring.js";
-import { customerCareSnapshot } from "../../test/support/domain-fixtures.js";
+import { customerCareSnapshot, snapshotOf } from "../../test/support/domain-fixtures.js";
 
 const NOW = new Date("2026-11-26T10:00:00.000Z");
 const form = calibrationForm(12);
@@ -225,22 +225,15 @@ describe("calibrationResults: values", () => {
   // One multi-choice question (answers v1–v3) and the example form's text question.
   const [choice] = calibrationForm(1, 3).groups[0]?.questions ?? [];
   const notes = customerCareSnapshot.groups[1]?.questions[1];
-  const multi: FormSnapshot = {
-    formId: "m",
-    version: 1,
-    name: "Multi",
-    groups: [
-      {
-        id: "g",
-        name: "G",
-        weight: 100,
-        questions: [
-          ...(choice ? [{ ...choice, id: "tags", type: "multiChoice" as const }] : []),
-          ...(notes ? [notes] : []),
-        ],
-      },
+  const multi = snapshotOf(
+    "m",
+    [
+      ...(choice ? [{ ...choice, id: "tags", type: "multiChoice" as const }] : []),
+      ...(notes ? [notes] : []),
     ],
-  };
+    1,
+    "Multi",
+  );
 
   it("takes chosen answers as a set, N/A as a value of its own, text questions as no unit", () => {
     const rate = (evaluatorId: string, answers: Answers) =>

@@ -7,7 +7,6 @@ import { eventTypes } from "./events.js";
 import {
   sessionDocumentSchema,
   storedSessionDocumentSchema,
-  type FormSnapshot,
   type SessionDocument,
 } from "./model.js";
 import { missingRequired, scoreSession } from "./scoring.js";
@@ -41,6 +40,7 @@ import {
   replaceInteraction,
   saveAnswers,
   setDefaultScores,
+  snapshotOf,
 } from "../../test/support/domain-fixtures.js";
 
 const full: AnswersPatch = {
@@ -226,32 +226,20 @@ describe("saveAnswers", () => {
     expect(again.pendingEvents).toEqual(done.pendingEvents);
   });
   it("on a Completed session, the same choices in another order make no version", () => {
-    const multi: FormSnapshot = {
-      formId: "multi",
-      version: 1,
-      name: "Multi",
-      groups: [
-        {
-          id: "g",
-          name: "G",
-          weight: 100,
-          questions: [
-            {
-              id: "m",
-              text: "Which?",
-              type: "multiChoice",
-              required: true,
-              weight: 100,
-              naAllowed: false,
-              answers: [
-                { id: "a", label: "A", score: 50 },
-                { id: "b", label: "B", score: 30 },
-              ],
-            },
-          ],
-        },
-      ],
-    };
+    const multi = snapshotOf("multi", [
+      {
+        id: "m",
+        text: "Which?",
+        type: "multiChoice",
+        required: true,
+        weight: 100,
+        naAllowed: false,
+        answers: [
+          { id: "a", label: "A", score: 50 },
+          { id: "b", label: "B", score: 30 },
+        ],
+      },
+    ]);
     const answered = saveAnswers(
       newSession({ forms: [multi] }),
       alice,

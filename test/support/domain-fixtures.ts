@@ -25,6 +25,21 @@ export const customerCareSnapshot: FormSnapshot = {
   groups: customerCare.groups,
 };
 
+type Question = FormSnapshot["groups"][number]["questions"][number];
+
+/** A form snapshot of one group holding `questions` (weight 100), for rules about one question. */
+export const snapshotOf = (
+  formId: string,
+  questions: Question[],
+  version = 1,
+  name = formId,
+): FormSnapshot => ({
+  formId,
+  version,
+  name,
+  groups: [{ id: "g", name: "G", weight: 100, questions }],
+});
+
 const actor = (userId: string, ...roles: Role[]): Actor => ({
   tenantId: "t1",
   userId,
